@@ -1,0 +1,39 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// Hot loops keep dynamic exclusivity checks in debug builds (and tests) only.
+let fast: [SwiftSetting] = [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]
+
+// Targets depend one way: Kernel ← Models ← Spec ← reverie (the CLI).
+let package = Package(
+    name: "Reverie",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "reverie", targets: ["reverie"]),
+        .library(name: "ReverieKernel", targets: ["ReverieKernel"]),
+        .library(name: "ReverieModels", targets: ["ReverieModels"]),
+        .library(name: "ReverieSpec", targets: ["ReverieSpec"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+    ],
+    targets: [
+        // Time, ids, event queue, scheduler, connectivity storage, sinks, RNG.
+        .target(name: "ReverieKernel", swiftSettings: fast),
+        // Unit models and plasticity rules built on the kernel.
+        .target(name: "ReverieModels", dependencies: ["ReverieKernel"], swiftSettings: fast),
+        // Model files: parsing, validation, building networks, running protocols.
+        .target(name: "ReverieSpec", dependencies: ["ReverieKernel", "ReverieModels", "Yams"]),
+        .executableTarget(
+            name: "reverie",
+            dependencies: [
+                "ReverieKernel", "ReverieModels", "ReverieSpec",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]),
+        .testTarget(name: "ReverieKernelTests", dependencies: ["ReverieKernel"]),
+        .testTarget(name: "ReverieModelsTests", dependencies: ["ReverieKernel", "ReverieModels"]),
+        .testTarget(name: "ReverieSpecTests", dependencies: ["ReverieKernel", "ReverieModels", "ReverieSpec"]),
+        .testTarget(name: "ReverieCLITests", dependencies: ["reverie"]),
+    ]
+)
