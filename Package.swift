@@ -4,7 +4,7 @@ import PackageDescription
 // Hot loops keep dynamic exclusivity checks in debug builds (and tests) only.
 let fast: [SwiftSetting] = [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]
 
-// Targets depend one way: Kernel ← Models ← Spec ← reverie (the CLI).
+// Targets depend one way: Kernel ← Models ← Spec ← reverie (the CLI); Report (tables, plots) is a leaf.
 let package = Package(
     name: "Reverie",
     platforms: [.macOS(.v13)],
@@ -13,6 +13,7 @@ let package = Package(
         .library(name: "ReverieKernel", targets: ["ReverieKernel"]),
         .library(name: "ReverieModels", targets: ["ReverieModels"]),
         .library(name: "ReverieSpec", targets: ["ReverieSpec"]),
+        .library(name: "ReverieReport", targets: ["ReverieReport"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -23,16 +24,19 @@ let package = Package(
         .target(name: "ReverieKernel", swiftSettings: fast),
         // Unit models and plasticity rules built on the kernel.
         .target(name: "ReverieModels", dependencies: ["ReverieKernel"], swiftSettings: fast),
+        // Result tables (CSV/JSON) and SVG plots.
+        .target(name: "ReverieReport"),
         // Model files: parsing, validation, building networks, running protocols.
-        .target(name: "ReverieSpec", dependencies: ["ReverieKernel", "ReverieModels", "Yams"]),
+        .target(name: "ReverieSpec", dependencies: ["ReverieKernel", "ReverieModels", "ReverieReport", "Yams"]),
         .executableTarget(
             name: "reverie",
             dependencies: [
-                "ReverieKernel", "ReverieModels", "ReverieSpec",
+                "ReverieKernel", "ReverieModels", "ReverieReport", "ReverieSpec",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .testTarget(name: "ReverieKernelTests", dependencies: ["ReverieKernel"]),
         .testTarget(name: "ReverieModelsTests", dependencies: ["ReverieKernel", "ReverieModels"]),
+        .testTarget(name: "ReverieReportTests", dependencies: ["ReverieReport"]),
         .testTarget(name: "ReverieSpecTests", dependencies: ["ReverieKernel", "ReverieModels", "ReverieSpec"]),
         .testTarget(name: "ReverieCLITests", dependencies: ["reverie"]),
     ]
