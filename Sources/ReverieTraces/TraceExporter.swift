@@ -44,8 +44,8 @@ public struct TraceExporter {
         var out = pops.map { Columns(population: $0.name) }
         trace.forEachChunk { _, records in
             for r in records where events.matches(r) {
-                guard let owner = trace.header.population(of: r.unit),
-                      let k = pops.firstIndex(where: { $0.name == owner.name }) else { continue }
+                guard let owner = trace.header.run.populationIndex(of: r.unit),
+                      let k = pops.firstIndex(where: { $0.name == trace.header.run.populations[owner].name }) else { continue }
                 out[k].nodeIDs.append(UInt64(r.unit - pops[k].firstID))
                 out[k].timestamps.append(r.time.value)
             }

@@ -33,9 +33,11 @@ public struct TraceHeader: Codable, Equatable, Sendable {
     public var recordedStreams: RecordStreams {
         (try? RecordStreams(parsing: streams.joined(separator: ","))) ?? []
     }
+}
 
-    /// The population holding global unit `unit`, if any.
-    public func population(of unit: UInt32) -> RunDescription.Population? {
-        run.populations.first { unit >= $0.firstID && Int(unit - $0.firstID) < $0.size }
+extension RunDescription {
+    /// Index of the population holding global unit id `unit`, if any.
+    public func populationIndex(of unit: UInt32) -> Int? {
+        populations.firstIndex { unit >= $0.firstID && Int(unit - $0.firstID) < $0.size }
     }
 }

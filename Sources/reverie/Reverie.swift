@@ -7,5 +7,7 @@ struct Reverie: ParsableCommand {
         commandName: "reverie",
         subcommands: [
             TraceCommand.self,
+            MonitorCommand.self,
+            ReplayCommand.self,
         ])
 }

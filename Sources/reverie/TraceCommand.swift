@@ -48,8 +48,7 @@ struct TraceInspect: ParsableCommand {
         file.forEachChunk { _, records in
             for r in records {
                 perKind[r.kind, default: 0] += 1
-                if r.kind == .state || r.kind == .spike, let p = file.header.population(of: r.unit),
-                   let k = run.populations.firstIndex(of: p) { perPopulation[k] += 1 }
+                if r.kind == .state || r.kind == .spike, let k = run.populationIndex(of: r.unit) { perPopulation[k] += 1 }
                 span = span.map { (min($0.lo, r.time.value), max($0.hi, r.time.value)) } ?? (r.time.value, r.time.value)
             }
         }
