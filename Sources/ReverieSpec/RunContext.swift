@@ -17,6 +17,8 @@ public final class RunContext {
     public var events = 0
     /// Simulated time, continuous across phases.
     public var time = SimTime.zero
+    /// Called after every relaxation (e.g. periodic weight snapshots).
+    public var onRelaxationEnd: (RunContext) -> Void = { _ in }
     /// Reports progress of the current phase in 0...1 (for the CLI's progress bar).
     public var progress: (Double) -> Void = { _ in }
     /// Metric names in code order (`RecordKind.metric` records).
@@ -116,6 +118,7 @@ public final class RunContext {
         let reason = scheduler.run(network, until: time + SimTime(maxTime), stop: stop)
         time = scheduler.now
         events += scheduler.eventsProcessed
+        onRelaxationEnd(self)
         return (reason, scheduler.eventsProcessed)
     }
 

@@ -1,5 +1,6 @@
 import ArgumentParser
 import ReverieKernel
+import ReverieSpec
 import ReverieTraces
 import ReverieTransport
 
@@ -12,7 +13,7 @@ struct StreamOptions: ParsableArguments {
                                valueName: "list"))
     var recordStreams = "all"
 
-    @Option(help: ArgumentHelp("Emit a snapshot of every weight at each phase end (`phase`) or every k events (an integer).",
+    @Option(help: ArgumentHelp("Report every weight at each phase end (phase), or after the first relaxation that ends once k more scheduler events have run (an integer k).",
                                valueName: "phase|k"))
     var weightsEvery: WeightSchedule?
 
@@ -32,6 +33,27 @@ struct StreamOptions: ParsableArguments {
         if let record { sinks.append(TraceRecorderSink(path: record, streams: try RecordStreams(parsing: recordStreams))) }
         if let publisher = try publishing.makePublisher() { sinks.append(publisher) }
         return sinks
+    }
+}
+
+extension StreamOptions {
+    /// Makes `runner` emit weight records as `--weights-every` asks.
+    func scheduleWeightSnapshots(_ runner: ModelRunner) {
+        let context = runner.context
+        func snapshot() {
+            for k in context.network.projections.indices { context.network.emitWeights(projection: k, at: context.time) }
+        }
+        switch weightsEvery {
+        case nil: break
+        case .perPhase: runner.onPhaseEnd = { _ in snapshot() }
+        case .everyEvents(let k):
+            var due = k
+            context.onRelaxationEnd = { c in
+                guard c.events >= due else { return }
+                snapshot()
+                due = c.events + k
+            }
+        }
     }
 }
 
