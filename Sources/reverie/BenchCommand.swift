@@ -6,5 +6,7 @@ struct BenchCommand: ParsableCommand {
         abstract: "Benchmarks against peer implementations run in the same invocation (build with -c release).",
         subcommands: [
             RelaxBench.self,
+            RecordBench.self,
+            PublishBench.self,
         ])
 }
