@@ -29,7 +29,7 @@ let package = Package(
         // Result tables (CSV/JSON) and SVG plots.
         .target(name: "ReverieReport"),
         // Model files: parsing, validation, building networks, running protocols.
-        .target(name: "ReverieSpec", dependencies: ["ReverieKernel", "ReverieModels", "ReverieReport", "Yams"]),
+        .target(name: "ReverieSpec", dependencies: ["ReverieKernel", "ReverieModels", "ReverieReport", "ReverieTraces", "Yams"]),
         // Trace files: format, recorder sink, reader with recovery, export.
         .target(name: "ReverieTraces", dependencies: ["ReverieKernel"], swiftSettings: fast),
         // libzmq (system library; the only target that links it is ReverieTransport).
@@ -46,7 +46,7 @@ let package = Package(
         .testTarget(name: "ReverieModelsTests", dependencies: ["ReverieKernel", "ReverieModels"]),
         .testTarget(name: "ReverieReportTests", dependencies: ["ReverieReport"]),
         .testTarget(name: "ReverieSpecTests", dependencies: ["ReverieKernel", "ReverieModels", "ReverieSpec"]),
-        .testTarget(name: "ReverieTracesTests", dependencies: ["ReverieKernel", "ReverieModels", "ReverieTraces"]),
+        .testTarget(name: "ReverieTracesTests", dependencies: ["ReverieKernel", "ReverieModels", "ReverieSpec", "ReverieTraces"]),
         .testTarget(name: "ReverieTransportTests", dependencies: ["ReverieKernel", "ReverieTraces", "ReverieTransport"]),
         .testTarget(name: "ReverieCLITests", dependencies: ["reverie"]),
     ]

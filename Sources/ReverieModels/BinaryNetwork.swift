@@ -32,11 +32,19 @@ public final class BinaryNetwork: DiscreteEventSystem {
         public var skipSelf: Bool
     }
 
-    /// A state change in flight along one projection.
+    /// A state change in flight along one projection, or a stimulus
+    /// (`projection == Message.stimulusProjection`: set unit `pre` (global id) to `delta`).
     public struct Message: Sendable {
         public var projection: UInt16
         public var pre: UInt32
         public var delta: Double
+
+        static let stimulusProjection = UInt16.max
+
+        /// Sets unit `unit` to `state` when delivered (schedule it in phase `.stimulus`).
+        public static func stimulus(unit: NeuronID, state: Double) -> Message {
+            Message(projection: stimulusProjection, pre: unit.rawValue, delta: state)
+        }
     }
 
     public let populations: [Population]
@@ -62,6 +70,9 @@ public final class BinaryNetwork: DiscreteEventSystem {
     var sweepPosition = 0
     var sweepStart = SimTime.zero
 
+    /// Each unit's state as last reported to the sinks (0: never).
+    var reported: [Double]
+
     /// Counters since construction.
     public private(set) var updates = 0
     public private(set) var flips = 0
@@ -86,6 +97,7 @@ public final class BinaryNetwork: DiscreteEventSystem {
         state = Array(repeating: 1, count: next)
         field = Array(repeating: 0, count: next)
         free = Array(repeating: 1, count: next)
+        reported = Array(repeating: 0, count: next)
         outgoing = Array(repeating: [], count: pops.count)
         populationOf = owner
     }
@@ -160,12 +172,21 @@ public final class BinaryNetwork: DiscreteEventSystem {
         unstableCount = c
     }
 
-    /// Prepares a relaxation starting at the scheduler's current time.
+    /// Prepares a relaxation starting at the scheduler's current time. Sinks get
+    /// an `assign` record for every unit whose state was set since they last heard of it.
     public func beginRelaxation(at time: SimTime) {
+        if sinks.isActive { reportAssignedStates(at: time) }
         pendingTick = nil
         sweepOrder = []
         sweepPosition = 0
         sweepStart = time
+    }
+
+    func reportAssignedStates(at time: SimTime) {
+        for i in state.indices where reported[i] != state[i] {
+            sinks.emit(.assign(NeuronID(i), state[i], at: time))
+            reported[i] = state[i]
+        }
     }
 
     /// m = (1/N) Σ_i ξ_i s_i over population `p`.
@@ -293,11 +314,17 @@ public final class BinaryNetwork: DiscreteEventSystem {
         if next * h < 0 { unstableCount += 1 }
         state[i] = next
         flips += 1
-        if sinks.isActive { sinks.emit(.state(NeuronID(i), next, at: time)) }
+        send(from: i, change: next - s, at: time, scheduler: &scheduler)
+    }
+
+    /// Reports unit `i`'s new state and sends `Δs` along its outgoing projections.
+    @inline(__always)
+    func send(from i: Int, change delta: Double, at time: SimTime, scheduler: inout Scheduler<Message>) {
+        if sinks.isActive { sinks.emit(.state(NeuronID(i), state[i], at: time)); reported[i] = state[i] }
         let p = populationOf[i]
         let local = UInt32(i - populations[p].ids.lowerBound)
         for k in outgoing[p] {
-            let msg = Message(projection: UInt16(k), pre: local, delta: next - s)
+            let msg = Message(projection: UInt16(k), pre: local, delta: delta)
             if projections[k].delay.value == 0 {
                 deliver(msg)
             } else {
@@ -306,8 +333,27 @@ public final class BinaryNetwork: DiscreteEventSystem {
         }
     }
 
+    /// Sets unit `i` to `value` from outside (a stimulus, e.g. a recorded trace
+    /// driving a clamped population) and sends the change to its targets like a flip.
+    public func stimulate(unit i: Int, to value: Double, at time: SimTime, scheduler: inout Scheduler<Message>) {
+        let s = state[i], h = field[i]
+        guard value != s else { return }
+        if free[i] == 1 {
+            if s * h < 0 { unstableCount -= 1 }
+            if value * h < 0 { unstableCount += 1 }
+        }
+        state[i] = value
+        pendingTick = nil
+        send(from: i, change: value - s, at: time, scheduler: &scheduler)
+    }
+
     public func handle(_ event: Event<Message>, scheduler: inout Scheduler<Message>) {
-        deliver(event.payload)
+        let msg = event.payload
+        if msg.projection == Message.stimulusProjection {
+            stimulate(unit: Int(msg.pre), to: msg.delta, at: event.time, scheduler: &scheduler)
+        } else {
+            deliver(msg)
+        }
     }
 
     /// h_i += J_ij Δs_j for every target i, keeping the unstable count exact.

@@ -23,6 +23,8 @@ public final class RunContext {
     public var progress: (Double) -> Void = { _ in }
     /// Metric names in code order (`RecordKind.metric` records).
     public let metrics: [String]
+    /// Populations driven by recorded traces.
+    var stimuli: [TraceStimulus] = []
     /// Networks of other unit-model families, created by their phases on first use.
     var extensions: [String: AnyObject] = [:]
 
@@ -55,6 +57,9 @@ public final class RunContext {
             }
             network.connect(proj.name, from: pre, to: post, synapses: synapses, delay: SimTime(proj.delay),
                             skipSelf: recurrent && !proj.selfConnections)
+        }
+        for p in model.populations {
+            if let trace = p.trace { stimuli.append(TraceStimulus(source: trace, population: try populationIndex(p.name), network: network)) }
         }
         for set in model.patterns {
             let size = model.populations.first { $0.name == set.population }!.size
@@ -115,8 +120,10 @@ public final class RunContext {
     public func relax(maxTime: Double, stop: ((BinaryNetwork) -> Bool)? = nil) -> (reason: StopReason, events: Int) {
         var scheduler = Scheduler<BinaryNetwork.Message>(start: time)
         network.beginRelaxation(at: time)
+        for s in stimuli { s.schedule(network, into: &scheduler, until: time + SimTime(maxTime)) }
         let reason = scheduler.run(network, until: time + SimTime(maxTime), stop: stop)
         time = scheduler.now
+        for s in stimuli { s.advance(past: time) }
         events += scheduler.eventsProcessed
         onRelaxationEnd(self)
         return (reason, scheduler.eventsProcessed)

@@ -11,6 +11,8 @@ public enum UnitModelRegistry {
     public static let entries: [UnitModelEntry] = [
         UnitModelEntry(name: "binary", family: "binary",
                        summary: "±1 units, asynchronous zero-temperature or Glauber updates (science.md §1)"),
+        UnitModelEntry(name: "trace", family: "binary",
+                       summary: "±1 units clamped to the states of a population in a recorded trace (keys: trace, source, time_offset, initial_state)"),
     ]
 
     public static func entry(_ name: String) -> UnitModelEntry? { entries.first { $0.name == name } }

@@ -12,13 +12,15 @@ public struct RecordStreams: OptionSet, Sendable, Hashable {
     public static let weights = RecordStreams(.weight)
     public static let phases = RecordStreams(.phase)
     public static let metrics = RecordStreams(.metric)
-    public static let all: RecordStreams = [.states, .spikes, .weights, .phases, .metrics]
+    public static let assignments = RecordStreams(.assign)
+    public static let all: RecordStreams = [.states, .spikes, .weights, .phases, .metrics, .assignments]
 
     @inline(__always) public func contains(_ kind: RecordKind) -> Bool { rawValue & (1 << kind.rawValue) != 0 }
 
     /// Stream names as written in trace headers and accepted on the command line.
     public static let names: [(String, RecordKind)] = [
         ("states", .state), ("spikes", .spike), ("weights", .weight), ("phases", .phase), ("metrics", .metric),
+        ("assignments", .assign),
     ]
 
     public static func name(of kind: RecordKind) -> String { names.first { $0.1 == kind }!.0 }

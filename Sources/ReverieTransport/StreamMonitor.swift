@@ -86,6 +86,7 @@ public final class StreamMonitor {
                 if let k = run?.populationIndex(of: r.unit) {
                     windowEvents[k] += 1
                 }
+            case .assign: break
             case .weight: weights.add(r.value)
             case .metric: metrics[Int(r.unit), default: [:]][Int(r.aux)] = r.value
             case .phase:

@@ -9,7 +9,7 @@ struct StreamOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Record the run to a trace file (traces/FORMAT.md), e.g. traces/run.rvt.", valueName: "path"))
     var record: String?
 
-    @Option(help: ArgumentHelp("Record streams: comma-separated states,spikes,weights,phases,metrics or all.",
+    @Option(help: ArgumentHelp("Record streams: comma-separated states,spikes,weights,phases,metrics,assignments or all.",
                                valueName: "list"))
     var recordStreams = "all"
 

@@ -57,7 +57,7 @@ struct TraceInspect: ParsableCommand {
         print("streams    \(file.header.streams.joined(separator: ", "))")
         print("chunks     \(file.chunks.count), records \(file.recordCount)" + (file.complete ? "" : " (no end marker)"))
         if let span { print("time       \(span.lo) ... \(span.hi)") }
-        for kind in RecordKind.allCases { print("  \(RecordStreams.name(of: kind).padding(toLength: 9, withPad: " ", startingAt: 0)) \(perKind[kind] ?? 0)") }
+        for kind in RecordKind.allCases { print("  \(RecordStreams.name(of: kind).padding(toLength: 12, withPad: " ", startingAt: 0)) \(perKind[kind] ?? 0)") }
         print("populations")
         for (k, p) in run.populations.enumerated() {
             print("  \(p.name) (\(p.model), ids \(p.firstID)..<\(Int(p.firstID) + p.size)): \(perPopulation[k]) state changes/spikes")
@@ -113,7 +113,7 @@ struct TraceExport: ParsableCommand {
     @Option(name: .shortAndLong, help: "Output file (csv formats; default stdout) or directory (sonata-npy).")
     var out: String?
 
-    @Option(help: "Record kinds for csv: comma-separated states,spikes,weights,phases,metrics or all.")
+    @Option(help: "Record kinds for csv: comma-separated states,spikes,weights,phases,metrics,assignments or all.")
     var kinds = "all"
 
     @Option(help: "Events for the SONATA columns: spikes, up, changes.")

@@ -60,7 +60,7 @@ def test_live_run_publishes_the_records_it_records_and_replay_sends_the_same_fra
     recorded = format_md_loader(trace)["r"]
     assert len(recorded) > 1000 and summary["gap_messages"] == 0
     assert received.tobytes() == recorded.tobytes()
-    assert set(np.unique(recorded["kind"])) == {1, 3, 4, 5}   # states, weights, phases, metrics
+    assert set(np.unique(recorded["kind"])) == {1, 3, 4, 5, 6}   # states, weights, phases, metrics, assigns
 
     replay, _, replayed, replay_frames = monitored(["replay", str(trace)], tmp_path, "replay")
     assert "0 dropped" in replay.stdout
