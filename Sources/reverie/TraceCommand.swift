@@ -19,9 +19,10 @@ struct TraceArgument: ParsableArguments {
     @Flag(help: "Use the intact chunks of a damaged trace instead of failing.")
     var recover = false
 
-    func open(requireIntact: Bool = true) throws -> TraceFile {
+    /// The trace; a damaged one is an error unless --recover.
+    func open() throws -> TraceFile {
         let file = try TraceFile(path: trace)
-        if requireIntact && !recover { try file.requireIntact() }
+        if !recover { try file.requireIntact() }
         if recover && !file.isIntact {
             FileHandle.standardError.write(Data("warning: \(trace) is damaged; using its \(file.chunks.count) intact chunks\n".utf8))
         }
