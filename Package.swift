@@ -24,8 +24,10 @@ let package = Package(
     targets: [
         // Time, ids, event queue, scheduler, connectivity storage, sinks, RNG.
         .target(name: "ReverieKernel", swiftSettings: fast),
+        // The dense inner loops (fan-out, field assembly), AVX2 when available.
+        .target(name: "CReverieSIMD", cSettings: [.unsafeFlags(["-O3", "-ffp-contract=off"])]),
         // Unit models and plasticity rules built on the kernel.
-        .target(name: "ReverieModels", dependencies: ["ReverieKernel"], swiftSettings: fast),
+        .target(name: "ReverieModels", dependencies: ["ReverieKernel", "CReverieSIMD"], swiftSettings: fast),
         // Result tables (CSV/JSON) and SVG plots.
         .target(name: "ReverieReport"),
         // Model files: parsing, validation, building networks, running protocols.
@@ -43,7 +45,7 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .testTarget(name: "ReverieKernelTests", dependencies: ["ReverieKernel"]),
-        .testTarget(name: "ReverieModelsTests", dependencies: ["ReverieKernel", "ReverieModels"]),
+        .testTarget(name: "ReverieModelsTests", dependencies: ["ReverieKernel", "ReverieModels", "CReverieSIMD"]),
         .testTarget(name: "ReverieReportTests", dependencies: ["ReverieReport"]),
         .testTarget(name: "ReverieSpecTests", dependencies: ["ReverieKernel", "ReverieModels", "ReverieSpec"]),
         .testTarget(name: "ReverieTracesTests", dependencies: ["ReverieKernel", "ReverieModels", "ReverieSpec", "ReverieTraces"]),

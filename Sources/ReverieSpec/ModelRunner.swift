@@ -16,6 +16,8 @@ public struct RunReport: Codable, Sendable {
     public var seed: UInt64
     public var phases: [Phase]
     public var simulatedTime: Double
+    /// Scheduler events: queued deliveries and unit updates that could change a state
+    /// (updates of stable units at zero temperature are skipped exactly, see `BinaryNetwork`).
     public var events: Int
     public var unitUpdates: Int
     public var flips: Int
