@@ -153,3 +153,19 @@ def test_sonata_export_loads_with_numpy(tmp_path):
     assert np.array_equal(ids, up["unit"]) and np.array_equal(ts, up["time"])
     csv = reverie("trace", "export", str(trace), "--format", "sonata-csv", "--events", "up").stdout.splitlines()
     assert csv[0] == "timestamps population node_ids" and len(csv) == len(up) + 1
+
+
+def test_reverie_monitor_shows_a_live_run(tmp_path):
+    ep = free_endpoint()
+    mon = subprocess.Popen([BIN, "monitor", ep, "--plain", "--interval", "0.2", "--duration", "60"], cwd=ROOT,
+                           stdout=subprocess.PIPE, text=True)
+    reverie("run", MODEL, *SMALL, "-q", "--weights-every", "phase", "--publish", ep, "--wait-subscribers", "1")
+    out, _ = mon.communicate(timeout=90)
+    assert mon.returncode == 0
+    last = out[out.rindex("reverie monitor"):]
+    assert "model hopfield-hebbian (seed 1)" in last
+    assert "gaps: 0 messages" in last
+    assert re.search(r"memory\s+200 units", last)
+    assert re.search(r"overlap: 0:1\.000", last)   # overlaps with the stored patterns, from metric records
+    assert "weights: 40000" in last                # the last weight snapshot (200 × 200)
+    assert "ended:" in last
