@@ -110,10 +110,10 @@ public final class RunContext {
 
     /// Relaxes the binary network from its current state, continuing the run clock.
     @discardableResult
-    public func relax(maxTime: Double, stop: ((BinaryNetwork) -> Bool)? = nil) -> (reason: StopReason, events: Int) {
+    public func relax(maxTime: Double, checkEvery: Int = 1, stop: ((BinaryNetwork) -> Bool)? = nil) -> (reason: StopReason, events: Int) {
         var scheduler = Scheduler<BinaryNetwork.Message>(start: time)
         network.beginRelaxation(at: time)
-        let reason = scheduler.run(network, until: time + SimTime(maxTime), stop: stop)
+        let reason = scheduler.run(network, until: time + SimTime(maxTime), checkEvery: checkEvery, stop: stop)
         time = scheduler.now
         events += scheduler.eventsProcessed
         return (reason, scheduler.eventsProcessed)
