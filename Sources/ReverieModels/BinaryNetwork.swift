@@ -321,27 +321,42 @@ public final class BinaryNetwork: DiscreteEventSystem {
             // randomness, so the sweep jumps to the next unstable unit: the same
             // trajectory and tick times as ticking every unit. Ticks before `now` were
             // passed while a queued event was pending and were stable then.
-            var tick: SimTime
             while true {
                 if !sweepStarted || sweepPosition >= sweepOrder.count { startSweep(now: now) }
                 if sweepOrder.isEmpty { return nil }
-                tick = sweepStart + SimTime(Double(sweepPosition + 1) / (Double(sweepOrder.count) * dynamics.rate))
                 guard zeroT else { break }
-                let i = sweepOrder[sweepPosition]
-                if tick >= now && state[i] * field[i] < 0 { break }
-                sweepPosition += 1
-                updates += 1
+                let n = sweepOrder.count, start = sweepPosition
+                // Skip positions whose tick lies before `now` (a tick at exactly `now` runs after the delivery).
+                var passed = start
+                while passed < n && tickTime(passed) < now { passed += 1 }
+                let found: Int? = sweepOrder.withUnsafeBufferPointer { order in
+                    watched.withUnsafeBufferPointer { s in
+                        field.withUnsafeBufferPointer { h in
+                            var p = passed
+                            while p < n { let i = order[p]; if s[i] * h[i] < 0 { return p }; p += 1 }
+                            return nil
+                        }
+                    }
+                }
+                sweepPosition = found ?? n
+                updates += sweepPosition - start
+                if found != nil { break }
             }
-            t = tick
+            t = tickTime(sweepPosition)
         }
         pendingTick = t
         return t
     }
 
+    /// The time of the tick at `position` in the current sweep.
+    @inline(__always) func tickTime(_ position: Int) -> SimTime {
+        sweepStart + SimTime(Double(position + 1) / (Double(sweepOrder.count) * dynamics.rate))
+    }
+
     func startSweep(now: SimTime) {
         sweepStart = sweepStarted ? sweepStart + SimTime(1 / dynamics.rate) : now
         sweepStarted = true
-        rng.shuffle(&sweepOrder)
+        sweepOrder.withUnsafeMutableBufferPointer { rng.shuffle(&$0) }
         sweepPosition = 0
     }
 

@@ -117,11 +117,11 @@ public final class RunContext {
 
     /// Relaxes the binary network from its current state, continuing the run clock.
     @discardableResult
-    public func relax(maxTime: Double, stop: ((BinaryNetwork) -> Bool)? = nil) -> (reason: StopReason, events: Int) {
+    public func relax(maxTime: Double, checkEvery: Int = 1, stop: ((BinaryNetwork) -> Bool)? = nil) -> (reason: StopReason, events: Int) {
         var scheduler = Scheduler<BinaryNetwork.Message>(start: time)
         network.beginRelaxation(at: time)
         for s in stimuli { s.schedule(network, into: &scheduler, until: time + SimTime(maxTime)) }
-        let reason = scheduler.run(network, until: time + SimTime(maxTime), stop: stop)
+        let reason = scheduler.run(network, until: time + SimTime(maxTime), checkEvery: checkEvery, stop: stop)
         time = scheduler.now
         for s in stimuli { s.advance(past: time) }
         events += scheduler.eventsProcessed
