@@ -75,6 +75,9 @@ public final class BinaryNetwork: DiscreteEventSystem {
     var sweepStarted = false
     var sweepStart = SimTime.zero
 
+    /// Report states set from outside the dynamics (`RecordKind.assign`) when a
+    /// relaxation begins, so sinks can reconstruct every state (model runs do).
+    public var reportsAssignments = false
     /// Each unit's state as last reported to the sinks (0: never).
     var reported: [Double]
 
@@ -229,10 +232,11 @@ public final class BinaryNetwork: DiscreteEventSystem {
         unstableCount = c
     }
 
-    /// Prepares a relaxation starting at the scheduler's current time. Sinks get
-    /// an `assign` record for every unit whose state was set since they last heard of it.
+    /// Prepares a relaxation starting at the scheduler's current time. With
+    /// `reportsAssignments`, sinks get an `assign` record for every unit whose state
+    /// was set since they last heard of it.
     public func beginRelaxation(at time: SimTime) {
-        if sinks.isActive { reportAssignedStates(at: time) }
+        if reportsAssignments && sinks.isActive { reportAssignedStates(at: time) }
         pendingTick = nil
         sweepOrder = state.indices.filter { watched[$0] != 0 }
         sweepPosition = 0

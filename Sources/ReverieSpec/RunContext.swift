@@ -58,6 +58,7 @@ public final class RunContext {
             network.connect(proj.name, from: pre, to: post, synapses: synapses, delay: SimTime(proj.delay),
                             skipSelf: recurrent && !proj.selfConnections)
         }
+        network.reportsAssignments = true
         for p in model.populations {
             if let trace = p.trace { stimuli.append(TraceStimulus(source: trace, population: try populationIndex(p.name), network: network)) }
         }

@@ -41,6 +41,7 @@ struct RecordBench: ParsableCommand {
             let net = BinaryNetwork(populations: [("memory", size)], dynamics: BinaryDynamics(order: .randomSequential),
                                     rng: RandomStream(seed: seed, stream: 2), sinks: hub)
             net.connect("recurrent", from: 0, to: 0, synapses: .dense(couplings), skipSelf: true)
+            net.reportsAssignments = true   // start states too, as in model runs
             return net
         }
         let hub = SinkHub()
