@@ -69,9 +69,10 @@ struct RelaxBench: ParsableCommand {
                 }
                 let k = Double(relaxations)
                 best = (min(best.cpu, timer.cpuSeconds * 1000 / k), min(best.wall, timer.wallSeconds * 1000 / k))
-                flips = Double(net.flips - f0) / k
-                updatesPerRelax = Double(net.updates - u0) / k
-                eventsPerRelax = Double(net.synapticEvents - s0) / k
+                let r = Double(repeats)
+                flips += Double(net.flips - f0) / k / r
+                updatesPerRelax += Double(net.updates - u0) / k / r
+                eventsPerRelax += Double(net.synapticEvents - s0) / k / r
                 if !noPeer {
                     let peer = try PeerProcess.runJSON(["python3", peerScript, "--n", "\(n)", "--alpha", "\(alpha)",
                                                         "--relaxations", "\(peerRelaxations)", "--seed", "\(seed)"])
