@@ -40,18 +40,18 @@ public final class BinaryNetwork: DiscreteEventSystem {
     }
 
     public let populations: [Population]
-    public private(set) var projections: [Projection]
+    public internal(set) var projections: [Projection]
     public var dynamics: BinaryDynamics
     public let sinks: SinkHub
 
     /// s_i ∈ {−1, +1}.
-    public private(set) var state: [Double]
+    public internal(set) var state: [Double]
     /// h_i = Σ_j J_ij s_j as assembled from the messages each unit received.
-    public private(set) var field: [Double]
+    public internal(set) var field: [Double]
     /// 1 for units that update, 0 for clamped ones.
     @usableFromInline var free: [Int]
     /// Number of free units with s_i h_i < 0.
-    public private(set) var unstableCount = 0
+    public internal(set) var unstableCount = 0
     @usableFromInline var outgoing: [[Int]]
     @usableFromInline var populationOf: [Int]
     @usableFromInline var rng: RandomStream
@@ -65,7 +65,7 @@ public final class BinaryNetwork: DiscreteEventSystem {
     /// Counters since construction.
     public private(set) var updates = 0
     public private(set) var flips = 0
-    public private(set) var synapticEvents = 0
+    public internal(set) var synapticEvents = 0
 
     /// - Parameter populations: (name, size) in id order.
     public init(populations: [(name: String, size: Int)], dynamics: BinaryDynamics,
@@ -333,7 +333,8 @@ public final class BinaryNetwork: DiscreteEventSystem {
                                 let new = old + row[k] * d
                                 hp[k] = new
                                 let si = sp[k]
-                                change &+= fp[k] &* ((si * new < 0 ? 1 : 0) &- (si * old < 0 ? 1 : 0))
+                                // free is 0 or 1: masking with −free avoids a 64-bit vector multiply.
+                                change &+= (0 &- fp[k]) & ((si * new < 0 ? 1 : 0) &- (si * old < 0 ? 1 : 0))
                             }
                         }
                         synapticEvents += n

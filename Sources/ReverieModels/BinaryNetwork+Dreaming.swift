@@ -1,0 +1,87 @@
+import ReverieKernel
+
+/// A relaxation that did not reach a fixed point within its event budget (only
+/// possible with asymmetric couplings or nonzero temperature).
+public struct RelaxationError: Error, CustomStringConvertible {
+    public var events: Int
+    public var description: String { "the dynamics did not reach a fixed point within \(events) events" }
+}
+
+/// Fast, exact building blocks of dreaming (science.md §3) on a binary network.
+extension BinaryNetwork {
+    /// Runs the free dynamics from the current state until no unit is unstable and
+    /// nothing is in flight (`StopReason.quiescent`, an exact fixed point).
+    /// Returns the number of flips.
+    @discardableResult
+    public func relaxToFixedPoint(_ scheduler: inout Scheduler<Message>, maxEvents: Int) throws -> Int {
+        let before = flips
+        beginRelaxation(at: scheduler.now)
+        guard scheduler.run(self, maxEvents: maxEvents) == .quiescent else { throw RelaxationError(events: maxEvents) }
+        return flips - before
+    }
+
+    /// Sets population `p` to `values` and frees it, the event-driven way: every
+    /// unit that changes sends `Δs_j` and every receiver applies `h_i += J_ij Δs_j`
+    /// (delivered at once: this is an input, like `setState`, not dynamics).
+    /// Costs (#changed units) × fan-out instead of every synapse; fields and the
+    /// unstable count end as `recomputeFields()` would give them, up to rounding,
+    /// provided they were consistent before (they are after `setState`, not after `connect`).
+    public func impose(_ values: [Double], population p: Int) {
+        let ids = populations[p].ids
+        precondition(values.count == ids.count, "state size mismatch")
+        var changes: [(unit: Int, delta: Double)] = []
+        for (k, v) in values.enumerated() {
+            precondition(v == 1 || v == -1, "binary states are ±1")
+            let i = ids.lowerBound + k
+            free[i] = 1
+            if state[i] != v { changes.append((k, v - state[i])); state[i] = v }
+        }
+        // Count against the old fields with the new states; each delivery then keeps the count exact.
+        recountUnstable()
+        for c in changes {
+            for k in outgoing[p] { deliver(Message(projection: UInt16(k), pre: UInt32(c.unit), delta: c.delta)) }
+        }
+        pendingTick = nil
+    }
+
+    /// `HebbianRule` on dense projection `k` as one rank-1 pass,
+    /// `w_{j→i} += (scale·a_i)·a_j` with a the states the units send: bitwise what
+    /// `learn(projection:rule:)` computes synapse by synapse through the local rule.
+    /// Fields follow in O(N) instead of O(synapses):
+    /// `Δh_i = scale·a_i·Σ_{j≠i} a_j s_j` (the j = i term only without self-synapses).
+    /// Returns false, changing nothing, when the projection is not dense.
+    @discardableResult
+    public func learnHebbian(_ rule: HebbianRule, projection k: Int) -> Bool {
+        guard case .dense(var w) = projections[k].synapses else { return false }
+        projections[k].synapses = .dense(DenseWeights(preCount: 0, postCount: 0))  // unique storage, in-place update
+        let preBase = populations[projections[k].pre].ids.lowerBound
+        let postBase = populations[projections[k].post].ids.lowerBound
+        let skip = projections[k].skipSelf
+        let n = w.postCount, m = w.preCount
+        var dot = 0.0
+        state.withUnsafeBufferPointer { s in
+            let post = s.baseAddress! + postBase, pre = s.baseAddress! + preBase
+            let u = (0..<n).map { rule.scale * post[$0] }
+            u.withUnsafeBufferPointer { ub in
+                let up = ub.baseAddress!
+                w.weights.withUnsafeMutableBufferPointer { wb in
+                    for j in 0..<m {
+                        let aj = pre[j], row = wb.baseAddress! + j * n
+                        let own = skip ? row[j] : 0
+                        for i in 0..<n { row[i] += up[i] * aj }
+                        if skip { row[j] = own }
+                    }
+                }
+                for j in 0..<m { dot += pre[j] * pre[j] }
+                field.withUnsafeMutableBufferPointer { h in
+                    let hp = h.baseAddress! + postBase
+                    for i in 0..<n { hp[i] += up[i] * (skip ? dot - pre[i] * pre[i] : dot) }
+                }
+            }
+        }
+        projections[k].synapses = .dense(w)
+        recountUnstable()
+        pendingTick = nil
+        return true
+    }
+}

@@ -1,0 +1,30 @@
+/// The state of a dreaming run after D dreams.
+public struct UnlearningRecord: Sendable, Equatable {
+    /// D.
+    public var dreams: Int
+    /// D·ε/N, the scale on which D_in, D_top and D_fin collapse across N.
+    public var scaledDreams: Double
+    public var fractionStable: Double
+    /// Δ_min over all patterns and units.
+    public var minimumStability: Double
+    public var meanStability: Double
+    /// Mean number of flips per dream relaxation since the previous record.
+    public var flipsPerDream: Double
+    /// Basins at the schedule's m0 values (empty when none were asked for).
+    public var basins: [BasinMeasure.Point]
+}
+
+/// The outcome of a dreaming run: the records and the landmarks of
+/// Benedetti et al. (2022), as D values (nil when not reached).
+public struct UnlearningSummary: Sendable, Equatable {
+    public var records: [UnlearningRecord]
+    /// Dreams done.
+    public var dreams: Int
+    /// First checked D at which all patterns are fixed points.
+    public var dIn: Int?
+    /// Best retrieval among records with all patterns stable: the largest mean
+    /// final overlap over the basin m0 values, or without basins the largest Δ_min.
+    public var dTop: Int?
+    /// First recorded D after D_in at which some pattern is no longer a fixed point.
+    public var dFin: Int?
+}
