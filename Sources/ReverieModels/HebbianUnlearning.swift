@@ -22,16 +22,23 @@ public final class HebbianUnlearning {
     /// Event budget of one relaxation.
     public var maxEventsPerDream: Int
     var noise: RandomStream
-    var scheduler = Scheduler<BinaryNetwork.Message>()
+    /// The noise input of the next dream, drawn when the previous one ended.
+    var nextStart: [Double]
+    var scheduler: Scheduler<BinaryNetwork.Message>
     /// Dreams done so far.
     public private(set) var dreams = 0
+    /// Simulated time after the last relaxation.
+    public var now: SimTime { scheduler.now }
+    /// Scheduler events (unit updates and deliveries) in dream relaxations so far.
+    public var events: Int { scheduler.eventsProcessed }
     /// Flips in dream relaxations so far.
     public private(set) var dreamFlips = 0
 
     /// - Parameters:
     ///   - projection: a recurrent projection (pre and post population equal).
     ///   - noise: the stream the random starts are drawn from.
-    public init(network: BinaryNetwork, projection: Int, epsilon: Double, noise: RandomStream) {
+    ///   - start: simulated time of the first dream (relaxations advance the clock).
+    public init(network: BinaryNetwork, projection: Int, epsilon: Double, noise: RandomStream, start: SimTime = .zero) {
         let proj = network.projections[projection]
         precondition(proj.pre == proj.post, "dreaming needs a recurrent projection")
         self.network = network
@@ -41,25 +48,40 @@ public final class HebbianUnlearning {
         let n = network.populations[population].size
         rule = PlasticityRegistry.entry("anti-hebbian")!.make(RuleParameters(values: ["epsilon": epsilon], presynapticCount: n))
         maxEventsPerDream = 1000 * n
+        scheduler = Scheduler(start: start)
+        var noise = noise
+        nextStart = Self.draw(n, &noise)
         self.noise = noise
         network.recomputeFields()  // noise input updates fields incrementally from here on
     }
 
+    static func draw(_ n: Int, _ noise: inout RandomStream) -> [Double] {
+        var s = [Double](repeating: 0, count: n)
+        for i in 0..<n { s[i] = noise.nextSpin() }
+        return s
+    }
+
     /// One dream; returns s*, the fixed point that was unlearned.
+    ///
+    /// The anti-Hebbian pass of a dream also imposes the next dream's noise input
+    /// (`learnHebbian(_:projection:thenImpose:)`), so a dream normally finds its
+    /// start in place; if anything changed the state since, it is imposed again.
     @discardableResult
     public func dream() throws -> [Double] {
-        let n = network.populations[population].size
-        var start = [Double](repeating: 0, count: n)
-        for i in 0..<n { start[i] = noise.nextSpin() }
-        network.impose(start, population: population)
+        let ids = network.populations[population].ids
+        if !network.state[ids].elementsEqual(nextStart) || !network.free[ids].allSatisfy({ $0 == 1 }) {
+            network.impose(nextStart, population: population)
+        }
         dreamFlips += try network.relaxToFixedPoint(&scheduler, maxEvents: maxEventsPerDream)
-        if let hebbian = rule.base as? HebbianRule, network.learnHebbian(hebbian, projection: projection) {
+        let fixedPoint = Array(network.state[ids])
+        nextStart = Self.draw(ids.count, &noise)
+        if let hebbian = rule.base as? HebbianRule,
+           network.learnHebbian(hebbian, projection: projection, thenImpose: nextStart) {
         } else {
             network.learn(projection: projection, rule: rule)
         }
         dreams += 1
-        let ids = network.populations[population].ids
-        return Array(network.state[ids])
+        return fixedPoint
     }
 
     /// The couplings being unlearned.
@@ -81,7 +103,7 @@ public final class HebbianUnlearning {
             let done = dreams - dreamsAtRecord
             let r = UnlearningRecord(
                 dreams: dreams, scaledDreams: Double(dreams) * epsilon / n, fractionStable: s.fractionStable,
-                minimumStability: s.minimum, meanStability: s.mean,
+                minimumStability: s.minimum, meanStability: s.mean, stabilityQuantiles: s.quantiles([0.05, 0.5, 0.95]),
                 flipsPerDream: done > 0 ? Double(dreamFlips - flipsAtRecord) / Double(done) : 0, basins: basins)
             flipsAtRecord = dreamFlips; dreamsAtRecord = dreams
             records.append(r)

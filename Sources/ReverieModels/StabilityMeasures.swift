@@ -41,12 +41,11 @@ public struct StabilityMeasures: Sendable, Equatable {
     public var minimum: Double { stabilities.min() ?? 0 }
     public var mean: Double { stabilities.isEmpty ? 0 : stabilities.reduce(0, +) / Double(stabilities.count) }
 
-    /// Counts of Δ in `bins` equal bins over `range` (values outside are clamped to the end bins).
-    public func histogram(bins: Int, range: ClosedRange<Double>) -> [Int] {
-        var c = [Int](repeating: 0, count: bins)
-        let w = (range.upperBound - range.lowerBound) / Double(bins)
-        for x in stabilities { c[min(bins - 1, max(0, Int(((x - range.lowerBound) / w).rounded(.down))))] += 1 }
-        return c
+    /// Quantiles of Δ (nearest rank) for each q in 0...1.
+    public func quantiles(_ qs: [Double]) -> [Double] {
+        let sorted = stabilities.sorted()
+        guard !sorted.isEmpty else { return qs.map { _ in 0 } }
+        return qs.map { sorted[min(sorted.count - 1, max(0, Int((Double(sorted.count) * $0).rounded(.up)) - 1))] }
     }
 
     /// Whether every pattern is a fixed point (`ξ_i h_i(ξ) > 0` for all i),

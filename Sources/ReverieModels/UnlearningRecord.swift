@@ -8,6 +8,8 @@ public struct UnlearningRecord: Sendable, Equatable {
     /// Δ_min over all patterns and units.
     public var minimumStability: Double
     public var meanStability: Double
+    /// The distribution of Δ_i^μ: its 5%, 50% and 95% quantiles.
+    public var stabilityQuantiles: [Double]
     /// Mean number of flips per dream relaxation since the previous record.
     public var flipsPerDream: Double
     /// Basins at the schedule's m0 values (empty when none were asked for).
