@@ -108,7 +108,7 @@ public final class HebbianUnlearning {
             flipsAtRecord = dreamFlips; dreamsAtRecord = dreams
             records.append(r)
             onRecord(r)
-            if r.fractionStable == 1 { if dIn == nil { dIn = dreams } } else if dIn != nil && dFin == nil { dFin = dreams }
+            if r.fractionStable == 1 && dIn == nil { dIn = dreams }
         }
         try record()
         while dreams < schedule.maxDreams && !(schedule.stopAtAllStable && dIn != nil) {
@@ -123,10 +123,14 @@ public final class HebbianUnlearning {
         }
         if records.last?.dreams != dreams { try record() }
         let stable = records.filter { $0.fractionStable == 1 }
-        let score: (UnlearningRecord) -> Double = schedule.basinOverlaps.isEmpty
-            ? { $0.minimumStability }
-            : { r in r.basins.map(\.meanFinalOverlap).reduce(0, +) }
-        let top = stable.max { score($0) < score($1) || (score($0) == score($1) && $0.dreams > $1.dreams) }
+        // Best retrieval: the widest basins, ties (saturated basins) broken by the largest Δ_min.
+        let basinScore = { (r: UnlearningRecord) in r.basins.map(\.meanFinalOverlap).reduce(0, +) }
+        let top = stable.max { a, b in
+            (basinScore(a), a.minimumStability, -a.dreams) < (basinScore(b), b.minimumStability, -b.dreams)
+        }
+        // Memories destroyed: the first record after the last one with every pattern stable.
+        let lastStable = records.lastIndex { $0.fractionStable == 1 }
+        if let lastStable, lastStable + 1 < records.count { dFin = records[lastStable + 1].dreams }
         return UnlearningSummary(records: records, dreams: dreams, dIn: dIn, dTop: top?.dreams, dFin: dFin)
     }
 }

@@ -24,9 +24,11 @@ public struct UnlearningSummary: Sendable, Equatable {
     public var dreams: Int
     /// First checked D at which all patterns are fixed points.
     public var dIn: Int?
-    /// Best retrieval among records with all patterns stable: the largest mean
-    /// final overlap over the basin m0 values, or without basins the largest Δ_min.
+    /// Best retrieval among records with all patterns stable: the largest sum of
+    /// mean final overlaps over the basin m0 values, ties (and runs without
+    /// basins) decided by the largest Δ_min.
     public var dTop: Int?
-    /// First recorded D after D_in at which some pattern is no longer a fixed point.
+    /// Memories destroyed: the first record after the last record at which all
+    /// patterns were fixed points (nil if the run ended before).
     public var dFin: Int?
 }

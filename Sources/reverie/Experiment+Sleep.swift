@@ -23,7 +23,7 @@ struct SleepExperiment: ParsableCommand {
     var size = 300
 
     @Option(help: "Load α = P/N for the M-vs-t curve.")
-    var alpha = 0.2
+    var alpha = 0.1
 
     @Option(help: "Example quality r.")
     var quality = 0.3
@@ -50,7 +50,7 @@ struct SleepExperiment: ParsableCommand {
     var distanceSize = 100
 
     @Option(parsing: .upToNextOption, help: "Probe counts for the distance curve.")
-    var probes: [Int] = [1000, 4000, 16000, 64000]
+    var probes: [Int] = [4000, 16000, 64000, 256000]
 
     @Option(help: "Seed.")
     var seed: UInt64 = 1
@@ -140,7 +140,7 @@ struct SleepExperiment: ParsableCommand {
             var rng = RandomStream(seed: seed, stream: 9)
             let d = StochasticSleep.relativeDistance(sleep.stochastic(sleepTime: t, probes: k, rng: &rng), to: exact)
             distTable.append([Double(distanceSize), alpha, quality, Double(alphaExamples), t, Double(k), d])
-            print(String(format: "  %8d probes: relative distance %.4f", k, d))
+            print(String(format: "  %8d probes: relative distance %.4f%@", k, d, d.isFinite ? "" : " (diverged: too few probes for this N)"))
         }
         try dir.write(distTable.csv, to: stem + "-distance.csv")
         try dir.write(SVGLinePlot(title: String(format: "Local sleep vs closed form, N = %d, t = %g", distanceSize, t),

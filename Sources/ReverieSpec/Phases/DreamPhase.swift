@@ -19,6 +19,8 @@ public struct DreamPhase: ProtocolPhase {
     let projection: String
     let rule: ModelSpec.Rule
     let schedule: UnlearningSchedule
+    /// Where the phase sits in the model file, for run-time errors.
+    let path: String
 
     public var metrics: [String] { ["fraction_stable", "min_stability"] }
 
@@ -50,6 +52,7 @@ public struct DreamPhase: ProtocolPhase {
             checkEvery: try node.int("check_every", default: 0, in: 0...1_000_000_000),
             stopAtAllStable: try node.bool("stop_at_d_in", default: false), basinOverlaps: overlaps,
             retrievalThreshold: try node.double("retrieval_threshold", default: 0.95, in: -1...1))
+        path = node.path
     }
 
     public func run(_ context: RunContext) throws -> PhaseResult {
@@ -77,7 +80,7 @@ public struct DreamPhase: ProtocolPhase {
                 context.progress(Double(r.dreams) / Double(schedule.maxDreams))
             }
         } catch let e as RelaxationError {
-            throw ModelError(file: context.model.file, path: "protocol", expected: "dreams that reach fixed points", found: e.description)
+            throw ModelError(file: context.model.file, path: path, expected: "dreams that reach fixed points", found: e.description)
         }
         context.time = dreaming.now
         context.events += dreaming.events

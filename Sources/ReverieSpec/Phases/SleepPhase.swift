@@ -26,6 +26,8 @@ public struct SleepPhase: ProtocolPhase {
     let probes: Int
     let initialOverlap: Double
     let threshold: Double
+    /// Where the phase sits in the model file, for run-time errors.
+    let path: String
 
     public var metrics: [String] { ["archetype_overlap"] }
 
@@ -50,6 +52,7 @@ public struct SleepPhase: ProtocolPhase {
         probes = try node.int("probes", default: 10_000, in: 1...1_000_000_000)
         initialOverlap = try node.double("initial_overlap", default: 1, in: -1...1)
         threshold = try node.double("retrieval_threshold", default: 0.9, in: -1...1)
+        path = node.path
     }
 
     public func run(_ context: RunContext) throws -> PhaseResult {
@@ -69,7 +72,7 @@ public struct SleepPhase: ProtocolPhase {
         var closed: DenseWeights?
         if method != .stochastic {
             guard let j = sleep.closedForm(sleepTime: sleepTime) else {
-                throw ModelError(file: context.model.file, path: "protocol", expected: "linearly independent example averages for t = ∞")
+                throw ModelError(file: context.model.file, path: path + ".sleep_time", expected: "linearly independent example averages for t = ∞")
             }
             closed = j
         }
@@ -77,6 +80,11 @@ public struct SleepPhase: ProtocolPhase {
         if let closed { candidates.append(("closed-form", closed, nil)) }
         if method != .closedForm {
             let j = sleep.stochastic(sleepTime: sleepTime, probes: probes, rng: &probeRng)
+            guard j.weights.allSatisfy(\.isFinite) else {
+                throw ModelError(file: context.model.file, path: path + ".probes",
+                                 expected: "enough probes for the local sleep to stay stable (its step is ln(1 + t)/probes)",
+                                 found: "\(probes) probes: the couplings diverged")
+            }
             let d = closed.map { StochasticSleep.relativeDistance(j, to: $0) }
             if let d { values.append(("distance_to_closed_form", d)) }
             candidates.append(("stochastic", j, d))
@@ -89,7 +97,7 @@ public struct SleepPhase: ProtocolPhase {
                                          retrievalThreshold: threshold, maxEvents: 1000 * net.populations[pop].size,
                                          rng: &corruption).points[0]
             } catch let e as RelaxationError {
-                throw ModelError(file: context.model.file, path: "protocol", expected: "retrieval that reaches fixed points", found: e.description)
+                throw ModelError(file: context.model.file, path: path, expected: "retrieval that reaches fixed points", found: e.description)
             }
             context.emitMetric("archetype_overlap", item: candidates.count == 1 || c.name == "closed-form" ? 0 : 1, value: point.meanFinalOverlap)
             table.append([.text(c.name), .number(sleepTime), .number(Double(examplesPerArchetype)), .number(quality),
