@@ -49,21 +49,21 @@ public final class BinaryNetwork: DiscreteEventSystem {
     }
 
     public let populations: [Population]
-    public private(set) var projections: [Projection]
+    public internal(set) var projections: [Projection]
     public var dynamics: BinaryDynamics
     public let sinks: SinkHub
 
     /// s_i ∈ {−1, +1}.
-    public private(set) var state: [Double]
+    public internal(set) var state: [Double]
     /// h_i = Σ_j J_ij s_j as assembled from the messages each unit received.
-    public private(set) var field: [Double]
+    public internal(set) var field: [Double]
     /// s_i for free units, 0 for clamped ones: unit i is unstable iff watched_i h_i < 0,
     /// one multiply and compare per target in the fan-out loop.
     @usableFromInline var watched: [Double]
     /// Number of free (unclamped) units.
     var freeCount: Int
     /// Number of free units with s_i h_i < 0.
-    public private(set) var unstableCount = 0
+    public internal(set) var unstableCount = 0
     @usableFromInline var outgoing: [[Int]]
     @usableFromInline var populationOf: [Int]
     @usableFromInline var rng: RandomStream
@@ -84,7 +84,7 @@ public final class BinaryNetwork: DiscreteEventSystem {
     /// Counters since construction.
     public private(set) var updates = 0
     public private(set) var flips = 0
-    public private(set) var synapticEvents = 0
+    public internal(set) var synapticEvents = 0
 
     /// - Parameter populations: (name, size) in id order.
     public init(populations: [(name: String, size: Int)], dynamics: BinaryDynamics,

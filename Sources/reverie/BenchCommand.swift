@@ -8,5 +8,6 @@ struct BenchCommand: ParsableCommand {
             RelaxBench.self,
             RecordBench.self,
             PublishBench.self,
+            UnlearningBench.self,
         ])
 }

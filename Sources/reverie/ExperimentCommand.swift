@@ -6,5 +6,7 @@ struct ExperimentCommand: ParsableCommand {
         abstract: "Sweeps that reproduce the results in science.md, written as CSV and SVG.",
         subcommands: [
             CapacityExperiment.self,
+            UnlearningExperiment.self,
+            SleepExperiment.self,
         ])
 }
