@@ -32,6 +32,20 @@ static void accumulate_avx2(double *restrict h, const double *restrict r0, const
                             const double *restrict r2, const double *restrict r3,
                             double s0, double s1, double s2, double s3, int64_t n) { ACCUMULATE_BODY }
 
+#define RANK1_BODY                                                               \
+    for (int64_t k = 0; k < n; k++) {                                            \
+        double x = row[k] + u[k] * a;                                            \
+        row[k] = x;                                                              \
+        h[k] += x * s;                                                           \
+    }
+
+static void rank1_base(double *restrict row, const double *restrict u, double a, double *restrict h, double s,
+                       int64_t n) { RANK1_BODY }
+
+__attribute__((target("avx2")))
+static void rank1_avx2(double *restrict row, const double *restrict u, double a, double *restrict h, double s,
+                       int64_t n) { RANK1_BODY }
+
 static int forced_baseline = 0;
 
 void rv_force_baseline(int on) { forced_baseline = on; }
@@ -58,4 +72,9 @@ void rv_accumulate4(double *h, const double *r0, const double *r1, const double 
                     double s0, double s1, double s2, double s3, int64_t n) {
     if (has_avx2()) accumulate_avx2(h, r0, r1, r2, r3, s0, s1, s2, s3, n);
     else accumulate_base(h, r0, r1, r2, r3, s0, s1, s2, s3, n);
+}
+
+void rv_rank1_project(double *row, const double *u, double a, double *h, double s, int64_t n) {
+    if (has_avx2()) rank1_avx2(row, u, a, h, s, n);
+    else rank1_base(row, u, a, h, s, n);
 }

@@ -1,3 +1,4 @@
+import CReverieSIMD
 import ReverieKernel
 
 /// A relaxation that did not reach a fixed point within its event budget (only
@@ -58,7 +59,7 @@ extension BinaryNetwork {
                                 for j in 0..<m {
                                     let aj = pre[j], nj = nb[j], row = wb.baseAddress! + j * n
                                     @inline(__always) func pass(_ r: Range<Int>) {
-                                        for i in r { let x = row[i] + up[i] * aj; row[i] = x; hn[i] += x * nj }
+                                        rv_rank1_project(row + r.lowerBound, up + r.lowerBound, aj, hn + r.lowerBound, nj, Int64(r.count))
                                     }
                                     if skip {
                                         pass(0..<j)

@@ -14,6 +14,11 @@ int64_t rv_fanout_dense(double *h, const double *w, const double *watched, doubl
 void rv_accumulate4(double *h, const double *r0, const double *r1, const double *r2, const double *r3,
                     double s0, double s1, double s2, double s3, int64_t n);
 
+/// One row of a rank-1 update that also projects the updated row on a state:
+///   x = row[k] + u[k] * a;  row[k] = x;  h[k] += x * s   for k < n.
+/// (Hebbian/anti-Hebbian pass of a dream, fused with the next start's fields.)
+void rv_rank1_project(double *row, const double *u, double a, double *h, double s, int64_t n);
+
 /// Forces the baseline (non-AVX2) loops when `on` is nonzero; for tests.
 void rv_force_baseline(int on);
 
