@@ -115,25 +115,25 @@ public final class StreamMonitor {
         var lines: [String] = []
         let model = run.map { "\($0.modelName) (seed \($0.seed))" } ?? "(run description not received yet)"
         lines.append("model \(model)   t = \(simulatedTime.value)\(run.map { " " + $0.timeUnit } ?? "")   phase: \(phase ?? "-")")
-        lines.append(String(format: "messages/s %.0f   records/s %.0f   total %d messages, %d records   gaps: %d messages (%llu records)",
+        lines.append(String(format: "messages/s %.0f   records/s %.0f   total %ld messages, %ld records   gaps: %ld messages (%llu records)",
                             Double(windowMessages) / seconds, Double(windowRecords) / seconds, messages, records,
                             gapMessages, gapRecords))
         if let run {
             let span = windowStart.map { simulatedTime.value - $0.value } ?? 0
             for (k, p) in run.populations.enumerated() {
                 let perUnit = span > 0 ? Double(windowEvents[k]) / (span * Double(p.size)) : 0
-                lines.append(String(format: "  %-16@ %7d units  %9.0f events/s  %.4g per unit per %@",
+                lines.append(String(format: "  %-16@ %7ld units  %9.0f events/s  %.4g per unit per %@",
                                     p.name as NSString, p.size, Double(windowEvents[k]) / seconds, perUnit, run.timeUnit as NSString))
             }
         }
         for code in metrics.keys.sorted() {
             let name = run.flatMap { code < $0.metrics.count ? $0.metrics[code] : nil } ?? "metric \(code)"
             let items = metrics[code]!.sorted { $0.key < $1.key }
-            let shown = items.prefix(8).map { String(format: "%d:%.3f", $0.key, $0.value) }.joined(separator: " ")
+            let shown = items.prefix(8).map { String(format: "%ld:%.3f", $0.key, $0.value) }.joined(separator: " ")
             lines.append("  \(name): \(shown)\(items.count > 8 ? " ... (\(items.count) items)" : "")")
         }
         if weights.count > 0 {
-            lines.append(String(format: "  weights: %d  mean %.4g  sd %.4g  min %.4g  max %.4g",
+            lines.append(String(format: "  weights: %ld  mean %.4g  sd %.4g  min %.4g  max %.4g",
                                 weights.count, weights.mean, weights.standardDeviation, weights.min, weights.max))
         }
         if let endSummary { lines.append("ended: \(endSummary)") }

@@ -80,7 +80,7 @@ struct RelaxBench: ParsableCommand {
                                 min(bestPeer.wall, (peer["ms_per_relaxation"] as? Double) ?? .nan))
                 }
             }
-            var line = String(format: "%5d  %5d  %11.0f  %8.3f (%7.3f)  %9.3g  %13.3g", n, relaxations, flips, best.cpu, best.wall,
+            var line = String(format: "%5ld  %5ld  %11.0f  %8.3f (%7.3f)  %9.3g  %13.3g", n, relaxations, flips, best.cpu, best.wall,
                               updatesPerRelax / best.cpu * 1000, eventsPerRelax / best.cpu * 1000)
             if !noPeer {
                 line += String(format: "  %7.2f (%7.2f)  %6.1fx", bestPeer.cpu, bestPeer.wall, bestPeer.cpu / best.cpu)

@@ -72,7 +72,7 @@ struct RecordBench: ParsableCommand {
         precondition(plain.flips == recorded.flips, "paired networks diverged")
         let bytes = (try FileManager.default.attributesOfItem(atPath: trace)[.size] as? Int) ?? 0
         let median = ratios.sorted()[ratios.count / 2]
-        print(String(format: "N %d, %d relaxations per network, %d flips each (all recorded: %.1f MB trace)",
+        print(String(format: "N %ld, %ld relaxations per network, %ld flips each (all recorded: %.1f MB trace)",
                      size, relaxations, recorded.flips, Double(bytes) / 1e6))
         print(String(format: "  plain     %8.3f ms/relaxation", times.plain * 1000 / Double(relaxations)))
         print(String(format: "  recorded  %8.3f ms/relaxation (including closing the trace)", times.recorded * 1000 / Double(relaxations)))
@@ -130,10 +130,10 @@ struct PublishBench: ParsableCommand {
         let result = try peer.wait()
         let s = publisher.statistics
         let got = result["records"] as? Int ?? 0
-        print(String(format: "published %d records in batches of %d (%@): %.3f s, %.3g records/s, %.0f MB/s; %d dropped",
+        print(String(format: "published %ld records in batches of %ld (%@): %.3f s, %.3g records/s, %.0f MB/s; %ld dropped",
                      records, batch, dropping ? "dropping" : "lossless", elapsed.seconds, Double(s.records) / elapsed.seconds,
                      Double(s.records * TraceFormat.recordSize) / elapsed.seconds / 1e6, s.droppedRecords))
-        print(String(format: "pyzmq subscriber received %d records, %.3g records/s by its own clock, %d gaps (target ≥ 5e6 records/s)",
+        print(String(format: "pyzmq subscriber received %ld records, %.3g records/s by its own clock, %ld gaps (target ≥ 5e6 records/s)",
                      got, result["records_per_second"] as? Double ?? 0, result["gap_messages"] as? Int ?? 0))
     }
 }

@@ -72,10 +72,10 @@ struct UnlearningBench: ParsableCommand {
         guard let summary else { throw OutputError("a dream did not reach a fixed point") }
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
         let perDream = seconds / Double(summary.dreams)
-        func dIn(_ d: Int?) -> String { d.map { String(format: "%d (D·ε/N = %.3f)", $0, Double($0) * epsilon / Double(size)) } ?? "not reached" }
-        print(String(format: "N = %d, α = %.2f (P = %d), ε = %g, %@ order, check every %d dreams",
+        func dIn(_ d: Int?) -> String { d.map { String(format: "%ld (D·ε/N = %.3f)", $0, Double($0) * epsilon / Double(size)) } ?? "not reached" }
+        print(String(format: "N = %ld, α = %.2f (P = %ld), ε = %g, %@ order, check every %ld dreams",
                      size, alpha, patterns.count, epsilon, order, checkEvery))
-        print(String(format: "reverie: D_in %@, %d dreams in %.2f s, %.1f µs/dream, %.0f flips/dream",
+        print(String(format: "reverie: D_in %@, %ld dreams in %.2f s, %.1f µs/dream, %.0f flips/dream",
                      dIn(summary.dIn), summary.dreams, seconds, perDream * 1e6, Double(dreaming.dreamFlips) / Double(summary.dreams)))
         guard !noPeer else { return }
         var args = ["python3", peerScript, "--n", "\(size)", "--alpha", "\(alpha)", "--epsilon", "\(epsilon)",
@@ -85,7 +85,7 @@ struct UnlearningBench: ParsableCommand {
         let peerSeconds = (peer["seconds"] as? Double) ?? .nan
         let peerDreamCount = (peer["dreams"] as? Int) ?? 0
         let peerPerDream = peerSeconds / Double(max(peerDreamCount, 1))
-        print(String(format: "numpy:   D_in %@, %d dreams in %.2f s, %.1f µs/dream, %.0f flips/dream",
+        print(String(format: "numpy:   D_in %@, %ld dreams in %.2f s, %.1f µs/dream, %.0f flips/dream",
                      dIn(peer["d_in"] as? Int), peerDreamCount, peerSeconds, peerPerDream * 1e6,
                      ((peer["flips"] as? Double) ?? Double((peer["flips"] as? Int) ?? 0)) / Double(max(peerDreamCount, 1))))
         var ratio = String(format: "ratio: %.1fx per dream", peerPerDream / perDream)

@@ -67,7 +67,7 @@ struct CapacityExperiment: ParsableCommand {
                 let row = [Double(size), alpha, Double(p), Double(r), test.value("fraction_fixed_points")!,
                            test.value("mean_final_overlap")!, test.value("fraction_retrieved")!]
                 table.append(row)
-                print(String(format: "%5d  %.3f %5d  %6d  %12.3f  %12.4f  %9.3f", size, alpha, p, r, row[4], row[5], row[6]))
+                print(String(format: "%5ld  %.3f %5ld  %6ld  %12.3f  %12.4f  %9.3f", size, alpha, p, r, row[4], row[5], row[6]))
             }
         }
         let dir = try OutputDirectory((out as NSString).deletingLastPathComponent.isEmpty ? "." : (out as NSString).deletingLastPathComponent)

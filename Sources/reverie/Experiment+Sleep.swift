@@ -93,7 +93,7 @@ struct SleepExperiment: ParsableCommand {
 
         // 1. Minimum M vs t.
         var minTable = ResultTable(columns: ["N", "alpha", "quality", "sleep_time", "min_examples", "entropy_at_min", "overlap_at_min"])
-        print(String(format: "minimum M to retrieve the archetypes (mean final overlap ≥ %.2f), N = %d, α = %.2f, r = %.2f", threshold, size, alpha, quality))
+        print(String(format: "minimum M to retrieve the archetypes (mean final overlap ≥ %.2f), N = %ld, α = %.2f, r = %.2f", threshold, size, alpha, quality))
         print("  sleep time   min M        ρ   overlap")
         for t in sleepTimes {
             var found: (m: Int, overlap: Double, rho: Double)?
@@ -107,14 +107,14 @@ struct SleepExperiment: ParsableCommand {
         }
         try dir.write(minTable.csv, to: stem + "-min-examples.csv")
         let reached = zip(minTable.column("sleep_time"), minTable.column("min_examples")).filter { $0.1 > 0 }
-        try dir.write(SVGLinePlot(title: String(format: "Examples needed, N = %d, α = %.2f, r = %.2f", size, alpha, quality),
+        try dir.write(SVGLinePlot(title: String(format: "Examples needed, N = %ld, α = %.2f, r = %.2f", size, alpha, quality),
                                   xLabel: "log10(1 + t)", yLabel: "minimum M per archetype",
                                   series: [.init(name: "min M", points: reached.map { (log10(1 + $0.0), $0.1) })]).render(),
                       to: stem + "-min-examples.svg")
 
         // 2. Retrieval vs α, t = 0 and large t.
         var alphaTable = ResultTable(columns: ["N", "alpha", "quality", "examples_per_archetype", "entropy", "overlap_t0", "overlap_large_t", "large_t"])
-        print(String(format: "retrieval vs α, M = %d, r = %.2f: mean final overlap at t = 0 and t = %g", alphaExamples, quality, largeSleepTime))
+        print(String(format: "retrieval vs α, M = %ld, r = %.2f: mean final overlap at t = 0 and t = %g", alphaExamples, quality, largeSleepTime))
         for a in alphas {
             let set = examples(alpha: a, m: alphaExamples, n: size)
             let o0 = try retrieval(set, sleepTime: 0, seed: seed), o1 = try retrieval(set, sleepTime: largeSleepTime, seed: seed)
@@ -122,7 +122,7 @@ struct SleepExperiment: ParsableCommand {
             print(String(format: "  α = %.3f  t = 0: %.4f   t = %g: %.4f", a, o0, largeSleepTime, o1))
         }
         try dir.write(alphaTable.csv, to: stem + "-alpha.csv")
-        try dir.write(SVGLinePlot(title: String(format: "Archetype retrieval, N = %d, M = %d, r = %.2f", size, alphaExamples, quality),
+        try dir.write(SVGLinePlot(title: String(format: "Archetype retrieval, N = %ld, M = %ld, r = %.2f", size, alphaExamples, quality),
                                   xLabel: "load α", yLabel: "mean final overlap with the archetypes",
                                   series: [.init(name: "t = 0 (Hebb)", points: zip(alphas, alphaTable.column("overlap_t0")).map { ($0.0, $0.1) }),
                                            .init(name: "t = \(ResultTable.format(largeSleepTime))", points: zip(alphas, alphaTable.column("overlap_large_t")).map { ($0.0, $0.1) })],
@@ -135,15 +135,15 @@ struct SleepExperiment: ParsableCommand {
         let set = examples(alpha: alpha, m: alphaExamples, n: distanceSize)
         let sleep = SleepFromExamples(examples: set)
         guard let exact = sleep.closedForm(sleepTime: t) else { throw OutputError("singular kernel at t = \(t)") }
-        print(String(format: "local stochastic sleep vs closed form, N = %d, α = %.2f, t = %g", distanceSize, alpha, t))
+        print(String(format: "local stochastic sleep vs closed form, N = %ld, α = %.2f, t = %g", distanceSize, alpha, t))
         for k in probes {
             var rng = RandomStream(seed: seed, stream: 9)
             let d = StochasticSleep.relativeDistance(sleep.stochastic(sleepTime: t, probes: k, rng: &rng), to: exact)
             distTable.append([Double(distanceSize), alpha, quality, Double(alphaExamples), t, Double(k), d])
-            print(String(format: "  %8d probes: relative distance %.4f%@", k, d, d.isFinite ? "" : " (diverged: too few probes for this N)"))
+            print(String(format: "  %8ld probes: relative distance %.4f%@", k, d, d.isFinite ? "" : " (diverged: too few probes for this N)"))
         }
         try dir.write(distTable.csv, to: stem + "-distance.csv")
-        try dir.write(SVGLinePlot(title: String(format: "Local sleep vs closed form, N = %d, t = %g", distanceSize, t),
+        try dir.write(SVGLinePlot(title: String(format: "Local sleep vs closed form, N = %ld, t = %g", distanceSize, t),
                                   xLabel: "log10(probes)", yLabel: "‖J_local − J(t)‖ / ‖J(t)‖",
                                   series: [.init(name: "distance", points: zip(probes, distTable.column("distance")).map { (log10(Double($0.0)), $0.1) })]).render(),
                       to: stem + "-distance.svg")

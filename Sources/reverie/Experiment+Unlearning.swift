@@ -86,7 +86,7 @@ struct UnlearningExperiment: ParsableCommand {
             marks.append([n, alpha, Double(patterns.count), epsilon, summary.dIn.map(Double.init) ?? .nan, scaled(summary.dIn),
                           summary.dTop.map(Double.init) ?? .nan, scaled(summary.dTop), summary.dFin.map(Double.init) ?? .nan,
                           scaled(summary.dFin), Double(summary.dreams), seconds])
-            print(String(format: "%5d  %.3f %4d  %8.4f  %9.4f  %9.4f  %7d  %7.1f", size, alpha, patterns.count, scaled(summary.dIn),
+            print(String(format: "%5ld  %.3f %4ld  %8.4f  %9.4f  %9.4f  %7ld  %7.1f", size, alpha, patterns.count, scaled(summary.dIn),
                          scaled(summary.dTop), scaled(summary.dFin), summary.dreams, seconds))
         }
         let dirPath = (out as NSString).deletingLastPathComponent

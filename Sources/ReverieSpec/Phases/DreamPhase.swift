@@ -93,11 +93,11 @@ public struct DreamPhase: ProtocolPhase {
         func landmark(_ name: String, _ d: Int?) -> String {
             guard let d else { return "\(name) not reached" }
             values += [(name.lowercased(), Double(d)), (name.lowercased() + "_eps_over_n", Double(d) * epsilon / Double(n))]
-            return String(format: "%@ = %d (D·ε/N = %.4f)", name, d, Double(d) * epsilon / Double(n))
+            return String(format: "%@ = %ld (D·ε/N = %.4f)", name, d, Double(d) * epsilon / Double(n))
         }
         let marks = [landmark("D_in", summary.dIn), landmark("D_top", summary.dTop), landmark("D_fin", summary.dFin)]
         return PhaseResult(summary: values, table: table, lines: [
-            String(format: "%d dreams (ε = %g, N = %d, α = %.3f): %@", summary.dreams, epsilon, n,
+            String(format: "%ld dreams (ε = %g, N = %ld, α = %.3f): %@", summary.dreams, epsilon, n,
                    Double(set.count) / Double(n), marks.joined(separator: ", ")),
             String(format: "at the end: fraction of patterns that are fixed points %.3f, Δ_min %.4f, %.1f flips per dream",
                    last.fractionStable, last.minimumStability, Double(dreaming.dreamFlips) / Double(max(summary.dreams, 1))),

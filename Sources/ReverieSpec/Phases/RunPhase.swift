@@ -53,7 +53,7 @@ public struct RunPhase: ProtocolPhase {
             ("time", (context.time - t0).value),
             ("flips", Double(net.flips - flips)), ("events", Double(events)), ("energy", net.energy),
         ]
-        var lines = [String(format: "stopped (%@) after t = %.4g, %d flips, energy %.4f", reason.rawValue,
+        var lines = [String(format: "stopped (%@) after t = %.4g, %ld flips, energy %.4f", reason.rawValue,
                             (context.time - t0).value, net.flips - flips, net.energy)]
         if let patterns, let set = context.patterns[patterns] {
             let pop = try context.populationIndex(context.model.patterns.first { $0.name == patterns }!.population)
@@ -62,7 +62,7 @@ public struct RunPhase: ProtocolPhase {
             let best = overlaps.indices.max { abs(overlaps[$0]) < abs(overlaps[$1]) }!
             summary.append(("max_abs_overlap", abs(overlaps[best])))
             summary.append(("closest_pattern", Double(best)))
-            lines.append(String(format: "closest pattern %d with overlap %.4f", best, overlaps[best]))
+            lines.append(String(format: "closest pattern %ld with overlap %.4f", best, overlaps[best]))
         }
         return PhaseResult(summary: summary, lines: lines)
     }

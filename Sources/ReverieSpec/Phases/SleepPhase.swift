@@ -65,7 +65,7 @@ public struct SleepPhase: ProtocolPhase {
         var table = ResultTable(columns: ["method", "sleep_time", "examples_per_archetype", "quality", "entropy",
                                           "mean_final_overlap", "fraction_retrieved", "distance_to_closed_form"])
         var values: [(key: String, value: Double)] = [("entropy", sleep.examples.entropy), ("sleep_time", sleepTime)]
-        var lines = [String(format: "%d archetypes × %d examples (r = %.3f, ρ = %.4f), sleep time %g", xi.count,
+        var lines = [String(format: "%ld archetypes × %ld examples (r = %.3f, ρ = %.4f), sleep time %g", xi.count,
                             examplesPerArchetype, quality, sleep.examples.entropy, sleepTime)]
         var probeRng = context.rng(phase: context.phaseIndex, "probes")
         var corruption = context.rng(phase: context.phaseIndex, "corruption")
@@ -107,7 +107,7 @@ public struct SleepPhase: ProtocolPhase {
             values += [(prefix + "mean_final_overlap", point.meanFinalOverlap), (prefix + "fraction_retrieved", point.fractionRetrieved)]
             var line = String(format: "%@: archetypes from m0 = %.2f: mean final overlap %.4f, retrieved (m ≥ %.2f) %.3f",
                               c.name, initialOverlap, point.meanFinalOverlap, threshold, point.fractionRetrieved)
-            if let d = c.distance { line += String(format: "; distance to the closed form %.4f (%d probes)", d, probes) }
+            if let d = c.distance { line += String(format: "; distance to the closed form %.4f (%ld probes)", d, probes) }
             lines.append(line)
         }
         context.progress(1)
