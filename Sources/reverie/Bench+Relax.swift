@@ -29,6 +29,9 @@ struct RelaxBench: ParsableCommand {
     @Option(help: "Repeats, alternating reverie and the peer; the best of each is reported.")
     var repeats = 3
 
+    @Flag(help: "Run the peer with numpy's default BLAS threads (as a user would) and compare wall times.")
+    var peerDefaultThreads = false
+
     @Flag(help: "Skip the numpy peer.")
     var noPeer = false
 
@@ -45,7 +48,8 @@ struct RelaxBench: ParsableCommand {
         print("warning: debug build; benchmark with `swift run -c release reverie bench relax`")
         #endif
         print("Best of \(repeats) alternating repeats. Times are CPU ms per relaxation on one thread (wall ms in parentheses);")
-        print("the numpy peer runs with one BLAS thread. Ratio = numpy CPU time / reverie CPU time.")
+        print(peerDefaultThreads ? "the numpy peer runs with its default BLAS threads. Ratio = numpy wall time / reverie wall time."
+                                 : "the numpy peer runs with one BLAS thread. Ratio = numpy CPU time / reverie CPU time.")
         print("    N  relax  flips/relax  reverie ms (wall)    updates/s  synaptic ev/s  numpy ms (wall)      ratio")
         for n in sizes {
             var rng = RandomStream(seed: seed, stream: 1)
@@ -75,7 +79,8 @@ struct RelaxBench: ParsableCommand {
                 eventsPerRelax += Double(net.synapticEvents - s0) / k / r
                 if !noPeer {
                     let peer = try PeerProcess.runJSON(["python3", peerScript, "--n", "\(n)", "--alpha", "\(alpha)",
-                                                        "--relaxations", "\(peerRelaxations)", "--seed", "\(seed)"])
+                                                        "--relaxations", "\(peerRelaxations)", "--seed", "\(seed)"],
+                                                        pinThreads: !peerDefaultThreads)
                     bestPeer = (min(bestPeer.cpu, (peer["cpu_ms_per_relaxation"] as? Double) ?? .nan),
                                 min(bestPeer.wall, (peer["ms_per_relaxation"] as? Double) ?? .nan))
                 }
@@ -83,7 +88,8 @@ struct RelaxBench: ParsableCommand {
             var line = String(format: "%5ld  %5ld  %11.0f  %8.3f (%7.3f)  %9.3g  %13.3g", n, relaxations, flips, best.cpu, best.wall,
                               updatesPerRelax / best.cpu * 1000, eventsPerRelax / best.cpu * 1000)
             if !noPeer {
-                line += String(format: "  %7.2f (%7.2f)  %6.1fx", bestPeer.cpu, bestPeer.wall, bestPeer.cpu / best.cpu)
+                let ratio = peerDefaultThreads ? bestPeer.wall / best.wall : bestPeer.cpu / best.cpu
+                line += String(format: "  %7.2f (%7.2f)  %6.1fx", bestPeer.cpu, bestPeer.wall, ratio)
             }
             print(line)
         }

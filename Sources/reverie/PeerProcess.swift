@@ -1,9 +1,10 @@
 import Foundation
 
 /// Runs a peer implementation (e.g. `python3 peers/numpy/relax.py …`) and parses
-/// the JSON object it prints on its last line.
+/// the JSON object it prints on its last line. By default the peer's BLAS runs on
+/// one thread, like Reverie; `pinThreads: false` leaves numpy's default.
 enum PeerProcess {
-    static func runJSON(_ arguments: [String]) throws -> [String: Any] {
+    static func runJSON(_ arguments: [String], pinThreads: Bool = true) throws -> [String: Any] {
         guard FileManager.default.fileExists(atPath: arguments[1]) else {
             throw OutputError("peer script \(arguments[1]) not found (run from the repository root or pass --peer-script)")
         }
@@ -11,7 +12,7 @@ enum PeerProcess {
         p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         p.arguments = arguments
         var env = ProcessInfo.processInfo.environment
-        for k in ["OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"] { env[k] = "1" }
+        if pinThreads { for k in ["OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"] { env[k] = "1" } }
         p.environment = env
         let pipe = Pipe()
         p.standardOutput = pipe
