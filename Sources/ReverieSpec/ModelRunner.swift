@@ -1,0 +1,76 @@
+import Foundation
+import ReverieKernel
+import ReverieReport
+
+/// What a run produced, written as summary.json.
+public struct RunReport: Codable, Sendable {
+    public struct Phase: Codable, Sendable {
+        public var name: String
+        public var kind: String
+        public var summary: [String: Double]
+        public var lines: [String]
+        public var wallSeconds: Double
+    }
+    public var model: String
+    public var file: String
+    public var seed: UInt64
+    public var phases: [Phase]
+    public var simulatedTime: Double
+    public var events: Int
+    public var unitUpdates: Int
+    public var flips: Int
+    public var synapticEvents: Int
+    public var records: Int
+    public var wallSeconds: Double
+    /// (unit updates + synaptic events) per wall-clock second.
+    public var eventsPerSecond: Double
+}
+
+/// Runs a model's protocol, phase by phase, reporting to sinks.
+public final class ModelRunner {
+    public let context: RunContext
+    /// Called when a phase starts: (index, name, kind).
+    public var onPhaseStart: (Int, String, String) -> Void = { _, _, _ in }
+    public private(set) var results: [PhaseResult] = []
+
+    public init(model: ModelSpec, seed: UInt64? = nil, sinks: [any SimulationSink] = []) throws {
+        let hub = SinkHub()
+        for s in sinks { hub.add(s) }
+        context = try RunContext(model: model, seed: seed ?? model.seed, sinks: hub)
+    }
+
+    /// Runs every phase. Sinks are ended (flushed and closed) even when a phase
+    /// or a sink fails, so what was recorded is kept.
+    public func run() throws -> RunReport {
+        let model = context.model
+        let net = context.network
+        let start = Date()
+        var phases: [RunReport.Phase] = []
+        try context.sinks.begin(context.runDescription)
+        do {
+            for (k, phase) in model.phases.enumerated() {
+                context.phaseIndex = k
+                onPhaseStart(k, phase.name, phase.kind)
+                context.sinks.emit(TraceRecord(kind: .phase, time: context.time, unit: UInt32(k), aux: 0))
+                let t0 = Date()
+                let result = try phase.runner.run(context)
+                context.sinks.emit(TraceRecord(kind: .phase, time: context.time, unit: UInt32(k), aux: 1))
+                try context.sinks.flush()
+                results.append(result)
+                phases.append(.init(name: phase.name, kind: phase.kind,
+                                    summary: Dictionary(result.summary.map { ($0.key, $0.value) }, uniquingKeysWith: { $1 }),
+                                    lines: result.lines, wallSeconds: Date().timeIntervalSince(t0)))
+            }
+        } catch {
+            try? context.sinks.end()
+            throw error
+        }
+        let records = context.sinks.emitted
+        try context.sinks.end()
+        let wall = Date().timeIntervalSince(start)
+        return RunReport(model: model.name, file: model.file, seed: context.seed, phases: phases,
+                         simulatedTime: context.time.value, events: context.events, unitUpdates: net.updates,
+                         flips: net.flips, synapticEvents: net.synapticEvents, records: records, wallSeconds: wall,
+                         eventsPerSecond: Double(net.updates + net.synapticEvents) / max(wall, 1e-9))
+    }
+}

@@ -1,0 +1,10 @@
+/// The protocol phases model files can use; one line per phase type.
+public enum PhaseRegistry {
+    public static let phases: [any ProtocolPhase.Type] = [
+        LearnPhase.self,
+        TestPhase.self,
+        RunPhase.self,
+    ]
+
+    public static func phase(_ kind: String) -> (any ProtocolPhase.Type)? { phases.first { $0.kind == kind } }
+}

@@ -1,0 +1,56 @@
+import Foundation
+import ReverieKernel
+import ReverieModels
+
+/// `phase: run` — free dynamics from the current or a random state, for a
+/// duration or until a fixed point; reports energy and overlaps with a pattern set.
+public struct RunPhase: ProtocolPhase {
+    public static let kind = "run"
+    public static let summary = "free dynamics for a duration or until a fixed point"
+
+    let start: String
+    let population: String?
+    let duration: Double?
+    let patterns: String?
+
+    public var metrics: [String] { ["energy"] + (patterns == nil ? [] : ["overlap"]) }
+
+    public init(node: SpecNode, model: ModelSpec) throws {
+        try node.checkKeys(["phase", "name", "start", "population", "duration", "patterns"])
+        start = try node.choice("start", ["current", "random"], default: "current")
+        population = try node["population"].map { try model.population($0).name }
+        if start == "random" && population == nil { throw node.missing("population", "the population to randomise when start is random") }
+        duration = try node["duration"]?.double(in: 0...1e15)
+        if duration == nil, model.dynamics.temperature != .zero {
+            throw node.missing("duration", "a duration (at nonzero temperature there is no fixed point to stop at)")
+        }
+        patterns = try node["patterns"].map { try model.patternSet($0).name }
+    }
+
+    public func run(_ context: RunContext) throws -> PhaseResult {
+        let net = context.network
+        if start == "random", let population {
+            var rng = context.rng(phase: context.phaseIndex, "start")
+            net.randomize(population: try context.populationIndex(population), rng: &rng)
+        }
+        let flips = net.flips, t0 = context.time
+        let (reason, events) = context.relax(maxTime: duration ?? .infinity)
+        context.emitMetric("energy", item: 0, value: net.energy)
+        var summary: [(key: String, value: Double)] = [
+            ("reached_fixed_point", reason == .quiescent ? 1 : 0), ("time", (context.time - t0).value),
+            ("flips", Double(net.flips - flips)), ("events", Double(events)), ("energy", net.energy),
+        ]
+        var lines = [String(format: "stopped (%@) after t = %.4g, %d flips, energy %.4f", reason.rawValue,
+                            (context.time - t0).value, net.flips - flips, net.energy)]
+        if let patterns, let set = context.patterns[patterns] {
+            let pop = try context.populationIndex(context.model.patterns.first { $0.name == patterns }!.population)
+            let overlaps = (0..<set.count).map { net.overlap(with: set[$0], population: pop) }
+            for (mu, m) in overlaps.enumerated() { context.emitMetric("overlap", item: mu, value: m) }
+            let best = overlaps.indices.max { abs(overlaps[$0]) < abs(overlaps[$1]) }!
+            summary.append(("max_abs_overlap", abs(overlaps[best])))
+            summary.append(("closest_pattern", Double(best)))
+            lines.append(String(format: "closest pattern %d with overlap %.4f", best, overlaps[best]))
+        }
+        return PhaseResult(summary: summary, lines: lines)
+    }
+}

@@ -1,0 +1,17 @@
+/// The unit models a population can use. `family` says which network type
+/// simulates it; projections connect populations of the same family.
+/// To add a unit model: one file with its dynamics plus one line here.
+public struct UnitModelEntry: Sendable {
+    public let name: String
+    public let family: String
+    public let summary: String
+}
+
+public enum UnitModelRegistry {
+    public static let entries: [UnitModelEntry] = [
+        UnitModelEntry(name: "binary", family: "binary",
+                       summary: "±1 units, asynchronous zero-temperature or Glauber updates (science.md §1)"),
+    ]
+
+    public static func entry(_ name: String) -> UnitModelEntry? { entries.first { $0.name == name } }
+}

@@ -1,0 +1,10 @@
+import ArgumentParser
+
+struct ExperimentCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "experiment",
+        abstract: "Sweeps that reproduce the results in science.md, written as CSV and SVG.",
+        subcommands: [
+            CapacityExperiment.self,
+        ])
+}

@@ -1,0 +1,25 @@
+import Foundation
+
+/// Runs a peer implementation (e.g. `python3 peers/numpy/relax.py …`) and parses
+/// the JSON object it prints on its last line.
+enum PeerProcess {
+    static func runJSON(_ arguments: [String]) throws -> [String: Any] {
+        guard FileManager.default.fileExists(atPath: arguments[1]) else {
+            throw OutputError("peer script \(arguments[1]) not found (run from the repository root or pass --peer-script)")
+        }
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        p.arguments = arguments
+        let pipe = Pipe()
+        p.standardOutput = pipe
+        try p.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        guard p.terminationStatus == 0,
+              let line = String(decoding: data, as: UTF8.self).split(separator: "\n").last,
+              let obj = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any] else {
+            throw OutputError("peer \(arguments.joined(separator: " ")) failed (exit \(p.terminationStatus))")
+        }
+        return obj
+    }
+}

@@ -1,0 +1,43 @@
+import ArgumentParser
+import Foundation
+import ReverieKernel
+import ReverieSpec
+
+struct RunCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Run a model's protocol and report what it measured.",
+        discussion: """
+        Prints a summary per phase (e.g. per-pattern overlaps, fraction retrieved), events \
+        processed, wall time and events/s. With --out, writes summary.json and one CSV per \
+        phase that has a table (e.g. test-1.csv with one row per pattern and trial).
+        """)
+
+    @OptionGroup var model: ModelOptions
+
+    @Option(help: "Seed for every random stream of the run (default: the file's `seed`).")
+    var seed: UInt64?
+
+    @Option(help: "Directory for summary.json and per-phase CSV files.")
+    var out: String?
+
+    @Flag(name: .shortAndLong, help: "No progress bar and no per-phase lines; only the final summary.")
+    var quiet = false
+
+    func run() throws {
+        let spec = try model.load()
+        let runner: ModelRunner
+        do { runner = try ModelRunner(model: spec, seed: seed) }
+        catch let e as ModelError { throw ValidationError(e.description) }
+        let progress = ProgressBar(enabled: !quiet)
+        runner.onPhaseStart = { k, name, kind in progress.phase("\(name) (\(k + 1)/\(spec.phases.count))") }
+        runner.context.progress = { progress.update($0) }
+        let report = try runner.run()
+        progress.finish()
+        print(RunSummary.text(report, results: runner.results, phases: spec.phases.map(\.name)))
+        if let out {
+            try OutputDirectory(out).write(report: report, results: runner.results, phases: spec.phases.map(\.name))
+            print("wrote \(out)/summary.json" + (runner.results.contains { $0.table != nil } ? " and per-phase CSV files" : ""))
+        }
+    }
+}

@@ -1,0 +1,37 @@
+import Foundation
+import ReverieReport
+import ReverieSpec
+
+/// The human-readable end-of-run summary.
+enum RunSummary {
+    static func text(_ r: RunReport, results: [PhaseResult], phases: [String]) -> String {
+        var out = "\(r.model)  (seed \(r.seed))\n"
+        for (k, p) in r.phases.enumerated() {
+            out += "  [\(phases[k])] " + p.lines.joined(separator: "\n    ") + "\n"
+            if let table = results[k].table, table.columns.first == "pattern" {
+                let overlaps = perPattern(table)
+                if !overlaps.isEmpty && overlaps.count <= 100 {
+                    out += "    final overlap per pattern" + (table.column("trial").contains { $0 > 0 } ? " (mean over trials)" : "") + ":\n"
+                    for row in stride(from: 0, to: overlaps.count, by: 10) {
+                        out += "      " + overlaps[row..<min(row + 10, overlaps.count)].map { String(format: "%6.3f", $0) }.joined(separator: " ") + "\n"
+                    }
+                }
+            }
+        }
+        out += String(format: "events %d (unit updates %d, flips %d, synaptic events %d), simulated time %.4g\n",
+                      r.events, r.unitUpdates, r.flips, r.synapticEvents, r.simulatedTime)
+        out += String(format: "wall time %.3f s, %.3g events/s", r.wallSeconds, r.eventsPerSecond)
+        if r.records > 0 { out += ", \(r.records) records to sinks" }
+        return out
+    }
+
+    /// Mean final overlap per pattern, in pattern order.
+    static func perPattern(_ table: ResultTable) -> [Double] {
+        var sums: [Int: (Double, Int)] = [:]
+        for (p, m) in zip(table.column("pattern"), table.column("final_overlap")) {
+            let (s, c) = sums[Int(p)] ?? (0, 0)
+            sums[Int(p)] = (s + m, c + 1)
+        }
+        return sums.keys.sorted().map { sums[$0]!.0 / Double(sums[$0]!.1) }
+    }
+}
