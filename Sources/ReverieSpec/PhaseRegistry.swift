@@ -4,6 +4,8 @@ public enum PhaseRegistry {
         LearnPhase.self,
         TestPhase.self,
         RunPhase.self,
+        PCTrainPhase.self,
+        PCTestPhase.self,
     ]
 
     public static func phase(_ kind: String) -> (any ProtocolPhase.Type)? { phases.first { $0.kind == kind } }

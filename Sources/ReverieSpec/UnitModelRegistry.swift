@@ -11,6 +11,7 @@ public enum UnitModelRegistry {
     public static let entries: [UnitModelEntry] = [
         UnitModelEntry(name: "binary", family: "binary",
                        summary: "±1 units, asynchronous zero-temperature or Glauber updates (science.md §1)"),
+        UnitModelEntry(name: "pc", family: "predictive-coding", summary: "value/error unit pairs trained by predictive coding (science.md §5)"),
     ]
 
     public static func entry(_ name: String) -> UnitModelEntry? { entries.first { $0.name == name } }

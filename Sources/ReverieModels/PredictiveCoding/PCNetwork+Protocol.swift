@@ -33,15 +33,19 @@ extension PCNetwork {
     }
 
     /// Online training: for each epoch, each pattern in order is clamped for
-    /// `holdTime` while M and b learn. The weights are reported after every
-    /// presentation (one learning block).
-    public func train(_ patterns: PatternSet) {
+    /// `holdTime` while M and b learn. With `recordWeights` the weights are
+    /// reported after every presentation (one learning block); `presented` is
+    /// called with the number of presentations done so far.
+    public func train(_ patterns: PatternSet, recordWeights: Bool = true, presented: (Int) -> Void = { _ in }) {
         precondition(patterns.size == size, "pattern size mismatch")
+        var done = 0
         for _ in 0..<options.epochs {
             for mu in 0..<patterns.count {
                 clamp(patterns[mu])
                 relax(for: options.holdTime, learning: true)
-                emitWeights()
+                if recordWeights { emitWeights() }
+                done += 1
+                presented(done)
             }
         }
     }

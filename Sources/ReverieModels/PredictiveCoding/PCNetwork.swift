@@ -37,7 +37,7 @@ public final class PCNetwork {
     /// Clamped value units do not move.
     public internal(set) var clamped: [Bool]
     /// The network's clock: relaxations continue from here.
-    public internal(set) var time = SimTime.zero
+    public var time = SimTime.zero
 
     /// Counters since construction: scheduler events (threshold crossings and
     /// message deliveries), messages sent, synaptic receptions, Euler steps.
