@@ -6,5 +6,6 @@ struct BenchCommand: ParsableCommand {
         abstract: "Benchmarks against peer implementations run in the same invocation (build with -c release).",
         subcommands: [
             RelaxBench.self,
+            PCBench.self,
         ])
 }

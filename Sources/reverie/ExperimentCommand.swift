@@ -6,5 +6,6 @@ struct ExperimentCommand: ParsableCommand {
         abstract: "Sweeps that reproduce the results in science.md, written as CSV and SVG.",
         subcommands: [
             CapacityExperiment.self,
+            PCExperiment.self,
         ])
 }

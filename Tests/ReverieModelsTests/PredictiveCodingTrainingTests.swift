@@ -12,11 +12,13 @@ private final class PCTraceCollector: SimulationSink {
 final class PredictiveCodingTrainingTests: XCTestCase {
     /// The prototype (N = 12, 4 patterns, τ = 0.05, γ = 0.2, dt = 1 ms, 1 s per
     /// sample, 10 epochs): every pattern is retrieved from copies with two flipped
-    /// bits, training and recalling with either integrator.
+    /// bits, training and recalling with either integrator (and with the
+    /// event-driven trainer learning in 10 ms steps).
     func testPrototypeRetrievesEveryPatternFromTwoFlippedBits() {
-        for integrator in PCIntegrator.allCases {
+        for (integrator, learnStep) in [(PCIntegrator.eventDriven, nil), (.eventDriven, 0.01), (.euler, nil)] {
             var o = PCOptions()
             o.integrator = integrator
+            o.learnStep = learnStep
             XCTAssertEqual(o.tau, 0.05); XCTAssertEqual(o.gamma, 0.2); XCTAssertEqual(o.dt, 0.001)
             XCTAssertEqual(o.holdTime, 1); XCTAssertEqual(o.epochs, 10)
             let net = PCNetwork(size: 12, options: o)
@@ -28,7 +30,7 @@ final class PredictiveCodingTrainingTests: XCTestCase {
                     let start = PCPrototype.corrupted(mu, seed: seed)
                     XCTAssertEqual(zip(start, patterns[mu]).filter { $0 != $1 }.count, 2)
                     net.recall(from: start)
-                    XCTAssertEqual(net.hammingDistance(to: patterns[mu]), 0, "\(integrator): pattern \(mu), seed \(seed)")
+                    XCTAssertEqual(net.hammingDistance(to: patterns[mu]), 0, "\(integrator) \(learnStep ?? o.dt): pattern \(mu), seed \(seed)")
                 }
             }
         }

@@ -43,8 +43,12 @@ public struct PCEulerIntegrator {
         let k = o.dt / o.tau, ke = o.dt / o.effectiveErrorTau
         for i in 0..<n { activity[i] = tanh(net.value[i]) }
         for j in 0..<n { prediction[j] = 0 }
-        PCNetwork.accumulateRows(net.weights, activity, into: &prediction)
-        PCNetwork.rowDots(net.weights, net.error, into: &feedback)
+        activity.withUnsafeBufferPointer { a in
+            prediction.withUnsafeMutableBufferPointer { PCNetwork.accumulateRows(net.weights, a, into: $0) }
+        }
+        net.error.withUnsafeBufferPointer { e in
+            feedback.withUnsafeMutableBufferPointer { PCNetwork.rowDots(net.weights, e, into: $0) }
+        }
         net.value.withUnsafeBufferPointer { v in
             net.error.withUnsafeBufferPointer { e in
                 net.bias.withUnsafeBufferPointer { b in
@@ -56,7 +60,11 @@ public struct PCEulerIntegrator {
                 }
             }
         }
-        if learning { net.learn(activity: activity, sentError: net.error, step: o.dt, signals: &signals) }
+        if learning {
+            activity.withUnsafeBufferPointer { a in
+                net.error.withUnsafeBufferPointer { e in net.learn(activity: a, error: e, step: o.dt, signals: &signals) }
+            }
+        }
         swap(&net.value, &nextValue)
         swap(&net.error, &nextError)
         net.time += SimTime(o.dt)

@@ -18,11 +18,16 @@ import ReverieKernel
 /// message or reception, `dv/dt ≈ f(v₀) − λ(v − v₀)` with `λ = −f'(v₀)` (an
 /// exponential integrator whose error over one threshold step is O(θ²)). The time
 /// at which |x − x_sent| reaches θ is solved in closed form; that crossing is the
-/// unit's next spontaneous event. Work is therefore proportional to messages:
-/// a message costs its fan-out (N receivers re-plan in O(1) each) plus an O(N)
-/// search for the earliest crossing, which is no more than the fan-out.
+/// unit's next spontaneous event. A receiver re-plans when the input change it
+/// has not yet acted on exceeds θ/100 (measured in its own drive: the target
+/// p − v − b of an error unit, σ'(v)·Σ M e of a value unit; a partner message
+/// always counts), so a message from a saturated unit costs its receivers one
+/// multiply-add each. Work is therefore proportional to messages: a message
+/// costs its fan-out plus an O(N) search for the earliest crossing, which is no
+/// more than the fan-out.
 ///
-/// Learning (when a pattern is clamped) is applied in steps of `dt`: every
+/// Learning (when a pattern is clamped) is applied in steps of `learnStep`
+/// (default `dt`): every
 /// synapse applies `PCLearningRule` to the signals it has received and each error
 /// unit its bias step; the receivers' input sums are then reassembled, O(N²) per
 /// step as in the Euler reference.
@@ -37,21 +42,18 @@ public final class PCEventRelaxation: DiscreteEventSystem {
     let n: Int
     let tau: Double, errorTau: Double, theta: Double, delay: SimTime
 
-    // Per unit u ∈ 0..<2N (value units first): the state x at time `anchor`,
-    // its slope there, the local decay rate λ, the last value sent, and the time
-    // of the next threshold crossing.
-    var x: [Double]
-    var anchor: [Double]
-    var slope: [Double]
-    var decay: [Double]
-    var sent: [Double]
-    var nextSend: [Double]
-    // What receivers have been told: each unit's value and, for value units, σ(v).
-    var received: [Double]
-    var receivedActivity: [Double]
-    // Input sums: Σ_k M_kj σ(v_k) at error unit j; Σ_j M_ij e_j at value unit i.
-    var prediction: [Double]
-    var feedback: [Double]
+    // State lives in unsafe buffers owned by this object (no bounds, exclusivity
+    // or copy-on-write checks in the per-message loops, even in debug builds).
+    // Per unit u ∈ 0..<2N (value units first): the state x at time `anchor`, its
+    // slope there, the local decay rate λ, the last value sent, the time of the
+    // next threshold crossing, the value receivers have been told, and the input
+    // change received since the last plan (in units of the unit's drive).
+    let x, anchor, slope, decay, sent, nextSend, received, slack: UnsafeMutableBufferPointer<Double>
+    // Per value unit k: σ(v_k) as received, σ'(v_k) at its last plan, Σ_j M_kj e_j
+    // as received, whether clamped (1) or free (0). Per error unit j: Σ_k M_kj σ(v_k)
+    // as received, and its bias.
+    let receivedActivity, sensitivity, feedback, clamped, prediction, bias: UnsafeMutableBufferPointer<Double>
+    let replanTolerance: Double
     var signals: [LocalSignal]
 
     var earliest = 0
@@ -68,22 +70,44 @@ public final class PCEventRelaxation: DiscreteEventSystem {
         errorTau = network.options.effectiveErrorTau
         theta = network.options.sendThreshold
         delay = SimTime(network.options.messageDelay)
-        let zeros = [Double](repeating: 0, count: 2 * n)
-        x = zeros; anchor = zeros; slope = zeros; decay = zeros; sent = zeros; nextSend = zeros; received = zeros
-        receivedActivity = Array(repeating: 0, count: n)
-        prediction = receivedActivity
-        feedback = receivedActivity
+        replanTolerance = 0.01 * theta
+        func buffer(_ count: Int) -> UnsafeMutableBufferPointer<Double> {
+            let b = UnsafeMutableBufferPointer<Double>.allocate(capacity: count)
+            b.initialize(repeating: 0)
+            return b
+        }
+        (x, anchor, slope, decay) = (buffer(2 * n), buffer(2 * n), buffer(2 * n), buffer(2 * n))
+        (sent, nextSend, received, slack) = (buffer(2 * n), buffer(2 * n), buffer(2 * n), buffer(2 * n))
+        (receivedActivity, sensitivity, feedback) = (buffer(n), buffer(n), buffer(n))
+        (clamped, prediction, bias) = (buffer(n), buffer(n), buffer(n))
         signals = Array(repeating: LocalSignal(activity: 0), count: n)
+    }
+
+    deinit {
+        for b in [x, anchor, slope, decay, sent, nextSend, received, slack,
+                  receivedActivity, sensitivity, feedback, clamped, prediction, bias] { b.deallocate() }
+    }
+
+    /// The error units' part of a per-unit buffer.
+    func errorPart(_ b: UnsafeMutableBufferPointer<Double>) -> UnsafeBufferPointer<Double> {
+        UnsafeBufferPointer(rebasing: b[n...])
     }
 
     /// Starts from the network's state at `time`: every unit's value counts as
     /// sent and received (an initial broadcast, assembled in O(N²)).
     public func begin(at time: SimTime) {
-        x = net.value + net.error
-        sent = x
-        received = x
+        for i in 0..<n {
+            x[i] = net.value[i]
+            x[n + i] = net.error[i]
+            clamped[i] = net.clamped[i] ? 1 : 0
+            bias[i] = net.bias[i]
+        }
+        for u in 0..<(2 * n) {
+            sent[u] = x[u]
+            received[u] = x[u]
+            anchor[u] = time.value
+        }
         for k in 0..<n { receivedActivity[k] = tanh(x[k]) }
-        anchor = Array(repeating: time.value, count: 2 * n)
         reassembleInputs()
     }
 
@@ -99,14 +123,15 @@ public final class PCEventRelaxation: DiscreteEventSystem {
     /// One learning step of length `step` ending at `time` (see the type's doc).
     public func learn(at time: SimTime, step: Double) {
         synchronize(to: time)
-        net.learn(activity: receivedActivity, sentError: Array(received[n...]), step: step, signals: &signals)
+        net.learn(activity: UnsafeBufferPointer(receivedActivity), error: errorPart(received), step: step, signals: &signals)
+        for j in 0..<n { bias[j] = net.bias[j] }
         reassembleInputs()
     }
 
     func reassembleInputs() {
-        for j in 0..<n { prediction[j] = 0 }
-        PCNetwork.accumulateRows(net.weights, receivedActivity, into: &prediction)
-        PCNetwork.rowDots(net.weights, Array(received[n...]), into: &feedback)
+        prediction.update(repeating: 0)
+        PCNetwork.accumulateRows(net.weights, UnsafeBufferPointer(receivedActivity), into: prediction)
+        PCNetwork.rowDots(net.weights, errorPart(received), into: feedback)
         for u in 0..<(2 * n) { plan(u) }
         earliestIsStale = true
     }
@@ -133,17 +158,19 @@ public final class PCEventRelaxation: DiscreteEventSystem {
     /// at which it will have moved θ from its last message.
     @inline(__always)
     func plan(_ u: Int) {
+        slack[u] = 0
         if u < n {
-            if net.clamped[u] {
-                slope[u] = 0; decay[u] = 0; nextSend[u] = .infinity
+            if clamped[u] == 1 {
+                slope[u] = 0; decay[u] = 0; nextSend[u] = .infinity; sensitivity[u] = 0
                 return
             }
             let th = tanh(x[u]), s1 = 1 - th * th, c = feedback[u]
+            sensitivity[u] = s1
             slope[u] = (received[n + u] - s1 * c) / tau
             decay[u] = -2 * c * th * s1 / tau
         } else {
             let j = u - n
-            slope[u] = (prediction[j] - received[j] - net.bias[j] - x[u]) / errorTau
+            slope[u] = (prediction[j] - received[j] - bias[j] - x[u]) / errorTau
             decay[u] = 1 / errorTau
         }
         nextSend[u] = anchor[u] + crossingDelay(offset: x[u] - sent[u], slope: slope[u], decay: decay[u])
@@ -167,9 +194,7 @@ public final class PCEventRelaxation: DiscreteEventSystem {
     public func nextSpontaneousTime(after now: SimTime) -> SimTime? {
         if earliestIsStale {
             var best = 0
-            nextSend.withUnsafeBufferPointer { t in
-                for u in 1..<t.count where t[u] < t[best] { best = u }
-            }
+            for u in 1..<(2 * n) where nextSend[u] < nextSend[best] { best = u }
             earliest = best
             earliestIsStale = false
         }
@@ -202,9 +227,13 @@ public final class PCEventRelaxation: DiscreteEventSystem {
                 received[k] = v
                 let row = m.baseAddress! + k * n
                 for j in 0..<n {
-                    advance(n + j, to: t)
-                    prediction[j] += row[j] * d
-                    plan(n + j)
+                    let change = row[j] * d
+                    prediction[j] += change
+                    slack[n + j] += abs(change)
+                    if j == k || slack[n + j] > replanTolerance {
+                        advance(n + j, to: t)
+                        plan(n + j)
+                    }
                 }
             } else {
                 // e_j along column j of M to every value unit; the partner (unit j) also reads e_j.
@@ -213,9 +242,13 @@ public final class PCEventRelaxation: DiscreteEventSystem {
                 received[k] = v
                 let column = m.baseAddress! + j
                 for i in 0..<n {
-                    advance(i, to: t)
-                    feedback[i] += column[i * n] * d
-                    plan(i)
+                    let change = column[i * n] * d
+                    feedback[i] += change
+                    slack[i] += sensitivity[i] * abs(change)
+                    if i == j || slack[i] > replanTolerance {
+                        advance(i, to: t)
+                        plan(i)
+                    }
                 }
             }
         }

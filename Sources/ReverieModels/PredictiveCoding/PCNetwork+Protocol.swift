@@ -2,7 +2,8 @@ import ReverieKernel
 
 extension PCNetwork {
     /// Advances the network by `duration` with the configured integrator,
-    /// learning online if `learning` is set (in steps of `dt`).
+    /// learning online if `learning` is set (in steps of `dt`, or of `learnStep`
+    /// for the event-driven integrator).
     public func relax(for duration: Double, learning: Bool) {
         switch options.integrator {
         case .euler:
@@ -15,11 +16,12 @@ extension PCNetwork {
             var scheduler = Scheduler<PCEventRelaxation.Message>(start: start)
             system.begin(at: start)
             if learning {
-                let steps = Int((duration / options.dt).rounded())
+                let step = options.learnStep ?? options.dt
+                let steps = Int((duration / step).rounded())
                 for s in 0..<steps {
-                    let t = start + SimTime(Double(s + 1) * options.dt)
+                    let t = start + SimTime(Double(s + 1) * step)
                     _ = scheduler.run(system, until: t)
-                    system.learn(at: t, step: options.dt)
+                    system.learn(at: t, step: step)
                 }
             } else {
                 _ = scheduler.run(system, until: end)

@@ -91,46 +91,37 @@ public final class PCNetwork {
 
     /// The errors at rest for the current values: Mᵀσ(v) − v − b.
     public func restErrors() -> [Double] {
-        var out = prediction(of: value.map(tanh))
+        var out = [Double](repeating: 0, count: size)
+        let activity = value.map(tanh)
+        activity.withUnsafeBufferPointer { a in
+            out.withUnsafeMutableBufferPointer { Self.accumulateRows(weights, a, into: $0) }
+        }
         for j in 0..<size { out[j] -= value[j] + bias[j] }
         return out
     }
 
-    /// Σ_k M_kj a_k for every j.
-    func prediction(of activity: [Double]) -> [Double] {
-        var out = [Double](repeating: 0, count: size)
-        Self.accumulateRows(weights, activity, into: &out)
-        return out
-    }
-
     /// out_j += Σ_k M_kj a_k (rows of M are contiguous).
-    static func accumulateRows(_ m: DenseWeights, _ a: [Double], into out: inout [Double]) {
+    static func accumulateRows(_ m: DenseWeights, _ a: UnsafeBufferPointer<Double>, into o: UnsafeMutableBufferPointer<Double>) {
         let n = m.postCount
         m.weights.withUnsafeBufferPointer { w in
-            out.withUnsafeMutableBufferPointer { o in
-                for k in 0..<m.preCount {
-                    let ak = a[k]
-                    if ak == 0 { continue }
-                    let row = w.baseAddress! + k * n
-                    for j in 0..<n { o[j] += row[j] * ak }
-                }
+            for k in 0..<m.preCount {
+                let ak = a[k]
+                if ak == 0 { continue }
+                let row = w.baseAddress! + k * n
+                for j in 0..<n { o[j] += row[j] * ak }
             }
         }
     }
 
     /// out_i = Σ_j M_ij x_j (the error fed back to each value unit).
-    static func rowDots(_ m: DenseWeights, _ x: [Double], into out: inout [Double]) {
+    static func rowDots(_ m: DenseWeights, _ x: UnsafeBufferPointer<Double>, into o: UnsafeMutableBufferPointer<Double>) {
         let n = m.postCount
         m.weights.withUnsafeBufferPointer { w in
-            x.withUnsafeBufferPointer { xb in
-                out.withUnsafeMutableBufferPointer { o in
-                    for i in 0..<m.preCount {
-                        let row = w.baseAddress! + i * n
-                        var s = 0.0
-                        for j in 0..<n { s += row[j] * xb[j] }
-                        o[i] = s
-                    }
-                }
+            for i in 0..<m.preCount {
+                let row = w.baseAddress! + i * n
+                var s = 0.0
+                for j in 0..<n { s += row[j] * x[j] }
+                o[i] = s
             }
         }
     }
@@ -153,10 +144,11 @@ public final class PCNetwork {
 
     // MARK: Learning
 
-    /// Applies one learning step of length `step` from the given signals:
-    /// ΔM_kj = −(step/γ) a_k ε_j through `PCLearningRule` (the diagonal only if
-    /// `learnDiagonal`), and Δb_j = (step/γ) e_j from each error unit's own state.
-    func learn(activity a: [Double], sentError eps: [Double], step: Double, signals: inout [LocalSignal]) {
+    /// Applies one learning step of length `step` from the signals the synapses
+    /// received: ΔM_kj = −(step/γ) a_k ε_j through `PCLearningRule` (the diagonal
+    /// only if `learnDiagonal`), and Δb_j = (step/γ) e_j from each error unit's own state.
+    func learn(activity a: UnsafeBufferPointer<Double>, error eps: UnsafeBufferPointer<Double>, step: Double,
+               signals: inout [LocalSignal]) {
         let rate = step / options.gamma
         for i in 0..<size { signals[i] = LocalSignal(activity: a[i], aux: eps[i]) }
         signals.withUnsafeBufferPointer { s in

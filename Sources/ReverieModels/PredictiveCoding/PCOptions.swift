@@ -19,8 +19,11 @@ public struct PCOptions: Sendable, Equatable {
     public var errorTau: Double? = nil
     /// γ, the time constant of learning (γ dM/dt = −σ(v) eᵀ, γ db/dt = e).
     public var gamma = 0.2
-    /// Euler step; also the length of one learning step of the event-driven trainer.
+    /// Euler step; also the learning step of the event-driven trainer unless `learnStep` is set.
     public var dt = 0.001
+    /// Learning step of the event-driven trainer (its relaxation needs no step);
+    /// nil means `dt`. Each step costs O(N²), like an Euler step.
+    public var learnStep: Double? = nil
     /// How long each pattern is clamped during training.
     public var holdTime = 1.0
     /// How long the free network relaxes when recalling.

@@ -6,9 +6,9 @@ import ReverieModels
 /// a phase leaves out keeps its current value (initially the `PCOptions` default).
 struct PCPhaseSettings: Sendable {
     static let keys = ["tau", "error_tau", "gamma", "dt", "scale", "learn_diagonal", "send_threshold",
-                       "message_delay", "integrator"]
+                       "message_delay", "integrator", "learn_step"]
 
-    var tau, errorTau, gamma, dt, scale, sendThreshold, messageDelay: Double?
+    var tau, errorTau, gamma, dt, scale, sendThreshold, messageDelay, learnStep: Double?
     var learnDiagonal: Bool?
     var integrator: PCIntegrator?
 
@@ -21,6 +21,7 @@ struct PCPhaseSettings: Sendable {
         scale = try node["scale"]?.double(in: positive)
         sendThreshold = try node["send_threshold"]?.double(in: positive)
         messageDelay = try node["message_delay"]?.double(in: 0...1e12)
+        learnStep = try node["learn_step"]?.double(in: positive)
         learnDiagonal = try node["learn_diagonal"]?.bool()
         integrator = try node["integrator"].map { PCIntegrator(rawValue: try $0.choice(PCIntegrator.allCases.map(\.rawValue)))! }
         let t = tau ?? PCOptions().tau, te = errorTau ?? tau ?? PCOptions().tau
@@ -37,6 +38,7 @@ struct PCPhaseSettings: Sendable {
         if let scale { o.patternScale = scale }
         if let sendThreshold { o.sendThreshold = sendThreshold }
         if let messageDelay { o.messageDelay = messageDelay }
+        if let learnStep { o.learnStep = learnStep }
         if let learnDiagonal { o.learnDiagonal = learnDiagonal }
         if let integrator { o.integrator = integrator }
     }
