@@ -46,6 +46,9 @@ struct PCExperiment: ParsableCommand {
     @Option(help: "Seconds each pattern is clamped during PC training.")
     var holdTime = PCOptions().holdTime
 
+    @Option(help: "Seconds of free relaxation per PC recall.")
+    var recallTime = PCOptions().recallTime
+
     @Option(help: "Send-on-delta threshold of the event-driven integrator.")
     var sendThreshold = PCOptions().sendThreshold
 
@@ -57,8 +60,8 @@ struct PCExperiment: ParsableCommand {
 
     func validate() throws {
         guard size >= 4 else { throw ValidationError("--n must be at least 4") }
-        guard repeats >= 1, epochs >= 1, holdTime > 0, sendThreshold > 0 else {
-            throw ValidationError("--repeats, --epochs, --hold-time and --send-threshold must be positive")
+        guard repeats >= 1, epochs >= 1, holdTime > 0, recallTime > 0, sendThreshold > 0 else {
+            throw ValidationError("--repeats, --epochs, --hold-time, --recall-time and --send-threshold must be positive")
         }
         guard PCIntegrator(rawValue: integrator) != nil else {
             throw ValidationError("--integrator must be one of " + PCIntegrator.allCases.map(\.rawValue).joined(separator: ", "))
@@ -74,6 +77,7 @@ struct PCExperiment: ParsableCommand {
         o.integrator = PCIntegrator(rawValue: integrator)!
         o.epochs = epochs
         o.holdTime = holdTime
+        o.recallTime = recallTime
         o.sendThreshold = sendThreshold
         return o
     }

@@ -72,6 +72,20 @@ final class PredictiveCodingRelaxationTests: XCTestCase {
         }
     }
 
+    /// Messages may take time: with a 2 ms delay (τ = 50 ms) the relaxation
+    /// still settles to the Euler equilibrium within 2θ.
+    func testDelayedMessagesReachTheSameEquilibrium() {
+        let start = PCPrototype.corrupted(3, seed: 3)
+        let euler = PCPrototype.copy { $0.integrator = .euler; $0.recallTime = 3 }
+        euler.recall(from: start)
+        let theta = 0.01
+        let delayed = PCPrototype.copy { $0.messageDelay = 0.002; $0.sendThreshold = theta; $0.recallTime = 3 }
+        delayed.recall(from: start)
+        XCTAssertLessThanOrEqual(zip(delayed.value, euler.value).map { abs($0 - $1) }.max()!, 2 * theta)
+        XCTAssertLessThanOrEqual(zip(delayed.error, euler.error).map { abs($0 - $1) }.max()!, 2 * theta)
+        XCTAssertEqual(delayed.hammingDistance(to: PCPrototype.patterns[3]), 0)
+    }
+
     /// With learning off the values descend F = ½‖e‖² when the error units are at
     /// rest (τ_e ≪ τ): strictly for Euler, and up to the send-on-delta quantisation
     /// (2Nθ² between samples) for the event-driven relaxation. M and b do not move.
