@@ -5,7 +5,8 @@ import ReverieModels
 
 /// Cost of predictive-coding training and recall (science.md §5) with the
 /// event-driven integrator against the synchronous Euler reference, run in the
-/// same invocation on the same patterns.
+/// same invocation on the same patterns. Euler runs at the prototype's dt, or at
+/// half its stability limit γ/(N + 1) when that is smaller.
 struct PCBench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "pc",
@@ -44,7 +45,7 @@ struct PCBench: ParsableCommand {
         #if DEBUG
         print("warning: debug build; benchmark with `swift run -c release reverie bench pc`")
         #endif
-        print("    N   P  integrator     θ      epoch s  recall ms  messages/recall  events/s (recall)  receptions/s  hamming")
+        print("    N   P  integrator     θ      dt ms   epoch s  recall ms  messages/recall  events/s (recall)  receptions/s  hamming")
         let clock = ContinuousClock()
         for n in sizes {
             var rng = RandomStream(seed: seed, stream: 1)
@@ -55,6 +56,7 @@ struct PCBench: ParsableCommand {
                 o.integrator = integrator
                 o.epochs = 1
                 if theta.isFinite { o.sendThreshold = theta }
+                if integrator == .euler { o.dt = min(o.dt, 0.5 * o.maximumStableEulerStep(size: n)) }
                 o.learnStep = learnStep
                 let net = PCNetwork(size: n, options: o)
                 let epoch = Self.seconds(clock.measure { net.train(patterns, recordWeights: false) })
@@ -70,7 +72,7 @@ struct PCBench: ParsableCommand {
                 })
                 let count = Double(patterns.count)
                 print(String(format: "%5d  %2d  ", n, patterns.count) + integrator.rawValue.padding(toLength: 12, withPad: " ", startingAt: 0)
-                      + String(format: "  %5.3f  %9.3f  %9.2f  %15.0f  %17.3g  %12.3g  %7.2f", theta,
+                      + String(format: "  %5.3f  %6.3f  %9.3f  %9.2f  %15.0f  %17.3g  %12.3g  %7.2f", theta, o.dt * 1000,
                              epoch, recall * 1000 / count, Double(net.messages - m0) / count,
                              Double(net.events - e0) / recall, Double(net.receptions - r0) / recall, Double(hamming) / count))
             }

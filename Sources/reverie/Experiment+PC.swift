@@ -29,7 +29,7 @@ struct PCExperiment: ParsableCommand {
     var flips: [Int] = [0, 5, 10, 15, 20, 25, 30, 35, 40]
 
     @Option(parsing: .upToNextOption, help: "Loads α of the load sweep.")
-    var alphas: [Double] = [0.02, 0.05, 0.08, 0.10, 0.12, 0.14, 0.16, 0.20]
+    var alphas: [Double] = [0.02, 0.05, 0.08, 0.10, 0.12, 0.14, 0.16, 0.20, 0.30, 0.40]
 
     @Option(help: "Flipped bits of the load sweep.")
     var loadFlips = 10
@@ -65,6 +65,9 @@ struct PCExperiment: ParsableCommand {
         }
         guard PCIntegrator(rawValue: integrator) != nil else {
             throw ValidationError("--integrator must be one of " + PCIntegrator.allCases.map(\.rawValue).joined(separator: ", "))
+        }
+        if PCIntegrator(rawValue: integrator) == .euler, options.dt >= options.maximumStableEulerStep(size: size) {
+            throw ValidationError("Euler training diverges at N = \(size) with dt = \(options.dt) (needs dt < γ/(N + 1)); use the event-driven integrator")
         }
         guard (flips + [loadFlips]).allSatisfy({ (0...size).contains($0) }) else { throw ValidationError("flipped bits must be in 0...\(size)") }
         guard ([alpha] + alphas).allSatisfy({ $0 > 0 && $0 * Double(size) >= 0.5 }) else {
@@ -171,13 +174,13 @@ struct PCExperiment: ParsableCommand {
         return (pc, hebb)
     }
 
-    /// Mean over repeats of each network's final overlap and fraction retrieved.
+    /// Mean over repeats of each network's final overlap and fraction retrieved exactly.
     func plot(_ table: ResultTable, sweep: String, x: String, xLabel: String, title: String) -> SVGLinePlot {
         let rows = table.rows.filter { $0[0] == .text(sweep) }
         let xk = table.columns.firstIndex(of: x)!
         var series: [SVGLinePlot.Series] = []
-        for (network, label) in [("pc", "PC-trained"), ("hebbian", "Hebbian")] {
-            for (column, what) in [("mean_final_overlap", "final overlap"), ("fraction_retrieved", "retrieved exactly")] {
+        for (network, label) in [("pc", "PC"), ("hebbian", "Hebbian")] {
+            for (column, what) in [("mean_final_overlap", "overlap"), ("fraction_retrieved", "exact")] {
                 let k = table.columns.firstIndex(of: column)!
                 let mine = rows.filter { $0[1] == .text(network) }
                 var xs: [Double] = []

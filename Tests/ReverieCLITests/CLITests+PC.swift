@@ -16,7 +16,7 @@ extension CLITests {
         XCTAssertEqual(csv.filter { $0.hasPrefix("corruption,hebbian,16,0.125,2,0,") }.count, 1)
         for plot in ["pc-corruption.svg", "pc-load.svg"] {
             let svg = try String(contentsOf: dir.appendingPathComponent(plot), encoding: .utf8)
-            XCTAssertTrue(svg.contains("PC-trained: final overlap") && svg.contains("Hebbian: final overlap"), plot)
+            XCTAssertTrue(svg.contains("PC: overlap") && svg.contains("Hebbian: exact"), plot)
         }
         let again = dir.appendingPathComponent("again.csv").path
         try reverie(["experiment", "pc", "--n", "16", "--repeats", "1", "--alpha", "0.125", "--flips", "0", "3",

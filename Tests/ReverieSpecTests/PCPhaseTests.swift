@@ -66,5 +66,8 @@ final class PCPhaseTests: XCTestCase {
         XCTAssertTrue(error(["protocol[0].gamma=-1"]).contains("protocol[0].gamma"))
         XCTAssertTrue(error(["populations.memory.model=binary"]).contains("protocol[0].patterns: expected a pattern set on a population with model: pc"))
         XCTAssertTrue(error(["protocol[1].sise=3"]).contains("unknown field \"sise\""))
+        XCTAssertTrue(error(["populations.memory.size=400", "protocol[0].integrator=euler"])
+            .contains("protocol[0]: expected dt < γ/(N + 1) = 0.000499 for Euler training of 400 neurons"))
+        XCTAssertEqual(error(["populations.memory.size=400"]), "", "the event-driven trainer is stable there")
     }
 }

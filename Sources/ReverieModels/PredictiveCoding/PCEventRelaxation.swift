@@ -27,10 +27,9 @@ import ReverieKernel
 /// more than the fan-out.
 ///
 /// Learning (when a pattern is clamped) is applied in steps of `learnStep`
-/// (default `dt`): every
-/// synapse applies `PCLearningRule` to the signals it has received and each error
-/// unit its bias step; the receivers' input sums are then reassembled, O(N²) per
-/// step as in the Euler reference.
+/// (default `dt`): every synapse applies `PCLearningRule` to the signals it has
+/// received and each error unit its bias step; the receivers' input sums are then
+/// reassembled, O(N²) per step as in the Euler reference.
 public final class PCEventRelaxation: DiscreteEventSystem {
     /// A unit's new value. Senders 0..<N are value units, N..<2N error units.
     public struct Message: Sendable {

@@ -44,4 +44,12 @@ public struct PCOptions: Sendable, Equatable {
 
     /// τ_e, the time constant of error units.
     public var effectiveErrorTau: Double { errorTau ?? tau }
+
+    /// The largest step for which Euler training of N neurons is stable. While a
+    /// pattern is clamped, one step moves every prediction target by
+    /// −(dt/γ)(‖σ(v)‖² + 1)·e ≈ −(dt/γ)(N + 1)·e (weights and bias); explicit Euler
+    /// updates e from the old target, and the error/target loop grows once that
+    /// gain exceeds 1. (The event-driven trainer relaxes errors exactly toward the
+    /// updated target, which keeps the loop stable up to a gain of about 4τ_e/step.)
+    public func maximumStableEulerStep(size: Int) -> Double { gamma / Double(size + 1) }
 }

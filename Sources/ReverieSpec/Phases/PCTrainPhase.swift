@@ -25,6 +25,13 @@ public struct PCTrainPhase: ProtocolPhase {
         holdTime = try node.double("hold_time", default: PCOptions().holdTime, in: 1e-12...1e12)
         recordWeights = try node.bool("record_weights", default: false)
         settings = try PCPhaseSettings(node: node)
+        var o = PCOptions()
+        settings.apply(to: &o)
+        let size = model.populations.first { $0.name == set.population }!.size
+        if settings.integrator == .euler, o.dt >= o.maximumStableEulerStep(size: size) {
+            throw node.error(expected: String(format: "dt < γ/(N + 1) = %.3g for Euler training of %d neurons (it diverges beyond); lower dt or use integrator: event-driven",
+                                              o.maximumStableEulerStep(size: size), size))
+        }
     }
 
     public func run(_ context: RunContext) throws -> PhaseResult {
