@@ -6,7 +6,7 @@ import ReverieModels
 /// Cost of predictive-coding training and recall (science.md §5) with the
 /// event-driven integrator against the synchronous Euler reference, run in the
 /// same invocation on the same patterns. Euler runs at the prototype's dt, or at
-/// half its stability limit γ/(N + 1) when that is smaller.
+/// half its stability limit γ/(N + 1) when the prototype's dt is beyond it.
 struct PCBench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "pc",
@@ -56,7 +56,7 @@ struct PCBench: ParsableCommand {
                 o.integrator = integrator
                 o.epochs = 1
                 if theta.isFinite { o.sendThreshold = theta }
-                if integrator == .euler { o.dt = min(o.dt, 0.5 * o.maximumStableEulerStep(size: n)) }
+                if integrator == .euler && o.dt >= o.maximumStableEulerStep(size: n) { o.dt = 0.5 * o.maximumStableEulerStep(size: n) }
                 o.learnStep = learnStep
                 let net = PCNetwork(size: n, options: o)
                 let epoch = Self.seconds(clock.measure { net.train(patterns, recordWeights: false) })

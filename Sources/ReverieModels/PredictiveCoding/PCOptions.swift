@@ -21,8 +21,12 @@ public struct PCOptions: Sendable, Equatable {
     public var gamma = 0.2
     /// Euler step; also the learning step of the event-driven trainer unless `learnStep` is set.
     public var dt = 0.001
-    /// Learning step of the event-driven trainer (its relaxation needs no step);
-    /// nil means `dt`. Each step costs O(N²), like an Euler step.
+    /// Learning step Δ of the event-driven trainer (its relaxation needs no step);
+    /// nil means `dt`. Each step costs O(N²), like an Euler step. One step moves
+    /// the prediction targets by a gain g = (Δ/γ)(N + 1) of the errors, which then
+    /// relax by a fraction k = 1 − e^{−Δ/τ_e}: the loop diverges once g·k nears 4
+    /// and rings (many messages) well before, so keep g·k ≪ 1 (e.g. at N = 400,
+    /// Δ = 1 ms rather than 10 ms).
     public var learnStep: Double? = nil
     /// How long each pattern is clamped during training.
     public var holdTime = 1.0
