@@ -14,6 +14,8 @@ let package = Package(
         .library(name: "ReverieModels", targets: ["ReverieModels"]),
         .library(name: "ReverieSpec", targets: ["ReverieSpec"]),
         .library(name: "ReverieReport", targets: ["ReverieReport"]),
+        .library(name: "ReverieTraces", targets: ["ReverieTraces"]),
+        .library(name: "ReverieTransport", targets: ["ReverieTransport"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -22,22 +24,32 @@ let package = Package(
     targets: [
         // Time, ids, event queue, scheduler, connectivity storage, sinks, RNG.
         .target(name: "ReverieKernel", swiftSettings: fast),
+        // The dense inner loops (fan-out, field assembly), AVX2 when available.
+        .target(name: "CReverieSIMD", cSettings: [.unsafeFlags(["-O3", "-ffp-contract=off"])]),
         // Unit models and plasticity rules built on the kernel.
-        .target(name: "ReverieModels", dependencies: ["ReverieKernel"], swiftSettings: fast),
+        .target(name: "ReverieModels", dependencies: ["ReverieKernel", "CReverieSIMD"], swiftSettings: fast),
         // Result tables (CSV/JSON) and SVG plots.
         .target(name: "ReverieReport"),
         // Model files: parsing, validation, building networks, running protocols.
-        .target(name: "ReverieSpec", dependencies: ["ReverieKernel", "ReverieModels", "ReverieReport", "Yams"]),
+        .target(name: "ReverieSpec", dependencies: ["ReverieKernel", "ReverieModels", "ReverieReport", "ReverieTraces", "Yams"]),
+        // Trace files: format, recorder sink, reader with recovery, export.
+        .target(name: "ReverieTraces", dependencies: ["ReverieKernel"], swiftSettings: fast),
+        // libzmq (system library; the only target that links it is ReverieTransport).
+        .systemLibrary(name: "CZeroMQ", pkgConfig: "libzmq", providers: [.apt(["libzmq3-dev"]), .brew(["zeromq"])]),
+        // Live streaming over ZeroMQ: publisher sink and subscriber.
+        .target(name: "ReverieTransport", dependencies: ["ReverieKernel", "ReverieTraces", "CZeroMQ"], swiftSettings: fast),
         .executableTarget(
             name: "reverie",
             dependencies: [
-                "ReverieKernel", "ReverieModels", "ReverieReport", "ReverieSpec",
+                "ReverieKernel", "ReverieModels", "ReverieReport", "ReverieSpec", "ReverieTraces", "ReverieTransport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .testTarget(name: "ReverieKernelTests", dependencies: ["ReverieKernel"]),
-        .testTarget(name: "ReverieModelsTests", dependencies: ["ReverieKernel", "ReverieModels"]),
+        .testTarget(name: "ReverieModelsTests", dependencies: ["ReverieKernel", "ReverieModels", "CReverieSIMD"]),
         .testTarget(name: "ReverieReportTests", dependencies: ["ReverieReport"]),
         .testTarget(name: "ReverieSpecTests", dependencies: ["ReverieKernel", "ReverieModels", "ReverieSpec"]),
+        .testTarget(name: "ReverieTracesTests", dependencies: ["ReverieKernel", "ReverieModels", "ReverieSpec", "ReverieTraces"]),
+        .testTarget(name: "ReverieTransportTests", dependencies: ["ReverieKernel", "ReverieTraces", "ReverieTransport"]),
         .testTarget(name: "ReverieCLITests", dependencies: ["reverie"]),
     ]
 )

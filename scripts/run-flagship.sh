@@ -4,4 +4,4 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/bootstrap.sh
 swift build -c release --product reverie
-.build/release/reverie run models/hopfield-hebbian.yaml --out out/flagship "$@"
+.build/release/reverie run models/hopfield-unlearning.yaml --out out/flagship "$@"

@@ -8,15 +8,17 @@ swift build --build-tests
 log=$(mktemp)
 swift_status=0
 swift test --skip-build --disable-swift-testing 2>&1 | tee "$log" || swift_status=$?
-summary=$(grep -E "^[[:space:]]*Executed [0-9]+ tests?, with [0-9]+ failures?" "$log" | tail -1)
+summary=$( (grep -E "^[[:space:]]*Executed [0-9]+ tests?, with [0-9]+ failures?" "$log" || true) | tail -1)
 passed=$(sed -E 's/.*Executed ([0-9]+) tests?, with ([0-9]+) failures?.*/\1 \2/' <<<"$summary")
 read -r total failed <<<"${passed:-0 1}"
 [ "$swift_status" -eq 0 ] || [ "$failed" -gt 0 ] || failed=1
 pytest_passed=0 pytest_failed=0
 if compgen -G "tests/python/test_*.py" >/dev/null; then
-  python3 -m pytest -q tests/python | tee "$log" || true
+  pytest_status=0
+  python3 -m pytest -q tests/python | tee "$log" || pytest_status=$?
+  [ "$pytest_status" -eq 0 ] || grep -qE "[0-9]+ (failed|errors?)" "$log" || echo "1 failed (pytest exited $pytest_status)" >> "$log"
   pytest_passed=$(grep -oE "[0-9]+ passed" "$log" | tail -1 | cut -d' ' -f1 || true)
-  pytest_failed=$(grep -oE "[0-9]+ (failed|error)" "$log" | awk '{s+=$1} END {print s+0}')
+  pytest_failed=$( (grep -oE "[0-9]+ (failed|errors?)" "$log" || true) | awk '{s+=$1} END {print s+0}')
   pytest_passed=${pytest_passed:-0}
 fi
 echo "tests: $((total - failed + pytest_passed)) passed, $((failed + pytest_failed)) failed"

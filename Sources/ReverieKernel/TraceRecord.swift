@@ -11,6 +11,10 @@ public enum RecordKind: UInt8, Sendable, Codable, CaseIterable {
     /// A measurement: `unit` = metric code (see `RunDescription.metrics`),
     /// `aux` = item index (e.g. pattern), `value` = the measured number.
     case metric = 5
+    /// A unit's state was set from outside its dynamics (a clamped pattern, a
+    /// start state), reported when the next relaxation begins: `unit`, state in `value`.
+    /// With `state` records this lets a reader reconstruct every unit's state at any time.
+    case assign = 6
 }
 
 /// The one fixed-size observation the kernel reports to sinks; trace files and
@@ -29,6 +33,9 @@ public struct TraceRecord: Sendable, Equatable, Hashable {
 
     public static func state(_ id: NeuronID, _ value: Double, at time: SimTime) -> TraceRecord {
         TraceRecord(kind: .state, time: time, unit: id.rawValue, value: value)
+    }
+    public static func assign(_ id: NeuronID, _ value: Double, at time: SimTime) -> TraceRecord {
+        TraceRecord(kind: .assign, time: time, unit: id.rawValue, value: value)
     }
     public static func spike(_ id: NeuronID, at time: SimTime) -> TraceRecord {
         TraceRecord(kind: .spike, time: time, unit: id.rawValue)

@@ -1,3 +1,4 @@
+import CReverieSIMD
 import ReverieKernel
 
 /// A network of binary (±1) units updating asynchronously (science.md §1).
@@ -32,26 +33,37 @@ public final class BinaryNetwork: DiscreteEventSystem {
         public var skipSelf: Bool
     }
 
-    /// A state change in flight along one projection.
+    /// A state change in flight along one projection, or a stimulus
+    /// (`projection == Message.stimulusProjection`: set unit `pre` (global id) to `delta`).
     public struct Message: Sendable {
         public var projection: UInt16
         public var pre: UInt32
         public var delta: Double
+
+        static let stimulusProjection = UInt16.max
+
+        /// Sets unit `unit` to `state` when delivered (schedule it in phase `.stimulus`).
+        public static func stimulus(unit: NeuronID, state: Double) -> Message {
+            Message(projection: stimulusProjection, pre: unit.rawValue, delta: state)
+        }
     }
 
     public let populations: [Population]
-    public private(set) var projections: [Projection]
+    public internal(set) var projections: [Projection]
     public var dynamics: BinaryDynamics
     public let sinks: SinkHub
 
     /// s_i ∈ {−1, +1}.
-    public private(set) var state: [Double]
+    public internal(set) var state: [Double]
     /// h_i = Σ_j J_ij s_j as assembled from the messages each unit received.
-    public private(set) var field: [Double]
-    /// 1 for units that update, 0 for clamped ones.
-    @usableFromInline var free: [Int]
+    public internal(set) var field: [Double]
+    /// s_i for free units, 0 for clamped ones: unit i is unstable iff watched_i h_i < 0,
+    /// one multiply and compare per target in the fan-out loop.
+    @usableFromInline var watched: [Double]
+    /// Number of free (unclamped) units.
+    var freeCount: Int
     /// Number of free units with s_i h_i < 0.
-    public private(set) var unstableCount = 0
+    public internal(set) var unstableCount = 0
     @usableFromInline var outgoing: [[Int]]
     @usableFromInline var populationOf: [Int]
     @usableFromInline var rng: RandomStream
@@ -60,12 +72,19 @@ public final class BinaryNetwork: DiscreteEventSystem {
     var pendingTick: SimTime? = nil
     var sweepOrder: [Int] = []
     var sweepPosition = 0
+    var sweepStarted = false
     var sweepStart = SimTime.zero
+
+    /// Report states set from outside the dynamics (`RecordKind.assign`) when a
+    /// relaxation begins, so sinks can reconstruct every state (model runs do).
+    public var reportsAssignments = false
+    /// Each unit's state as last reported to the sinks (0: never).
+    var reported: [Double]
 
     /// Counters since construction.
     public private(set) var updates = 0
     public private(set) var flips = 0
-    public private(set) var synapticEvents = 0
+    public internal(set) var synapticEvents = 0
 
     /// - Parameter populations: (name, size) in id order.
     public init(populations: [(name: String, size: Int)], dynamics: BinaryDynamics,
@@ -85,7 +104,9 @@ public final class BinaryNetwork: DiscreteEventSystem {
         self.rng = rng
         state = Array(repeating: 1, count: next)
         field = Array(repeating: 0, count: next)
-        free = Array(repeating: 1, count: next)
+        watched = Array(repeating: 1, count: next)
+        freeCount = next
+        reported = Array(repeating: 0, count: next)
         outgoing = Array(repeating: [], count: pops.count)
         populationOf = owner
     }
@@ -101,22 +122,64 @@ public final class BinaryNetwork: DiscreteEventSystem {
         projections.append(Projection(name: name, pre: pre, post: post, synapses: synapses,
                                       delay: delay, skipSelf: skipSelf))
         outgoing[pre].append(projections.count - 1)
+        recomputeFields()
         return projections.count - 1
     }
 
     // MARK: State
 
-    /// Sets the states of a population and clamps or frees it. Fields are
-    /// reassembled (every unit sends its state once), which costs O(synapses).
+    /// Sets the states of a population and clamps or frees it. Each unit whose
+    /// state changed sends Δs once, so this costs (#changed × fan-out), at most
+    /// the cost of reassembling every field.
     public func setState(_ values: [Double], population p: Int, clamped: Bool = false) {
         let ids = populations[p].ids
         precondition(values.count == ids.count, "state size mismatch")
+        var changed: [(unit: Int, delta: Double)] = []
         for (k, v) in values.enumerated() {
             precondition(v == 1 || v == -1, "binary states are ±1")
-            state[ids.lowerBound + k] = v
-            free[ids.lowerBound + k] = clamped ? 0 : 1
+            let i = ids.lowerBound + k
+            if state[i] != v { changed.append((k, v - state[i])) }
+            state[i] = v
+            watched[i] = clamped ? 0 : v
         }
-        recomputeFields()
+        freeCount = watched.reduce(0) { $0 + ($1 == 0 ? 0 : 1) }
+        if changed.count < ids.count {
+            for k in outgoing[p] { send(changed, along: k) }
+            recountUnstable()
+            pendingTick = nil
+        } else {
+            recomputeFields()
+        }
+    }
+
+    /// h_i += Σ_j J_ij Δs_j over the changed presynaptic units of projection `k`.
+    func send(_ changed: [(unit: Int, delta: Double)], along k: Int) {
+        let proj = projections[k]
+        let base = populations[proj.post].ids.lowerBound
+        field.withUnsafeMutableBufferPointer { h in
+            let hp = h.baseAddress! + base
+            switch proj.synapses {
+            case .dense(let w):
+                let n = w.postCount
+                w.weights.withUnsafeBufferPointer { wb in
+                    let row = { (c: Int) in wb.baseAddress! + changed[c].unit * n }
+                    var c = 0
+                    while c + 4 <= changed.count {
+                        rv_accumulate4(hp, row(c), row(c + 1), row(c + 2), row(c + 3), changed[c].delta, changed[c + 1].delta,
+                                       changed[c + 2].delta, changed[c + 3].delta, Int64(n))
+                        c += 4
+                    }
+                    for (j, d) in changed[c...] {
+                        let r = wb.baseAddress! + j * n
+                        for i in 0..<n { hp[i] += r[i] * d }
+                    }
+                }
+            case .sparse(let w):
+                for (j, d) in changed {
+                    for q in w.rowStart[j]..<w.rowStart[j + 1] { hp[Int(w.targets[q])] += w.weights[q] * d }
+                }
+            }
+        }
     }
 
     /// Uniformly random ±1 states for a population (free).
@@ -137,9 +200,18 @@ public final class BinaryNetwork: DiscreteEventSystem {
                 case .dense(let w):
                     let n = w.postCount
                     w.weights.withUnsafeBufferPointer { wb in
-                        for j in 0..<w.preCount {
+                        // Four presynaptic rows per pass over h: a quarter of the loads and stores of h.
+                        var j = 0
+                        while j + 4 <= w.preCount {
+                            let r0 = wb.baseAddress! + j * n
+                            rv_accumulate4(hp, r0, r0 + n, r0 + 2 * n, r0 + 3 * n, s[preBase + j], s[preBase + j + 1],
+                                           s[preBase + j + 2], s[preBase + j + 3], Int64(n))
+                            j += 4
+                        }
+                        while j < w.preCount {
                             let sj = s[preBase + j], row = wb.baseAddress! + j * n
                             for i in 0..<n { hp[i] += row[i] * sj }
+                            j += 1
                         }
                     }
                 case .sparse(let w):
@@ -156,16 +228,27 @@ public final class BinaryNetwork: DiscreteEventSystem {
 
     func recountUnstable() {
         var c = 0
-        for i in state.indices where free[i] == 1 && state[i] * field[i] < 0 { c += 1 }
+        for i in state.indices where watched[i] * field[i] < 0 { c += 1 }
         unstableCount = c
     }
 
-    /// Prepares a relaxation starting at the scheduler's current time.
+    /// Prepares a relaxation starting at the scheduler's current time. With
+    /// `reportsAssignments`, sinks get an `assign` record for every unit whose state
+    /// was set since they last heard of it.
     public func beginRelaxation(at time: SimTime) {
+        if reportsAssignments && sinks.isActive { reportAssignedStates(at: time) }
         pendingTick = nil
-        sweepOrder = []
+        sweepOrder = state.indices.filter { watched[$0] != 0 }
         sweepPosition = 0
+        sweepStarted = false
         sweepStart = time
+    }
+
+    func reportAssignedStates(at time: SimTime) {
+        for i in state.indices where reported[i] != state[i] {
+            sinks.emit(.assign(NeuronID(i), state[i], at: time))
+            reported[i] = state[i]
+        }
     }
 
     /// m = (1/N) Σ_i ξ_i s_i over population `p`.
@@ -234,23 +317,50 @@ public final class BinaryNetwork: DiscreteEventSystem {
         let t: SimTime
         switch dynamics.order {
         case .poisson:
-            let candidates = zeroT ? unstableCount : free.reduce(0, +)
+            let candidates = zeroT ? unstableCount : freeCount
             if candidates == 0 { return nil }
             t = now + SimTime(rng.nextExponential(rate: dynamics.rate * Double(candidates)))
         case .randomSequential:
-            if sweepPosition == 0 || sweepPosition >= sweepOrder.count { startSweep(now: now) }
-            if sweepOrder.isEmpty { return nil }
-            t = sweepStart + SimTime(Double(sweepPosition + 1) / (Double(sweepOrder.count) * dynamics.rate))
+            // At zero temperature a tick of a stable unit changes nothing and draws no
+            // randomness, so the sweep jumps to the next unstable unit: the same
+            // trajectory and tick times as ticking every unit. Ticks before `now` were
+            // passed while a queued event was pending and were stable then.
+            while true {
+                if !sweepStarted || sweepPosition >= sweepOrder.count { startSweep(now: now) }
+                if sweepOrder.isEmpty { return nil }
+                guard zeroT else { break }
+                let n = sweepOrder.count, start = sweepPosition
+                // Skip positions whose tick lies before `now` (a tick at exactly `now` runs after the delivery).
+                var passed = start
+                while passed < n && tickTime(passed) < now { passed += 1 }
+                let found: Int? = sweepOrder.withUnsafeBufferPointer { order in
+                    watched.withUnsafeBufferPointer { s in
+                        field.withUnsafeBufferPointer { h in
+                            var p = passed
+                            while p < n { let i = order[p]; if s[i] * h[i] < 0 { return p }; p += 1 }
+                            return nil
+                        }
+                    }
+                }
+                sweepPosition = found ?? n
+                updates += sweepPosition - start
+                if found != nil { break }
+            }
+            t = tickTime(sweepPosition)
         }
         pendingTick = t
         return t
     }
 
+    /// The time of the tick at `position` in the current sweep.
+    @inline(__always) func tickTime(_ position: Int) -> SimTime {
+        sweepStart + SimTime(Double(position + 1) / (Double(sweepOrder.count) * dynamics.rate))
+    }
+
     func startSweep(now: SimTime) {
-        if !sweepOrder.isEmpty { sweepStart = sweepStart + SimTime(1 / dynamics.rate) }
-        else { sweepStart = now }
-        sweepOrder = state.indices.filter { free[$0] == 1 }
-        rng.shuffle(&sweepOrder)
+        sweepStart = sweepStarted ? sweepStart + SimTime(1 / dynamics.rate) : now
+        sweepStarted = true
+        sweepOrder.withUnsafeMutableBufferPointer { rng.shuffle(&$0) }
         sweepPosition = 0
     }
 
@@ -262,18 +372,16 @@ public final class BinaryNetwork: DiscreteEventSystem {
             if dynamics.temperature == .zero {
                 // Uniform among unstable units, by rejection: expected N/#unstable draws,
                 // no more than the fan-out cost of the flip that follows.
-                i = state.withUnsafeBufferPointer { s in
+                i = watched.withUnsafeBufferPointer { s in
                     field.withUnsafeBufferPointer { h in
-                        free.withUnsafeBufferPointer { f in
-                            var c = rng.nextInt(below: s.count)
-                            while !(f[c] == 1 && s[c] * h[c] < 0) { c = rng.nextInt(below: s.count) }
-                            return c
-                        }
+                        var c = rng.nextInt(below: s.count)
+                        while !(s[c] * h[c] < 0) { c = rng.nextInt(below: s.count) }
+                        return c
                     }
                 }
             } else {
                 var c = rng.nextInt(below: state.count)
-                while free[c] == 0 { c = rng.nextInt(below: state.count) }
+                while watched[c] == 0 { c = rng.nextInt(below: state.count) }
                 i = c
             }
         case .randomSequential:
@@ -292,12 +400,19 @@ public final class BinaryNetwork: DiscreteEventSystem {
         if s * h < 0 { unstableCount -= 1 }
         if next * h < 0 { unstableCount += 1 }
         state[i] = next
+        watched[i] = next
         flips += 1
-        if sinks.isActive { sinks.emit(.state(NeuronID(i), next, at: time)) }
+        broadcast(from: i, change: next - s, at: time, scheduler: &scheduler)
+    }
+
+    /// Reports unit `i`'s new state and sends `Δs` along its outgoing projections.
+    @inline(__always)
+    func broadcast(from i: Int, change delta: Double, at time: SimTime, scheduler: inout Scheduler<Message>) {
+        if sinks.isActive { sinks.emit(.state(NeuronID(i), state[i], at: time)); reported[i] = state[i] }
         let p = populationOf[i]
         let local = UInt32(i - populations[p].ids.lowerBound)
         for k in outgoing[p] {
-            let msg = Message(projection: UInt16(k), pre: local, delta: next - s)
+            let msg = Message(projection: UInt16(k), pre: local, delta: delta)
             if projections[k].delay.value == 0 {
                 deliver(msg)
             } else {
@@ -306,8 +421,28 @@ public final class BinaryNetwork: DiscreteEventSystem {
         }
     }
 
+    /// Sets unit `i` to `value` from outside (a stimulus, e.g. a recorded trace
+    /// driving a clamped population) and sends the change to its targets like a flip.
+    public func stimulate(unit i: Int, to value: Double, at time: SimTime, scheduler: inout Scheduler<Message>) {
+        let s = state[i], h = field[i]
+        guard value != s else { return }
+        if watched[i] != 0 {
+            if s * h < 0 { unstableCount -= 1 }
+            if value * h < 0 { unstableCount += 1 }
+            watched[i] = value
+        }
+        state[i] = value
+        pendingTick = nil
+        broadcast(from: i, change: value - s, at: time, scheduler: &scheduler)
+    }
+
     public func handle(_ event: Event<Message>, scheduler: inout Scheduler<Message>) {
-        deliver(event.payload)
+        let msg = event.payload
+        if msg.projection == Message.stimulusProjection {
+            stimulate(unit: Int(msg.pre), to: msg.delta, at: event.time, scheduler: &scheduler)
+        } else {
+            deliver(msg)
+        }
     }
 
     /// h_i += J_ij Δs_j for every target i, keeping the unstable count exact.
@@ -319,35 +454,25 @@ public final class BinaryNetwork: DiscreteEventSystem {
         let j = Int(msg.pre)
         let d = msg.delta
         var change = 0
-        state.withUnsafeBufferPointer { s in
-            free.withUnsafeBufferPointer { f in
-                field.withUnsafeMutableBufferPointer { h in
-                    switch proj.synapses {
-                    case .dense(let w):
-                        let n = w.postCount
-                        w.weights.withUnsafeBufferPointer { wb in
-                            let row = wb.baseAddress! + j * n
-                            let hp = h.baseAddress! + base, sp = s.baseAddress! + base, fp = f.baseAddress! + base
-                            for k in 0..<n {
-                                let old = hp[k]
-                                let new = old + row[k] * d
-                                hp[k] = new
-                                let si = sp[k]
-                                change &+= fp[k] &* ((si * new < 0 ? 1 : 0) &- (si * old < 0 ? 1 : 0))
-                            }
-                        }
-                        synapticEvents += n
-                    case .sparse(let w):
-                        let lo = w.rowStart[j], hi = w.rowStart[j + 1]
-                        for k in lo..<hi {
-                            let i = base + Int(w.targets[k])
-                            let old = h[i]
-                            let new = old + w.weights[k] * d
-                            h[i] = new
-                            change &+= f[i] &* ((s[i] * new < 0 ? 1 : 0) &- (s[i] * old < 0 ? 1 : 0))
-                        }
-                        synapticEvents += hi - lo
+        watched.withUnsafeBufferPointer { s in
+            field.withUnsafeMutableBufferPointer { h in
+                switch proj.synapses {
+                case .dense(let w):
+                    let n = w.postCount
+                    w.weights.withUnsafeBufferPointer { wb in
+                        change = Int(rv_fanout_dense(h.baseAddress! + base, wb.baseAddress! + j * n, s.baseAddress! + base, d, Int64(n)))
                     }
+                    synapticEvents += n
+                case .sparse(let w):
+                    let lo = w.rowStart[j], hi = w.rowStart[j + 1]
+                    for k in lo..<hi {
+                        let i = base + Int(w.targets[k])
+                        let old = h[i]
+                        let new = old + w.weights[k] * d
+                        h[i] = new
+                        change += (s[i] * new < 0 ? 1 : 0) - (s[i] * old < 0 ? 1 : 0)
+                    }
+                    synapticEvents += hi - lo
                 }
             }
         }

@@ -32,6 +32,8 @@ public enum PlasticityRegistry {
                   parameters: ["epsilon": 0.01]) { p in
             AnyPlasticityRule("anti-hebbian", HebbianRule(scale: -p.values["epsilon"]! / Double(p.presynapticCount)))
         },
+        RuleEntry(type: "sleep", summary: "ΔJ_ij = dτ [(h_i s_j + h_j s_i)/2 − h_i h_j] under random probes s (dreaming kernel)",
+                  parameters: ["rate": 0.001]) { p in AnyPlasticityRule("sleep", SleepRule(rate: p.values["rate"]!)) },
     ]
 
     public static func entry(_ type: String) -> RuleEntry? { entries.first { $0.type == type } }

@@ -15,7 +15,7 @@ public struct SVGLinePlot: Sendable {
     public var series: [Series]
     /// Fixed y range (e.g. 0...1 for fractions); nil fits the data.
     public var yRange: ClosedRange<Double>?
-    public var width = 720.0, height = 460.0
+    public var width = 760.0, height = 460.0
 
     public init(title: String, xLabel: String, yLabel: String, series: [Series], yRange: ClosedRange<Double>? = nil) {
         self.title = title; self.xLabel = xLabel; self.yLabel = yLabel; self.series = series; self.yRange = yRange
@@ -24,7 +24,9 @@ public struct SVGLinePlot: Sendable {
     static let palette = ["#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#17becf", "#7f7f7f", "#bcbd22"]
 
     public func render() -> String {
-        let left = 70.0, right = 170.0, top = 40.0, bottom = 55.0
+        // The legend sits right of the plot; ~7 px per character at 12 px.
+        let longest = series.map(\.name.count).max() ?? 0
+        let left = 70.0, right = max(120.0, 50 + 7 * Double(longest)), top = 40.0, bottom = 55.0
         let pw = width - left - right, ph = height - top - bottom
         let xs = series.flatMap { $0.points.map(\.x) }.filter(\.isFinite)
         let ys = series.flatMap { $0.points.map(\.y) }.filter(\.isFinite)

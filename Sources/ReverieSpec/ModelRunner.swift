@@ -16,6 +16,8 @@ public struct RunReport: Codable, Sendable {
     public var seed: UInt64
     public var phases: [Phase]
     public var simulatedTime: Double
+    /// Scheduler events: queued deliveries and unit updates that could change a state
+    /// (updates of stable units at zero temperature are skipped exactly, see `BinaryNetwork`).
     public var events: Int
     public var unitUpdates: Int
     public var flips: Int
@@ -31,6 +33,8 @@ public final class ModelRunner {
     public let context: RunContext
     /// Called when a phase starts: (index, name, kind).
     public var onPhaseStart: (Int, String, String) -> Void = { _, _, _ in }
+    /// Called when a phase has run, before its end marker is emitted (e.g. weight snapshots).
+    public var onPhaseEnd: (Int) -> Void = { _ in }
     public private(set) var results: [PhaseResult] = []
 
     public init(model: ModelSpec, seed: UInt64? = nil, sinks: [any SimulationSink] = []) throws {
@@ -54,6 +58,7 @@ public final class ModelRunner {
                 context.sinks.emit(TraceRecord(kind: .phase, time: context.time, unit: UInt32(k), aux: 0))
                 let t0 = Date()
                 let result = try phase.runner.run(context)
+                onPhaseEnd(k)
                 context.sinks.emit(TraceRecord(kind: .phase, time: context.time, unit: UInt32(k), aux: 1))
                 try context.sinks.flush()
                 results.append(result)

@@ -10,6 +10,8 @@ public struct ModelSpec: Sendable {
         public var model: String
         public var size: Int
         public var node: SpecNode
+        /// The recorded activity driving a `model: trace` population.
+        public var trace: TraceSource? = nil
     }
 
     public enum ConnectivityKind: Sendable, Equatable {
@@ -94,10 +96,10 @@ public struct ModelSpec: Sendable {
 
         populations = []
         for p in try root.require("populations", "a list of populations").sequence() {
-            try p.checkKeys(["name", "model", "size"])
-            let pop = Population(name: try p.string("name"),
-                                 model: try p.choice("model", UnitModelRegistry.entries.map(\.name), default: "binary"),
-                                 size: try p.int("size", in: 1...50_000_000), node: p)
+            let model = try p.choice("model", UnitModelRegistry.entries.map(\.name), default: "binary")
+            try p.checkKeys(["name", "model", "size"] + (model == "trace" ? TraceSource.keys : []))
+            var pop = Population(name: try p.string("name"), model: model, size: try p.int("size", in: 1...50_000_000), node: p)
+            if model == "trace" { pop.trace = try TraceSource(node: p, size: pop.size, baseDirectory: baseDirectory) }
             if populations.contains(where: { $0.name == pop.name }) { throw try p.require("name", "").error(expected: "a unique population name") }
             populations.append(pop)
         }

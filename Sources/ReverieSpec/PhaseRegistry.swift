@@ -4,6 +4,8 @@ public enum PhaseRegistry {
         LearnPhase.self,
         TestPhase.self,
         RunPhase.self,
+        DreamPhase.self,
+        SleepPhase.self,
         PCTrainPhase.self,
         PCTestPhase.self,
     ]

@@ -17,10 +17,14 @@ public final class RunContext {
     public var events = 0
     /// Simulated time, continuous across phases.
     public var time = SimTime.zero
+    /// Called after every relaxation (e.g. periodic weight snapshots).
+    public var onRelaxationEnd: (RunContext) -> Void = { _ in }
     /// Reports progress of the current phase in 0...1 (for the CLI's progress bar).
     public var progress: (Double) -> Void = { _ in }
     /// Metric names in code order (`RecordKind.metric` records).
     public let metrics: [String]
+    /// Populations driven by recorded traces.
+    var stimuli: [TraceStimulus] = []
     /// Networks of other unit-model families, created by their phases on first use.
     var extensions: [String: AnyObject] = [:]
 
@@ -53,6 +57,10 @@ public final class RunContext {
             }
             network.connect(proj.name, from: pre, to: post, synapses: synapses, delay: SimTime(proj.delay),
                             skipSelf: recurrent && !proj.selfConnections)
+        }
+        network.reportsAssignments = true
+        for p in model.populations {
+            if let trace = p.trace { stimuli.append(TraceStimulus(source: trace, population: try populationIndex(p.name), network: network)) }
         }
         for set in model.patterns {
             let size = model.populations.first { $0.name == set.population }!.size
@@ -110,12 +118,15 @@ public final class RunContext {
 
     /// Relaxes the binary network from its current state, continuing the run clock.
     @discardableResult
-    public func relax(maxTime: Double, stop: ((BinaryNetwork) -> Bool)? = nil) -> (reason: StopReason, events: Int) {
+    public func relax(maxTime: Double, checkEvery: Int = 1, stop: ((BinaryNetwork) -> Bool)? = nil) -> (reason: StopReason, events: Int) {
         var scheduler = Scheduler<BinaryNetwork.Message>(start: time)
         network.beginRelaxation(at: time)
-        let reason = scheduler.run(network, until: time + SimTime(maxTime), stop: stop)
+        for s in stimuli { s.schedule(network, into: &scheduler, until: time + SimTime(maxTime)) }
+        let reason = scheduler.run(network, until: time + SimTime(maxTime), checkEvery: checkEvery, stop: stop)
         time = scheduler.now
+        for s in stimuli { s.advance(past: time) }
         events += scheduler.eventsProcessed
+        onRelaxationEnd(self)
         return (reason, scheduler.eventsProcessed)
     }
 

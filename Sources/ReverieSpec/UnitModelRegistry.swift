@@ -11,6 +11,8 @@ public enum UnitModelRegistry {
     public static let entries: [UnitModelEntry] = [
         UnitModelEntry(name: "binary", family: "binary",
                        summary: "±1 units, asynchronous zero-temperature or Glauber updates (science.md §1)"),
+        UnitModelEntry(name: "trace", family: "binary",
+                       summary: "±1 units clamped to the states of a population in a recorded trace (keys: trace, source, time_offset, initial_state)"),
         UnitModelEntry(name: "pc", family: "predictive-coding", summary: "value/error unit pairs trained by predictive coding (science.md §5)"),
     ]
 

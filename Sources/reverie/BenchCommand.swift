@@ -6,6 +6,9 @@ struct BenchCommand: ParsableCommand {
         abstract: "Benchmarks against peer implementations run in the same invocation (build with -c release).",
         subcommands: [
             RelaxBench.self,
+            RecordBench.self,
+            PublishBench.self,
+            UnlearningBench.self,
             PCBench.self,
         ])
 }

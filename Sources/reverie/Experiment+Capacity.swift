@@ -60,13 +60,14 @@ struct CapacityExperiment: ParsableCommand {
                 } catch let e as ModelError { throw ValidationError(e.description) }
                 let runner = try ModelRunner(model: spec, seed: seed + UInt64(r))
                 _ = try runner.run()
-                guard let test = runner.results.last(where: { $0.value("fraction_fixed_points") != nil }) else {
-                    throw ValidationError("\(model): expected a test phase")
+                // The table of science.md §2 starts every relaxation at the exact pattern.
+                guard let test = runner.results.first(where: { $0.value("initial_overlap") == 1 }) else {
+                    throw ValidationError("\(model): expected a test phase with initial_overlap: 1")
                 }
                 let row = [Double(size), alpha, Double(p), Double(r), test.value("fraction_fixed_points")!,
                            test.value("mean_final_overlap")!, test.value("fraction_retrieved")!]
                 table.append(row)
-                print(String(format: "%5d  %.3f %5d  %6d  %12.3f  %12.4f  %9.3f", size, alpha, p, r, row[4], row[5], row[6]))
+                print(String(format: "%5ld  %.3f %5ld  %6ld  %12.3f  %12.4f  %9.3f", size, alpha, p, r, row[4], row[5], row[6]))
             }
         }
         let dir = try OutputDirectory((out as NSString).deletingLastPathComponent.isEmpty ? "." : (out as NSString).deletingLastPathComponent)

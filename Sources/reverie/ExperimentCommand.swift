@@ -6,6 +6,8 @@ struct ExperimentCommand: ParsableCommand {
         abstract: "Sweeps that reproduce the results in science.md, written as CSV and SVG.",
         subcommands: [
             CapacityExperiment.self,
+            UnlearningExperiment.self,
+            SleepExperiment.self,
             PCExperiment.self,
         ])
 }

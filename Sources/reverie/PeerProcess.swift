@@ -10,6 +10,9 @@ enum PeerProcess {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         p.arguments = arguments
+        var env = ProcessInfo.processInfo.environment
+        for k in ["OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"] { env[k] = "1" }
+        p.environment = env
         let pipe = Pipe()
         p.standardOutput = pipe
         try p.run()

@@ -13,6 +13,7 @@ struct Reverie: ParsableCommand {
 
         Start here:
           reverie run models/hopfield-hebbian.yaml            store and retrieve patterns
+          reverie run models/hopfield-unlearning.yaml         overload, then dream: unlearning (flagship)
           reverie run models/hopfield-hebbian.yaml --set patterns.memories.count=200
           reverie validate models/hopfield-hebbian.yaml       check a file without running it
           reverie list                                        unit models, rules and phases
@@ -25,5 +26,8 @@ struct Reverie: ParsableCommand {
             ListCommand.self,
             ExperimentCommand.self,
             BenchCommand.self,
+            TraceCommand.self,
+            MonitorCommand.self,
+            ReplayCommand.self,
         ])
 }

@@ -21,14 +21,17 @@ struct RunCommand: ParsableCommand {
     @Option(help: "Directory for summary.json and per-phase CSV files.")
     var out: String?
 
+    @OptionGroup(title: "Recording and streaming") var streams: StreamOptions
+
     @Flag(name: .shortAndLong, help: "No progress bar and no per-phase lines; only the final summary.")
     var quiet = false
 
     func run() throws {
         let spec = try model.load()
         let runner: ModelRunner
-        do { runner = try ModelRunner(model: spec, seed: seed) }
+        do { runner = try ModelRunner(model: spec, seed: seed, sinks: try streams.makeSinks()) }
         catch let e as ModelError { throw ValidationError(e.description) }
+        streams.scheduleWeightSnapshots(runner)
         let progress = ProgressBar(enabled: !quiet)
         runner.onPhaseStart = { k, name, kind in progress.phase("\(name) (\(k + 1)/\(spec.phases.count))") }
         runner.context.progress = { progress.update($0) }

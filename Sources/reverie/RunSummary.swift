@@ -18,9 +18,9 @@ enum RunSummary {
                 }
             }
         }
-        out += String(format: "events %d (unit updates %d, flips %d, synaptic events %d), simulated time %.4g\n",
-                      r.events, r.unitUpdates, r.flips, r.synapticEvents, r.simulatedTime)
-        out += String(format: "wall time %.3f s, %.3g events/s", r.wallSeconds, r.eventsPerSecond)
+        out += String(format: "unit updates %ld (flips %ld), synaptic events %ld, scheduler events %ld, simulated time %.4g\n",
+                      r.unitUpdates, r.flips, r.synapticEvents, r.events, r.simulatedTime)
+        out += String(format: "wall time %.3f s, %.3g events/s (unit updates + synaptic events)", r.wallSeconds, r.eventsPerSecond)
         if r.records > 0 { out += ", \(r.records) records to sinks" }
         return out
     }

@@ -41,3 +41,35 @@ final class Collector: SimulationSink {
     func receive(_ r: UnsafeBufferPointer<TraceRecord>) { records.append(contentsOf: r) }
     func end() { ended = true }
 }
+
+final class RunPhaseTests: XCTestCase {
+    let model = """
+    name: run-phase
+    populations: [{name: memory, size: 300}]
+    projections: [{name: recurrent, from: memory, to: memory}]
+    rules: [{name: storage, type: hebbian}]
+    patterns: [{name: memories, population: memory, count: 5}]
+    protocol:
+      - {phase: learn, patterns: memories, projection: recurrent, rule: storage}
+      - {phase: run, start: random, population: memory, patterns: memories}
+    """
+
+    func run(_ overrides: [String]) throws -> PhaseResult {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("run-phase-\(UUID().uuidString).yaml")
+        try model.write(to: url, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(at: url) }
+        let runner = try ModelRunner(model: try ModelSpec.load(path: url.path, overrides: overrides))
+        _ = try runner.run()
+        return runner.results[1]
+    }
+
+    func testRunPhaseStopsOnOverlapConditionOrAtAFixedPoint() throws {
+        let free = try run([])
+        XCTAssertEqual(free.value("reached_fixed_point"), 1)
+        XCTAssertEqual(free.value("max_abs_overlap")!, 1, accuracy: 1e-12)  // this seed retrieves a (mirrored) pattern
+        let stopped = try run(["protocol[1].until_overlap=0.5"])
+        XCTAssertEqual(stopped.value("stopped_by_condition"), 1)
+        XCTAssertEqual(stopped.value("max_abs_overlap")!, 0.5, accuracy: 2.0 / 300)  // checked after every event
+        XCTAssertLessThan(stopped.value("flips")!, free.value("flips")!)
+    }
+}

@@ -64,7 +64,7 @@ public struct TestPhase: ProtocolPhase {
             ("fraction_reached_fixed_point", Double(quiescent) / runs),
         ]
         return PhaseResult(summary: summary, table: table, lines: [
-            String(format: "%d patterns from m0 = %.3f: mean final overlap %.4f, retrieved (m ≥ %.2f) %.3f, patterns that are fixed points %.3f",
+            String(format: "%ld patterns from m0 = %.3f: mean final overlap %.4f, retrieved (m ≥ %.2f) %.3f, patterns that are fixed points %.3f",
                    set.count, initialOverlap, overlapSum / runs, threshold, Double(retrieved) / runs, Double(fixedPoints) / Double(set.count)),
         ])
     }

@@ -1,0 +1,47 @@
+/// The 32 bytes before each chunk's records:
+/// `magic "RVCK"(4) type(u32) count(u32) payloadCRC(u32) first(u64) reserved(u32) headerCRC(u32)`.
+/// `headerCRC` covers bytes 0..<28, so a damaged count is detected before it is trusted.
+public struct TraceChunkHeader: Equatable, Sendable {
+    public enum ChunkType: UInt32, Sendable {
+        /// `count` records follow.
+        case records = 1
+        /// The run ended normally; `first` = total records written. No payload.
+        case end = 2
+    }
+    public var type: ChunkType
+    public var count: UInt32
+    public var payloadCRC: UInt32
+    /// Index of the chunk's first record among all records of the trace.
+    public var first: UInt64
+
+    public init(type: ChunkType, count: UInt32, payloadCRC: UInt32, first: UInt64) {
+        self.type = type; self.count = count; self.payloadCRC = payloadCRC; self.first = first
+    }
+
+    public var payloadSize: Int { Int(count) * TraceFormat.recordSize }
+
+    public func write(to p: UnsafeMutableRawPointer) {
+        for (k, b) in TraceFormat.chunkMagic.enumerated() { p.storeBytes(of: b, toByteOffset: k, as: UInt8.self) }
+        p.storeLE(type.rawValue, at: 4)
+        p.storeLE(count, at: 8)
+        p.storeLE(payloadCRC, at: 12)
+        p.storeLE(first, at: 16)
+        p.storeLE(UInt32(0), at: 24)
+        p.storeLE(CRC32.checksum(UnsafeRawPointer(p), count: 28), at: 28)
+    }
+
+    /// Parses 32 bytes at `p`; nil unless magic, type and header checksum are valid.
+    public static func read(_ p: UnsafeRawPointer) -> TraceChunkHeader? {
+        guard hasMagicPrefix(p, available: 4), p.loadLE32(at: 28) == CRC32.checksum(p, count: 28),
+              let type = ChunkType(rawValue: p.loadLE32(at: 4)) else { return nil }
+        return TraceChunkHeader(type: type, count: p.loadLE32(at: 8), payloadCRC: p.loadLE32(at: 12),
+                                first: p.loadLE64(at: 16))
+    }
+}
+
+extension TraceChunkHeader {
+    /// Whether the `available` bytes at `p` could be the start of a chunk header.
+    static func hasMagicPrefix(_ p: UnsafeRawPointer, available: Int) -> Bool {
+        (0..<min(available, 4)).allSatisfy { p.load(fromByteOffset: $0, as: UInt8.self) == TraceFormat.chunkMagic[$0] }
+    }
+}
