@@ -42,16 +42,7 @@ public enum Connectivity: Sendable, Equatable {
         switch self {
         case .dense(var d):
             self = .dense(DenseWeights(preCount: 0, postCount: 0))  // release storage for in-place update
-            let n = d.postCount
-            d.weights.withUnsafeMutableBufferPointer { w in
-                for j in 0..<d.preCount {
-                    let pj = pre[j]
-                    let row = j * n
-                    for i in 0..<n where !(skipSelf && i == j) {
-                        w[row + i] += rule.delta(weight: w[row + i], pre: pj, post: post[i])
-                    }
-                }
-            }
+            d.apply(rule, pre: pre, post: post, skipSelf: skipSelf)
             self = .dense(d)
         case .sparse(var s):
             self = .sparse(SparseWeights(postCount: 0, rows: []))

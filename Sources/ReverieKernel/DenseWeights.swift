@@ -17,4 +17,22 @@ public struct DenseWeights: Sendable, Equatable {
         get { weights[pre * postCount + post] }
         set { weights[pre * postCount + post] = newValue }
     }
+
+    /// Applies a local rule to every synapse: w_{pre→post} += rule.delta(w, pre, post).
+    /// When `skipSelf` is set, synapses with pre == post are left untouched.
+    @inlinable
+    public mutating func apply<R: PlasticityRule>(
+        _ rule: R, pre: UnsafeBufferPointer<LocalSignal>, post: UnsafeBufferPointer<LocalSignal>, skipSelf: Bool
+    ) {
+        let n = postCount
+        weights.withUnsafeMutableBufferPointer { w in
+            for j in 0..<preCount {
+                let pj = pre[j]
+                let row = j * n
+                for i in 0..<n where !(skipSelf && i == j) {
+                    w[row + i] += rule.delta(weight: w[row + i], pre: pj, post: post[i])
+                }
+            }
+        }
+    }
 }

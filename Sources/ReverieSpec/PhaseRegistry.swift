@@ -6,6 +6,8 @@ public enum PhaseRegistry {
         RunPhase.self,
         DreamPhase.self,
         SleepPhase.self,
+        PCTrainPhase.self,
+        PCTestPhase.self,
     ]
 
     public static func phase(_ kind: String) -> (any ProtocolPhase.Type)? { phases.first { $0.kind == kind } }

@@ -13,6 +13,7 @@ public enum UnitModelRegistry {
                        summary: "±1 units, asynchronous zero-temperature or Glauber updates (science.md §1)"),
         UnitModelEntry(name: "trace", family: "binary",
                        summary: "±1 units clamped to the states of a population in a recorded trace (keys: trace, source, time_offset, initial_state)"),
+        UnitModelEntry(name: "pc", family: "predictive-coding", summary: "value/error unit pairs trained by predictive coding (science.md §5)"),
     ]
 
     public static func entry(_ name: String) -> UnitModelEntry? { entries.first { $0.name == name } }

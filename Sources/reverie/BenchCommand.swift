@@ -9,5 +9,6 @@ struct BenchCommand: ParsableCommand {
             RecordBench.self,
             PublishBench.self,
             UnlearningBench.self,
+            PCBench.self,
         ])
 }

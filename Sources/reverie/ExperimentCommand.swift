@@ -8,5 +8,6 @@ struct ExperimentCommand: ParsableCommand {
             CapacityExperiment.self,
             UnlearningExperiment.self,
             SleepExperiment.self,
+            PCExperiment.self,
         ])
 }
