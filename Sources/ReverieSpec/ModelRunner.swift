@@ -24,8 +24,10 @@ public struct RunReport: Codable, Sendable {
     public var synapticEvents: Int
     public var records: Int
     public var wallSeconds: Double
-    /// (unit updates + synaptic events) per wall-clock second.
+    /// (unit updates + synaptic events) per wall-clock second (binary networks).
     public var eventsPerSecond: Double
+    /// Scheduler events per wall-clock second (every model family).
+    public var schedulerEventsPerSecond: Double
 }
 
 /// Runs a model's protocol, phase by phase, reporting to sinks.
@@ -76,6 +78,7 @@ public final class ModelRunner {
         return RunReport(model: model.name, file: model.file, seed: context.seed, phases: phases,
                          simulatedTime: context.time.value, events: context.events, unitUpdates: net.updates,
                          flips: net.flips, synapticEvents: net.synapticEvents, records: records, wallSeconds: wall,
-                         eventsPerSecond: Double(net.updates + net.synapticEvents) / max(wall, 1e-9))
+                         eventsPerSecond: Double(net.updates + net.synapticEvents) / max(wall, 1e-9),
+                         schedulerEventsPerSecond: Double(context.events) / max(wall, 1e-9))
     }
 }

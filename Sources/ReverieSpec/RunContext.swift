@@ -139,7 +139,7 @@ public final class RunContext {
             firstID += UInt32(p.size)
         }
         pops += pcPopulations
-        return RunDescription(modelName: model.name, modelSource: model.root.json, seed: seed, timeUnit: "clock period",
+        return RunDescription(modelName: model.name, modelSource: model.root.json, seed: seed, timeUnit: model.populations.compactMap { UnitModelRegistry.entry($0.model)?.timeUnit }.first ?? "clock period",
                               populations: pops, phases: model.phases.map(\.name), metrics: metrics)
     }
 }

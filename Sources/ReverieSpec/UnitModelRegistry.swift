@@ -5,15 +5,19 @@ public struct UnitModelEntry: Sendable {
     public let name: String
     public let family: String
     public let summary: String
+    /// What one unit of simulated time means for this model.
+    public let timeUnit: String
 }
 
 public enum UnitModelRegistry {
     public static let entries: [UnitModelEntry] = [
         UnitModelEntry(name: "binary", family: "binary",
-                       summary: "±1 units, asynchronous zero-temperature or Glauber updates (science.md §1)"),
+                       summary: "±1 units, asynchronous zero-temperature or Glauber updates (science.md §1)", timeUnit: "clock period"),
         UnitModelEntry(name: "trace", family: "binary",
-                       summary: "±1 units clamped to the states of a population in a recorded trace (keys: trace, source, time_offset, initial_state)"),
-        UnitModelEntry(name: "pc", family: "predictive-coding", summary: "value/error unit pairs trained by predictive coding (science.md §5)"),
+                       summary: "±1 units clamped to the states of a population in a recorded trace (keys: trace, source, time_offset, initial_state)",
+                       timeUnit: "clock period"),
+        UnitModelEntry(name: "pc", family: "predictive-coding", summary: "value/error unit pairs trained by predictive coding (science.md §5)",
+                       timeUnit: "s"),
     ]
 
     public static func entry(_ name: String) -> UnitModelEntry? { entries.first { $0.name == name } }

@@ -37,10 +37,6 @@ struct PCBench: ParsableCommand {
         }
     }
 
-    static func seconds(_ d: Duration) -> Double {
-        Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
-    }
-
     func run() throws {
         #if DEBUG
         print("warning: debug build; benchmark with `swift run -c release reverie bench pc`")
@@ -59,19 +55,19 @@ struct PCBench: ParsableCommand {
                 if integrator == .euler && o.dt >= o.maximumStableEulerStep(size: n) { o.dt = 0.5 * o.maximumStableEulerStep(size: n) }
                 o.learnStep = learnStep
                 let net = PCNetwork(size: n, options: o)
-                let epoch = Self.seconds(clock.measure { net.train(patterns, recordWeights: false) })
+                let epoch = clock.measure { net.train(patterns, recordWeights: false) }.seconds
                 var starts = RandomStream(seed: seed, stream: 2)
                 let flips = 1 - 2 * (Double(Int(corruption * Double(n))) / Double(n))
                 let (e0, m0, r0) = (net.events, net.messages, net.receptions)
                 var hamming = 0
-                let recall = Self.seconds(clock.measure {
+                let recall = clock.measure {
                     for mu in 0..<patterns.count {
                         net.recall(from: patterns.corrupted(mu, initialOverlap: flips, rng: &starts))
                         hamming += net.hammingDistance(to: patterns[mu])
                     }
-                })
+                }.seconds
                 let count = Double(patterns.count)
-                print(String(format: "%5d  %2d  ", n, patterns.count) + integrator.rawValue.padding(toLength: 12, withPad: " ", startingAt: 0)
+                print(String(format: "%5ld  %2ld  ", n, patterns.count) + integrator.rawValue.padding(toLength: 12, withPad: " ", startingAt: 0)
                       + String(format: "  %5.3f  %6.3f  %9.3f  %9.2f  %15.0f  %17.3g  %12.3g  %7.2f", theta, o.dt * 1000,
                              epoch, recall * 1000 / count, Double(net.messages - m0) / count,
                              Double(net.events - e0) / recall, Double(net.receptions - r0) / recall, Double(hamming) / count))

@@ -145,8 +145,3 @@ private final class PeerResult: @unchecked Sendable {
     func finish(_ r: Result<[String: Any], Error>) { result = r; done.signal() }
     func wait() throws -> [String: Any] { done.wait(); return try result!.get() }
 }
-
-extension Duration {
-    /// This duration in seconds.
-    var seconds: Double { Double(components.seconds) + Double(components.attoseconds) * 1e-18 }
-}

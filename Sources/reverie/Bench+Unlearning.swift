@@ -70,7 +70,7 @@ struct UnlearningBench: ParsableCommand {
             summary = try? dreaming.run(schedule, patterns: patterns, probe: &probe)
         }
         guard let summary else { throw OutputError("a dream did not reach a fixed point") }
-        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+        let seconds = elapsed.seconds
         let perDream = seconds / Double(summary.dreams)
         func dIn(_ d: Int?) -> String { d.map { String(format: "%ld (D·ε/N = %.3f)", $0, Double($0) * epsilon / Double(size)) } ?? "not reached" }
         print(String(format: "N = %ld, α = %.2f (P = %ld), ε = %g, %@ order, check every %ld dreams",

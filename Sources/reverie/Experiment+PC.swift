@@ -100,7 +100,7 @@ struct PCExperiment: ParsableCommand {
                 table.append([.text(sweep), .text(name), .number(Double(size)), .number(alpha), .number(Double(p)),
                               .number(Double(k)), .number(Double(r)), .number(pt.overlap), .number(pt.hamming), .number(pt.retrieved)])
                 print(sweep.padding(toLength: 12, withPad: " ", startingAt: 0) + name.padding(toLength: 10, withPad: " ", startingAt: 0)
-                      + String(format: "%5.3f  %3d  %5d  %6d  %7.4f  %7.3f  %9.3f", alpha, p, k, r, pt.overlap, pt.hamming, pt.retrieved))
+                      + String(format: "%5.3f  %3ld  %5ld  %6ld  %7.4f  %7.3f  %9.3f", alpha, p, k, r, pt.overlap, pt.hamming, pt.retrieved))
             }
         }
         let clock = ContinuousClock()

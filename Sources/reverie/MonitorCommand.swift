@@ -38,18 +38,17 @@ struct MonitorCommand: ParsableCommand {
         let clock = ContinuousClock()
         let start = clock.now
         var lastDraw = start
-        func seconds(_ d: Duration) -> Double { Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18 }
         func draw() {
             let now = clock.now
-            let lines = monitor.window(seconds: max(seconds(now - lastDraw), 1e-9))
+            let lines = monitor.window(seconds: max((now - lastDraw).seconds, 1e-9))
             lastDraw = now
-            let text = "reverie monitor \(endpoint)   \(String(format: "%.1f", seconds(now - start))) s\n" + lines.joined(separator: "\n")
+            let text = "reverie monitor \(endpoint)   \(String(format: "%.1f", (now - start).seconds)) s\n" + lines.joined(separator: "\n")
             print(plain ? text + "\n" : "\u{1B}[H\u{1B}[2J" + text)
         }
         while monitor.endSummary == nil {
-            if let duration, seconds(clock.now - start) >= duration { break }
+            if let duration, (clock.now - start).seconds >= duration { break }
             if let message = try subscriber.next(timeout: min(interval, 0.1)) { try monitor.consume(message) }
-            if seconds(clock.now - lastDraw) >= interval { draw() }
+            if (clock.now - lastDraw).seconds >= interval { draw() }
         }
         draw()
         subscriber.close()

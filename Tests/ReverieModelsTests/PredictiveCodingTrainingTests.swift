@@ -2,12 +2,6 @@ import XCTest
 import ReverieKernel
 @testable import ReverieModels
 
-private final class PCTraceCollector: SimulationSink {
-    var records: [TraceRecord] = []
-    func begin(_ run: RunDescription) throws {}
-    func receive(_ batch: UnsafeBufferPointer<TraceRecord>) throws { records.append(contentsOf: batch) }
-    func end() throws {}
-}
 
 final class PredictiveCodingTrainingTests: XCTestCase {
     /// The prototype (N = 12, 4 patterns, τ = 0.05, γ = 0.2, dt = 1 ms, 1 s per
@@ -110,7 +104,7 @@ final class PredictiveCodingTrainingTests: XCTestCase {
     /// value and error units' own ids, N² `.weight` records after each presentation.
     func testStreamsReachTheSinks() {
         let hub = SinkHub()
-        let collector = PCTraceCollector()
+        let collector = MemorySink()
         hub.add(collector)
         var o = PCOptions()
         o.epochs = 1

@@ -35,7 +35,7 @@ final class RelaxationTests: XCTestCase {
         net.connect("ba", from: 1, to: 0, synapses: .dense(w), delay: SimTime(2), skipSelf: false)
         net.setState([1], population: 0)
         net.setState([-1], population: 1)  // h0 = -1, h1 = +1: both unstable
-        let sinkLog = RecordingSink()
+        let sinkLog = MemorySink()
         net.sinks.add(sinkLog)
         var s = Scheduler<BinaryNetwork.Message>()
         net.beginRelaxation(at: .zero)
@@ -56,7 +56,7 @@ final class RelaxationTests: XCTestCase {
         let patterns = PatternSet.random(count: 20, size: 200, rng: &rng)
         func trajectory(_ seed: UInt64, _ order: UpdateOrder) -> [TraceRecord] {
             let net = hebbianNetwork(n: 200, patterns: patterns, dynamics: BinaryDynamics(order: order), seed: seed)
-            let sink = RecordingSink()
+            let sink = MemorySink()
             net.sinks.add(sink)
             var starts = RandomStream(seed: 99)
             net.randomize(population: 0, rng: &starts)
@@ -86,13 +86,6 @@ final class RelaxationTests: XCTestCase {
     }
 }
 
-final class RecordingSink: SimulationSink {
-    var records: [TraceRecord] = []
-    func begin(_ run: RunDescription) {}
-    func receive(_ r: UnsafeBufferPointer<TraceRecord>) { records.append(contentsOf: r) }
-    func end() {}
-}
-
 /// Skipping stable units in sweeps is exact: the same flips at the same times as
 /// ticking every unit of a fresh permutation per sweep.
 final class SweepSkippingTests: XCTestCase {
@@ -102,7 +95,7 @@ final class SweepSkippingTests: XCTestCase {
         let patterns = PatternSet.random(count: 15, size: n, rng: &rng)
         let start = (0..<n).map { _ in rng.nextSpin() }
         let net = hebbianNetwork(n: n, patterns: patterns, seed: 77)
-        let sink = RecordingSink()
+        let sink = MemorySink()
         net.sinks.add(sink)
         net.setState(start, population: 0)
         relax(net)

@@ -6,16 +6,8 @@ import ReverieSpec
 final class PCPhaseTests: XCTestCase {
     static let model = ProtocolRunTests.repo.appendingPathComponent("models/pc-hopfield.yaml").path
 
-    private final class Recorder: SimulationSink {
-        var description: RunDescription?
-        var records: [TraceRecord] = []
-        func begin(_ run: RunDescription) { description = run }
-        func receive(_ r: UnsafeBufferPointer<TraceRecord>) { records.append(contentsOf: r) }
-        func end() {}
-    }
-
-    private func run(_ overrides: [String]) throws -> ([PhaseResult], Recorder) {
-        let sink = Recorder()
+    private func run(_ overrides: [String]) throws -> ([PhaseResult], MemorySink) {
+        let sink = MemorySink()
         let runner = try ModelRunner(model: try ModelSpec.load(path: Self.model, overrides: overrides), sinks: [sink])
         _ = try runner.run()
         return (runner.results, sink)

@@ -8,7 +8,7 @@ final class ProtocolRunTests: XCTestCase {
 
     func run(_ overrides: [String], seed: UInt64? = nil) throws -> (RunReport, [PhaseResult], [TraceRecord]) {
         let spec = try ModelSpec.load(path: Self.repo.appendingPathComponent("models/hopfield-hebbian.yaml").path, overrides: overrides)
-        let sink = Collector()
+        let sink = MemorySink()
         let runner = try ModelRunner(model: spec, seed: seed, sinks: [sink])
         let report = try runner.run()
         XCTAssertTrue(sink.ended)
@@ -34,13 +34,6 @@ final class ProtocolRunTests: XCTestCase {
     }
 }
 
-final class Collector: SimulationSink {
-    var records: [TraceRecord] = []
-    var ended = false
-    func begin(_ run: RunDescription) {}
-    func receive(_ r: UnsafeBufferPointer<TraceRecord>) { records.append(contentsOf: r) }
-    func end() { ended = true }
-}
 
 final class RunPhaseTests: XCTestCase {
     let model = """

@@ -56,7 +56,7 @@ final class TraceDrivenPopulationTests: XCTestCase {
         let recorded = source.allRecords().filter { $0.kind == .state }
         XCTAssertGreaterThan(recorded.count, 10)
         let path = try drivenModel(populations: "  - {name: replayed, model: trace, size: 80, trace: source.rvt}")
-        let seen = CollectingSink()
+        let seen = MemorySink()
         let runner = try ModelRunner(model: try ModelSpec.load(path: path), sinks: [seen])
         _ = try runner.run()
         // The replayed population goes through exactly the recorded changes, at the recorded times.

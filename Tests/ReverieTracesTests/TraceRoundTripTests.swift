@@ -20,7 +20,7 @@ final class TraceRoundTripTests: XCTestCase {
 
     func testRecordedTraceReadsBackExactlyWhatTheSinksSaw() throws {
         let path = TraceFixture.temporaryPath("roundtrip.rvt")
-        let seen = CollectingSink()
+        let seen = MemorySink()
         let emitted = try TraceFixture.run(seed: 11, sinks: [seen, TraceRecorderSink(path: path)])
         let trace = try TraceFile(path: path)
         XCTAssertEqual(trace.damage, [])
@@ -28,7 +28,7 @@ final class TraceRoundTripTests: XCTestCase {
         XCTAssertEqual(seen.records.count, emitted)
         XCTAssertEqual(trace.allRecords(), seen.records)
         // One chunk per delivered batch, same boundaries.
-        XCTAssertEqual(trace.chunks.map(\.count), seen.batches.map(\.count))
+        XCTAssertEqual(trace.chunks.map(\.count), seen.batchSizes)
         XCTAssertEqual(trace.declaredRecords, UInt64(emitted))
         for kind in RecordKind.allCases { XCTAssertTrue(seen.records.contains { $0.kind == kind }, "\(kind) exercised") }
         XCTAssertEqual(trace.header.run, TraceFixture.description(n: 60, seed: 11))
@@ -48,7 +48,7 @@ final class TraceRoundTripTests: XCTestCase {
 
     func testSelectedStreamsKeepOnlyTheirKinds() throws {
         let path = TraceFixture.temporaryPath("streams.rvt")
-        let seen = CollectingSink()
+        let seen = MemorySink()
         let streams = try RecordStreams(parsing: "phases, metrics")
         try TraceFixture.run(seed: 3, sinks: [seen, TraceRecorderSink(path: path, streams: streams)])
         let trace = try TraceFile(path: path)

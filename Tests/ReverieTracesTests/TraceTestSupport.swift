@@ -4,14 +4,6 @@ import ReverieModels
 import ReverieTraces
 
 /// Keeps a copy of every record a hub delivers.
-final class CollectingSink: SimulationSink {
-    var records: [TraceRecord] = []
-    var batches: [[TraceRecord]] = []
-    func begin(_ run: RunDescription) throws {}
-    func receive(_ r: UnsafeBufferPointer<TraceRecord>) throws { records += r; batches.append(Array(r)) }
-    func end() throws {}
-}
-
 enum TraceFixture {
     static func temporaryPath(_ name: String) -> String {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("reverie-traces-tests-\(getpid())")

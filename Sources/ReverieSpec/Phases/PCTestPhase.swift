@@ -67,7 +67,7 @@ public struct PCTestPhase: ProtocolPhase {
                       ("mean_final_overlap", overlapSum / runs), ("mean_hamming", Double(hammingSum) / runs),
                       ("fraction_retrieved", Double(retrieved) / runs), ("events", Double(net.events - events0))],
             table: table,
-            lines: [String(format: "%d patterns × %d trials from %d flipped bits (%@): mean final overlap %.4f, mean Hamming %.3f, retrieved exactly %.3f",
+            lines: [String(format: "%ld patterns × %ld trials from %ld flipped bits (%@): mean final overlap %.4f, mean Hamming %.3f, retrieved exactly %.3f",
                            set.count, trials, flippedBits, net.options.integrator.rawValue, overlapSum / runs,
                            Double(hammingSum) / runs, Double(retrieved) / runs)])
     }

@@ -29,7 +29,7 @@ public struct PCTrainPhase: ProtocolPhase {
         settings.apply(to: &o)
         let size = model.populations.first { $0.name == set.population }!.size
         if settings.integrator == .euler, o.dt >= o.maximumStableEulerStep(size: size) {
-            throw node.error(expected: String(format: "dt < γ/(N + 1) = %.3g for Euler training of %d neurons (it diverges beyond); lower dt or use integrator: event-driven",
+            throw node.error(expected: String(format: "dt < γ/(N + 1) = %.3g for Euler training of %ld neurons (it diverges beyond); lower dt or use integrator: event-driven",
                                               o.maximumStableEulerStep(size: size), size))
         }
     }
@@ -52,7 +52,7 @@ public struct PCTrainPhase: ProtocolPhase {
         return PhaseResult(
             summary: [("patterns", Double(set.count)), ("epochs", Double(epochs)), ("rms_weight", rms),
                       ("messages", Double(net.messages - messages0)), ("events", Double(net.events - events0))],
-            lines: [String(format: "trained %@ on %d patterns × %d epochs (%@, τ = %g, γ = %g, dt = %g, hold %g, scale %g): rms weight %.4g, %d messages",
+            lines: [String(format: "trained %@ on %ld patterns × %ld epochs (%@, τ = %g, γ = %g, dt = %g, hold %g, scale %g): rms weight %.4g, %ld messages",
                            population, set.count, epochs, o.integrator.rawValue, o.tau, o.gamma, o.dt, holdTime, o.patternScale,
                            rms, net.messages - messages0)])
     }
