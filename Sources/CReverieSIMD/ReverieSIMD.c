@@ -46,6 +46,19 @@ __attribute__((target("avx2")))
 static void rank1_avx2(double *restrict row, const double *restrict u, double a, double *restrict h, double s,
                        int64_t n) { RANK1_BODY }
 
+#define AXPY_BODY for (int64_t k = 0; k < n; k++) h[k] += w[k] * d;
+#define COUNT_BODY                                                               \
+    int64_t c = 0;                                                               \
+    for (int64_t k = 0; k < n; k++) c += (int64_t)(watched[k] * h[k] < 0);       \
+    return c;
+
+static void axpy_base(double *restrict h, const double *restrict w, double d, int64_t n) { AXPY_BODY }
+__attribute__((target("avx2")))
+static void axpy_avx2(double *restrict h, const double *restrict w, double d, int64_t n) { AXPY_BODY }
+static int64_t count_base(const double *restrict watched, const double *restrict h, int64_t n) { COUNT_BODY }
+__attribute__((target("avx2")))
+static int64_t count_avx2(const double *restrict watched, const double *restrict h, int64_t n) { COUNT_BODY }
+
 static int forced_baseline = 0;
 
 void rv_force_baseline(int on) { forced_baseline = on; }
@@ -77,4 +90,13 @@ void rv_accumulate4(double *h, const double *r0, const double *r1, const double 
 void rv_rank1_project(double *row, const double *u, double a, double *h, double s, int64_t n) {
     if (has_avx2()) rank1_avx2(row, u, a, h, s, n);
     else rank1_base(row, u, a, h, s, n);
+}
+
+void rv_axpy(double *h, const double *w, double d, int64_t n) {
+    if (has_avx2()) axpy_avx2(h, w, d, n);
+    else axpy_base(h, w, d, n);
+}
+
+int64_t rv_count_unstable(const double *watched, const double *h, int64_t n) {
+    return has_avx2() ? count_avx2(watched, h, n) : count_base(watched, h, n);
 }

@@ -50,7 +50,7 @@ public final class BinaryNetwork: DiscreteEventSystem {
 
     public let populations: [Population]
     public internal(set) var projections: [Projection]
-    public var dynamics: BinaryDynamics
+    public var dynamics: BinaryDynamics { didSet { recountUnstable() } }
     public let sinks: SinkHub
 
     /// s_i ∈ {−1, +1}.
@@ -63,7 +63,14 @@ public final class BinaryNetwork: DiscreteEventSystem {
     /// Number of free (unclamped) units.
     var freeCount: Int
     /// Number of free units with s_i h_i < 0.
-    public internal(set) var unstableCount = 0
+    public var unstableCount: Int { tracksUnstable ? trackedUnstable : countUnstable() }
+    /// The running count, kept exact by every delivery when `tracksUnstable`.
+    var trackedUnstable = 0
+    /// Poisson clocks at zero temperature draw the next tick among unstable units,
+    /// so every delivery keeps a running count; random-sequential sweeps find
+    /// unstable units by scanning and check for a fixed point with one O(N) count
+    /// when a sweep's remaining units are all stable.
+    var tracksUnstable: Bool { dynamics.order == .poisson && dynamics.temperature == .zero }
     @usableFromInline var outgoing: [[Int]]
     @usableFromInline var populationOf: [Int]
     @usableFromInline var rng: RandomStream
@@ -226,10 +233,13 @@ public final class BinaryNetwork: DiscreteEventSystem {
         pendingTick = nil
     }
 
-    func recountUnstable() {
-        var c = 0
-        for i in state.indices where watched[i] * field[i] < 0 { c += 1 }
-        unstableCount = c
+    func recountUnstable() { trackedUnstable = countUnstable() }
+
+    /// Free units with s_i h_i < 0, counted afresh in O(N).
+    func countUnstable() -> Int {
+        watched.withUnsafeBufferPointer { s in
+            field.withUnsafeBufferPointer { h in Int(rv_count_unstable(s.baseAddress!, h.baseAddress!, Int64(s.count))) }
+        }
     }
 
     /// Prepares a relaxation starting at the scheduler's current time. With
@@ -313,18 +323,22 @@ public final class BinaryNetwork: DiscreteEventSystem {
     public func nextSpontaneousTime(after now: SimTime) -> SimTime? {
         if let t = pendingTick { return t }
         let zeroT = dynamics.temperature == .zero
-        if zeroT && unstableCount == 0 { return nil }
+        if zeroT && dynamics.order == .poisson && trackedUnstable == 0 { return nil }
         let t: SimTime
         switch dynamics.order {
         case .poisson:
-            let candidates = zeroT ? unstableCount : freeCount
+            let candidates = zeroT ? trackedUnstable : freeCount
             if candidates == 0 { return nil }
             t = now + SimTime(rng.nextExponential(rate: dynamics.rate * Double(candidates)))
         case .randomSequential:
             // At zero temperature a tick of a stable unit changes nothing and draws no
             // randomness, so the sweep jumps to the next unstable unit: the same
             // trajectory and tick times as ticking every unit. Ticks before `now` were
-            // passed while a queued event was pending and were stable then.
+            // passed while a queued event was pending and were stable then. Before a
+            // new sweep, and when the rest of a sweep holds no unstable unit, one O(N)
+            // count decides whether any unit can still change: if none can, this is a
+            // fixed point (and no permutation is drawn).
+            if zeroT && (!sweepStarted || sweepPosition >= sweepOrder.count) && countUnstable() == 0 { return nil }
             while true {
                 if !sweepStarted || sweepPosition >= sweepOrder.count { startSweep(now: now) }
                 if sweepOrder.isEmpty { return nil }
@@ -342,6 +356,7 @@ public final class BinaryNetwork: DiscreteEventSystem {
                         }
                     }
                 }
+                if found == nil && countUnstable() == 0 { return nil }
                 sweepPosition = found ?? n
                 updates += sweepPosition - start
                 if found != nil { break }
@@ -397,8 +412,8 @@ public final class BinaryNetwork: DiscreteEventSystem {
         let s = state[i], h = field[i]
         let next = dynamics.temperature.decide(state: s, field: h, rng: &rng)
         guard next != s else { return }
-        if s * h < 0 { unstableCount -= 1 }
-        if next * h < 0 { unstableCount += 1 }
+        if s * h < 0 { trackedUnstable -= 1 }
+        if next * h < 0 { trackedUnstable += 1 }
         state[i] = next
         watched[i] = next
         flips += 1
@@ -427,8 +442,8 @@ public final class BinaryNetwork: DiscreteEventSystem {
         let s = state[i], h = field[i]
         guard value != s else { return }
         if watched[i] != 0 {
-            if s * h < 0 { unstableCount -= 1 }
-            if value * h < 0 { unstableCount += 1 }
+            if s * h < 0 { trackedUnstable -= 1 }
+            if value * h < 0 { trackedUnstable += 1 }
             watched[i] = value
         }
         state[i] = value
@@ -454,13 +469,16 @@ public final class BinaryNetwork: DiscreteEventSystem {
         let j = Int(msg.pre)
         let d = msg.delta
         var change = 0
+        let track = tracksUnstable
         watched.withUnsafeBufferPointer { s in
             field.withUnsafeMutableBufferPointer { h in
                 switch proj.synapses {
                 case .dense(let w):
                     let n = w.postCount
                     w.weights.withUnsafeBufferPointer { wb in
-                        change = Int(rv_fanout_dense(h.baseAddress! + base, wb.baseAddress! + j * n, s.baseAddress! + base, d, Int64(n)))
+                        let hp = h.baseAddress! + base, row = wb.baseAddress! + j * n
+                        if track { change = Int(rv_fanout_dense(hp, row, s.baseAddress! + base, d, Int64(n))) }
+                        else { rv_axpy(hp, row, d, Int64(n)) }
                     }
                     synapticEvents += n
                 case .sparse(let w):
@@ -470,12 +488,12 @@ public final class BinaryNetwork: DiscreteEventSystem {
                         let old = h[i]
                         let new = old + w.weights[k] * d
                         h[i] = new
-                        change += (s[i] * new < 0 ? 1 : 0) - (s[i] * old < 0 ? 1 : 0)
+                        if track { change += (s[i] * new < 0 ? 1 : 0) - (s[i] * old < 0 ? 1 : 0) }
                     }
                     synapticEvents += hi - lo
                 }
             }
         }
-        unstableCount += change
+        trackedUnstable += change
     }
 }

@@ -9,6 +9,12 @@
 /// Uses AVX2 when the CPU has it; results are bit-identical either way (no FMA).
 int64_t rv_fanout_dense(double *h, const double *w, const double *watched, double d, int64_t n);
 
+/// h[k] += w[k] * d for k < n: delivery when no running count of unstable units is kept.
+void rv_axpy(double *h, const double *w, double d, int64_t n);
+
+/// Number of k < n with watched[k] * h[k] < 0 (unstable free units).
+int64_t rv_count_unstable(const double *watched, const double *h, int64_t n);
+
 /// h[k] += (r0[k] s0 + r1[k] s1) + (r2[k] s2 + r3[k] s3) for k < n: four
 /// presynaptic rows per pass when fields are assembled from scratch.
 void rv_accumulate4(double *h, const double *r0, const double *r1, const double *r2, const double *r3,
