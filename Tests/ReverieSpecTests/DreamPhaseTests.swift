@@ -39,15 +39,8 @@ final class DreamPhaseTests: XCTestCase {
         """
     }
 
-    func load(_ text: String) throws -> ModelSpec {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("reverie-dream-\(UUID().uuidString).yaml")
-        try text.write(to: url, atomically: true, encoding: .utf8)
-        defer { try? FileManager.default.removeItem(at: url) }
-        return try ModelSpec.load(path: url.path)
-    }
-
     func run(_ text: String) throws -> PhaseResult {
-        let runner = try ModelRunner(model: try load(text))
+        let runner = try ModelRunner(model: try loadModel(text))
         _ = try runner.run()
         return runner.results[1]
     }
@@ -80,7 +73,7 @@ final class DreamPhaseTests: XCTestCase {
 
     func testBadDreamOptionsNameTheField() {
         func expectError(_ text: String, _ fragments: [String], line: UInt = #line) {
-            XCTAssertThrowsError(try load(text), line: line) { e in
+            XCTAssertThrowsError(try loadModel(text), line: line) { e in
                 let d = "\(e)"
                 for f in fragments { XCTAssertTrue(d.contains(f), "\(d) lacks \(f)", line: line) }
             }
@@ -116,7 +109,7 @@ final class DreamPhaseTests: XCTestCase {
             method: both
             probes: 3000
         """
-        let runner = try ModelRunner(model: try load(text))
+        let runner = try ModelRunner(model: try loadModel(text))
         _ = try runner.run()
         let r = runner.results[0]
         XCTAssertEqual(try XCTUnwrap(r.value("closed_form_mean_final_overlap")), 1, accuracy: 0.05)
@@ -124,7 +117,7 @@ final class DreamPhaseTests: XCTestCase {
         XCTAssertGreaterThan(d, 0)
         XCTAssertLessThan(d, 0.5)
         XCTAssertEqual(r.table?.rows.count, 2)
-        XCTAssertThrowsError(try load(text.replacingOccurrences(of: "quality: 0.5", with: "quality: 1.5"))) { e in
+        XCTAssertThrowsError(try loadModel(text.replacingOccurrences(of: "quality: 0.5", with: "quality: 1.5"))) { e in
             XCTAssertTrue("\(e)".contains("quality"))
         }
     }

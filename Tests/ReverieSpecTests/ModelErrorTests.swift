@@ -28,12 +28,7 @@ final class ModelErrorTests: XCTestCase {
         patterns: memories
     """
 
-    func load(_ text: String, overrides: [String] = []) throws -> ModelSpec {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("reverie-\(UUID().uuidString).yaml")
-        try text.write(to: url, atomically: true, encoding: .utf8)
-        defer { try? FileManager.default.removeItem(at: url) }
-        return try ModelSpec.load(path: url.path, overrides: overrides)
-    }
+    func load(_ text: String, overrides: [String] = []) throws -> ModelSpec { try loadModel(text, overrides: overrides) }
 
     func assertError(_ text: String, overrides: [String] = [], path: String, expected: String,
                      file: StaticString = #filePath, line: UInt = #line) {

@@ -48,10 +48,7 @@ final class RunPhaseTests: XCTestCase {
     """
 
     func run(_ overrides: [String]) throws -> PhaseResult {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("run-phase-\(UUID().uuidString).yaml")
-        try model.write(to: url, atomically: true, encoding: .utf8)
-        defer { try? FileManager.default.removeItem(at: url) }
-        let runner = try ModelRunner(model: try ModelSpec.load(path: url.path, overrides: overrides))
+        let runner = try ModelRunner(model: try loadModel(model, overrides: overrides))
         _ = try runner.run()
         return runner.results[1]
     }
