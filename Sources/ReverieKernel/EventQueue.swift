@@ -35,8 +35,6 @@ public struct EventQueue<Payload: Sendable>: Sendable {
         return top
     }
 
-    public mutating func removeAll() { heap.removeAll(keepingCapacity: true) }
-
     @inlinable mutating func siftUp(_ index: Int) {
         var child = index
         let item = heap[child]

@@ -51,12 +51,6 @@ public struct Scheduler<Payload: Sendable>: Sendable {
         queue.push(payload, at: now + delay, phase: phase)
     }
 
-    /// Resets the clock (e.g. at the start of a protocol phase); the queue must be empty.
-    public mutating func reset(to time: SimTime = .zero) {
-        queue.removeAll()
-        clock = time
-    }
-
     /// Runs `system` until `end`, quiescence, `maxEvents` more events, or until
     /// `stop` (checked every `checkEvery` events) returns true.
     @inlinable

@@ -52,7 +52,6 @@ public final class HebbianUnlearning {
         var noise = noise
         nextStart = Self.draw(n, &noise)
         self.noise = noise
-        network.recomputeFields()  // noise input updates fields incrementally from here on
     }
 
     static func draw(_ n: Int, _ noise: inout RandomStream) -> [Double] {
