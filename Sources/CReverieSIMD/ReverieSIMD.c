@@ -100,3 +100,56 @@ void rv_axpy(double *h, const double *w, double d, int64_t n) {
 int64_t rv_count_unstable(const double *watched, const double *h, int64_t n) {
     return has_avx2() ? count_avx2(watched, h, n) : count_base(watched, h, n);
 }
+
+// MARK: Spiking (LIF) kernels
+
+int64_t rv_lif_deliver(const uint32_t *restrict targets, int64_t n, int64_t base, double t, double jump, double theta,
+                       double *restrict u, const double *restrict refractory_until, int64_t *restrict late) {
+    int64_t m = 0;
+    for (int64_t k = 0; k < n; k++) {
+        int64_t i = base + (int64_t)targets[k];
+        if (t < refractory_until[i]) continue;
+        double v = u[i];
+        if (v >= theta) { late[m++] = i; continue; }
+        v += jump;
+        u[i] = v;
+        if (v >= theta) late[m++] = ~i;
+    }
+    return m;
+}
+
+static int64_t find_above_base(const double *restrict u, int64_t n, double theta, int64_t *restrict out) {
+    int64_t m = 0;
+    for (int64_t k = 0; k < n; k++) if (u[k] > theta) out[m++] = k;
+    return m;
+}
+
+#if defined(__x86_64__)
+#include <immintrin.h>
+
+__attribute__((target("avx2")))
+static int64_t find_above_avx2(const double *restrict u, int64_t n, double theta, int64_t *restrict out) {
+    int64_t m = 0, k = 0;
+    __m256d th = _mm256_set1_pd(theta);
+    for (; k + 16 <= n; k += 16) {
+        __m256d a = _mm256_cmp_pd(_mm256_loadu_pd(u + k), th, _CMP_GT_OQ);
+        __m256d b = _mm256_cmp_pd(_mm256_loadu_pd(u + k + 4), th, _CMP_GT_OQ);
+        __m256d c = _mm256_cmp_pd(_mm256_loadu_pd(u + k + 8), th, _CMP_GT_OQ);
+        __m256d d = _mm256_cmp_pd(_mm256_loadu_pd(u + k + 12), th, _CMP_GT_OQ);
+        int mask = _mm256_movemask_pd(a) | _mm256_movemask_pd(b) << 4 | _mm256_movemask_pd(c) << 8 | _mm256_movemask_pd(d) << 12;
+        while (mask) {
+            out[m++] = k + __builtin_ctz(mask);
+            mask &= mask - 1;
+        }
+    }
+    for (; k < n; k++) if (u[k] > theta) out[m++] = k;
+    return m;
+}
+#endif
+
+int64_t rv_find_above(const double *u, int64_t n, double theta, int64_t *out) {
+#if defined(__x86_64__)
+    if (has_avx2()) return find_above_avx2(u, n, theta, out);
+#endif
+    return find_above_base(u, n, theta, out);
+}

@@ -12,6 +12,9 @@ public struct ModelSpec: Sendable {
         public var node: SpecNode
         /// The recorded activity driving a `model: trace` population.
         public var trace: TraceSource? = nil
+        /// The unit kind of a spiking population, and how LIF potentials start.
+        public var spiking: SpikingUnitKind? = nil
+        public var initialVoltage: VoltageInit? = nil
     }
 
     public enum ConnectivityKind: Sendable, Equatable {
@@ -64,6 +67,9 @@ public struct ModelSpec: Sendable {
     public var dynamics: BinaryDynamics
     public var populations: [Population]
     public var projections: [Projection]
+    /// Projections between spiking populations.
+    public var spikingProjections: [SpikingProjectionSpec]
+    public var spiking: SpikingSettings
     public var rules: [Rule]
     public var patterns: [Patterns]
     public var phases: [Phase]
@@ -87,7 +93,7 @@ public struct ModelSpec: Sendable {
         self.root = root
         file = root.file
         try root.checkKeys(["reverie", "name", "description", "seed", "dynamics", "populations", "projections",
-                            "rules", "patterns", "protocol"])
+                            "rules", "patterns", "protocol", "spiking"])
         if let v = root["reverie"] { _ = try v.int(in: 1...Self.schemaVersion, "schema version \(Self.schemaVersion)") }
         name = try root.string("name")
         description = try root.string("description", default: "")
@@ -97,16 +103,40 @@ public struct ModelSpec: Sendable {
         populations = []
         for p in try root.require("populations", "a list of populations").sequence() {
             let model = try p.choice("model", UnitModelRegistry.entries.map(\.name), default: "binary")
-            try p.checkKeys(["name", "model", "size"] + (model == "trace" ? TraceSource.keys : []))
+            try p.checkKeys(["name", "model", "size"] + (model == "trace" ? TraceSource.keys : []) + SpikingSettings.populationKeys(model))
             var pop = Population(name: try p.string("name"), model: model, size: try p.int("size", in: 1...50_000_000), node: p)
             if model == "trace" { pop.trace = try TraceSource(node: p, size: pop.size, baseDirectory: baseDirectory) }
+            if UnitModelRegistry.entry(model)?.family == "spiking" { (pop.spiking, pop.initialVoltage) = try SpikingSettings.unit(p, model: model) }
             if populations.contains(where: { $0.name == pop.name }) { throw try p.require("name", "").error(expected: "a unique population name") }
             populations.append(pop)
         }
         let popNames = populations.map(\.name)
 
+        rules = []
+        for r in try root["rules"]?.sequence() ?? [] {
+            let type = try r.choice("type", PlasticityRegistry.entries.map(\.type) + SpikeTimingRegistry.entries.map(\.type))
+            let defaults = PlasticityRegistry.entry(type)?.parameters ?? SpikeTimingRegistry.entry(type)!.parameters
+            try r.checkKeys(["name", "type"] + defaults.keys.sorted())
+            var params = defaults
+            for k in defaults.keys { if let v = r[k] { params[k] = try v.double() } }
+            let rule = Rule(name: try r.string("name", default: type), type: type, parameters: params, node: r)
+            if rules.contains(where: { $0.name == rule.name }) { throw r.error(expected: "a unique rule name") }
+            rules.append(rule)
+        }
+
         projections = []
+        spikingProjections = []
+        spiking = try SpikingSettings(node: root["spiking"])
         for p in try root["projections"]?.sequence() ?? [] {
+            let pops = populations
+            let ends = try [p.choice("from", popNames), p.choice("to", popNames)].map { n in pops.first { $0.name == n }! }
+            let families = ends.map { UnitModelRegistry.entry($0.model)?.family }
+            if families == ["spiking", "spiking"] {
+                let proj = try SpikingSettings.projection(p, from: ends[0], to: ends[1], rules: rules)
+                if spikingProjections.contains(where: { $0.name == proj.name }) { throw p.error(expected: "a unique projection name") }
+                spikingProjections.append(proj)
+                continue
+            }
             try p.checkKeys(["name", "from", "to", "connectivity", "probability", "self_connections", "delay", "initial_weight"])
             let from = try p.choice("from", popNames), to = try p.choice("to", popNames)
             let kind = try p.choice("connectivity", ["dense", "sparse"], default: "dense")
@@ -116,22 +146,10 @@ public struct ModelSpec: Sendable {
                                   delay: try p.double("delay", default: 0, in: 0...1e12),
                                   initialWeight: try p.double("initial_weight", default: 0), node: p)
             for end in [from, to] where UnitModelRegistry.entry(populations.first { $0.name == end }!.model)?.family != "binary" {
-                throw p.error(expected: "a projection between binary populations (\(end) is not binary)")
+                throw p.error(expected: "a projection between two binary or two spiking populations (\(end) is \(populations.first { $0.name == end }!.model))")
             }
             if projections.contains(where: { $0.name == proj.name }) { throw p.error(expected: "a unique projection name") }
             projections.append(proj)
-        }
-
-        rules = []
-        for r in try root["rules"]?.sequence() ?? [] {
-            let type = try r.choice("type", PlasticityRegistry.entries.map(\.type))
-            let entry = PlasticityRegistry.entry(type)!
-            try r.checkKeys(["name", "type"] + entry.parameters.keys.sorted())
-            var params = entry.parameters
-            for k in entry.parameters.keys { if let v = r[k] { params[k] = try v.double() } }
-            let rule = Rule(name: try r.string("name", default: type), type: type, parameters: params, node: r)
-            if rules.contains(where: { $0.name == rule.name }) { throw r.error(expected: "a unique rule name") }
-            rules.append(rule)
         }
 
         patterns = []

@@ -138,7 +138,7 @@ public final class RunContext {
             pops.append(.init(name: p.name, model: "binary", firstID: firstID, size: p.size))
             firstID += UInt32(p.size)
         }
-        pops += pcPopulations
+        pops += pcPopulations + spikingPopulations
         return RunDescription(modelName: model.name, modelSource: model.root.json, seed: seed, timeUnit: model.populations.compactMap { UnitModelRegistry.entry($0.model)?.timeUnit }.first ?? "clock period",
                               populations: pops, phases: model.phases.map(\.name), metrics: metrics)
     }

@@ -18,6 +18,11 @@ public enum UnitModelRegistry {
                        timeUnit: "clock period"),
         UnitModelEntry(name: "pc", family: "predictive-coding", summary: "value/error unit pairs trained by predictive coding (science.md §5)",
                        timeUnit: "s"),
+        UnitModelEntry(name: "lif", family: "spiking",
+                       summary: "leaky integrate-and-fire, voltage-jump synapses, exact spike times (science.md §6; keys: tau_m, e_l, v_th, v_reset, t_ref, c_m, i_e, v_init)",
+                       timeUnit: "ms"),
+        UnitModelEntry(name: "poisson", family: "spiking", summary: "independent Poisson spike sources (key: rate, Hz)", timeUnit: "ms"),
+        UnitModelEntry(name: "spike-times", family: "spiking", summary: "sources that all spike at the given times (key: times, ms)", timeUnit: "ms"),
     ]
 
     public static func entry(_ name: String) -> UnitModelEntry? { entries.first { $0.name == name } }

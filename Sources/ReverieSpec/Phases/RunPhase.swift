@@ -5,9 +5,11 @@ import ReverieModels
 /// `phase: run` — free dynamics from the current or a random state, for a
 /// duration, until a fixed point, or until the state has |overlap| ≥ `until_overlap`
 /// with some pattern of `patterns`; reports energy and overlaps with the patterns.
+/// In a model of spiking populations it simulates them for `duration` ms
+/// (`SpikingRunOptions`).
 public struct RunPhase: ProtocolPhase {
     public static let kind = "run"
-    public static let summary = "free dynamics for a duration or until a fixed point"
+    public static let summary = "free dynamics for a duration or until a fixed point (spiking models: for a duration)"
 
     let start: String
     let population: String?
@@ -15,10 +17,17 @@ public struct RunPhase: ProtocolPhase {
     let patterns: String?
     let untilOverlap: Double?
     let checkEvery: Int
+    let spiking: SpikingRunOptions?
 
-    public var metrics: [String] { ["energy"] + (patterns == nil ? [] : ["overlap"]) }
+    public var metrics: [String] { spiking != nil ? [] : ["energy"] + (patterns == nil ? [] : ["overlap"]) }
 
     public init(node: SpecNode, model: ModelSpec) throws {
+        if model.populations.contains(where: { $0.spiking != nil }) {
+            spiking = try SpikingRunOptions(node: node, model: model)
+            (start, population, duration, patterns, untilOverlap, checkEvery) = ("current", nil, spiking!.duration, nil, nil, 1)
+            return
+        }
+        spiking = nil
         try node.checkKeys(["phase", "name", "start", "population", "duration", "patterns", "until_overlap", "check_every"])
         start = try node.choice("start", ["current", "random"], default: "current")
         population = try node["population"].map { try model.population($0).name }
@@ -34,6 +43,7 @@ public struct RunPhase: ProtocolPhase {
     }
 
     public func run(_ context: RunContext) throws -> PhaseResult {
+        if let spiking { return spiking.run(context) }
         let net = context.network
         if start == "random", let population {
             var rng = context.rng(phase: context.phaseIndex, "start")

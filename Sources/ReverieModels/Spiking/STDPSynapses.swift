@@ -1,0 +1,52 @@
+import Foundation
+import ReverieKernel
+
+/// The learning state of a plastic projection: one weight per synapse (in the
+/// projection's CSR order), an index of each postsynaptic unit's incoming
+/// synapses, and the two traces of `PairSTDP` per unit. Traces are stored
+/// scaled like the membrane, x̃ = x e^{(t − origin)/τ₊}, so decaying them costs
+/// nothing between events (see `SpikingNetwork`).
+public struct STDPSynapses: Sendable {
+    public var rule: PairSTDP
+    public var weights: [Double]
+    /// Incoming synapses of post unit i: `incoming[incomingStart[i] ..< incomingStart[i + 1]]`.
+    public let incomingStart: [Int]
+    /// (presynaptic unit, synapse index) of each incoming synapse.
+    public let incoming: [(pre: UInt32, synapse: UInt32)]
+    var preTrace: [Double]
+    var postTrace: [Double]
+
+    public init(rule: PairSTDP, rows: SynapseRows, initialWeight: Double) {
+        self.rule = rule
+        weights = [Double](repeating: initialWeight, count: rows.synapseCount)
+        var start = [Int](repeating: 0, count: rows.postCount + 1)
+        for t in rows.targets { start[Int(t) + 1] += 1 }
+        for i in 0..<rows.postCount { start[i + 1] += start[i] }
+        var fill = start
+        var inc = [(pre: UInt32, synapse: UInt32)](repeating: (0, 0), count: rows.synapseCount)
+        for pre in 0..<rows.preCount {
+            for s in rows.rowStart[pre]..<rows.rowStart[pre + 1] {
+                let post = Int(rows.targets[s])
+                inc[fill[post]] = (UInt32(pre), UInt32(s))
+                fill[post] += 1
+            }
+        }
+        incomingStart = start
+        incoming = inc
+        preTrace = [Double](repeating: 0, count: rows.preCount)
+        postTrace = [Double](repeating: 0, count: rows.postCount)
+    }
+
+    /// Bytes beyond the static connectivity: weight and incoming index per
+    /// synapse, start offsets and traces per unit.
+    public var bytes: Int {
+        weights.count * 8 + incoming.count * 8 + incomingStart.count * 8 + (preTrace.count + postTrace.count) * 8
+    }
+
+    /// Rescales the traces when the network moves its time origin by `shift` ms.
+    mutating func rebase(by shift: Double) {
+        let fp = Foundation.exp(-shift / rule.tauPlus), fm = Foundation.exp(-shift / rule.tauMinus)
+        for j in preTrace.indices { preTrace[j] *= fp }
+        for i in postTrace.indices { postTrace[i] *= fm }
+    }
+}

@@ -1,0 +1,72 @@
+import CReverieSIMD
+import Foundation
+import ReverieKernel
+
+extension SpikingNetwork {
+    /// Delivers one arrival to every target of its projection (step 2 of a slot).
+    func deliver(_ a: SpikeArrival, slotStart: Double) {
+        let k = Int(a.projection)
+        let proj = projections[k]
+        let post = populations[proj.post]
+        guard let lif = post.lif else { return }
+        let t = a.time
+        let f = Foundation.exp((t - origin) / lif.tauM)
+        /// u at or above this means V ≥ V_th at t.
+        let theta = (lif.vTh - lif.vInfinity) * f
+        let lo = proj.rows.rowStart[Int(a.source)], hi = proj.rows.rowStart[Int(a.source) + 1]
+        synapticEvents += hi - lo
+        if proj.plasticity != nil {
+            deliverPlastic(a, projection: k, lif: lif, f: f, theta: theta, slotStart: slotStart)
+            return
+        }
+        let late = proj.rows.targets.withUnsafeBufferPointer { targets in
+            rv_lif_deliver(targets.baseAddress! + lo, Int64(hi - lo), Int64(post.first), t, proj.weight * f, theta,
+                           &u, refractoryUntil, &scratch)
+        }
+        // Rare cases, in row order: ~i spiked with this input, i crossed threshold before it.
+        for m in 0..<Int(late) {
+            let x = Int(scratch[m])
+            if x < 0 { fire(~x, at: t, lif: lif) } else { deliverAfterCrossing(x, at: t, jump: proj.weight, lif: lif, slotStart: slotStart) }
+        }
+    }
+
+    /// Input at `t` to unit `i`, which crossed threshold at some earlier time in this slot.
+    func deliverAfterCrossing(_ i: Int, at t: Double, jump w: Double, lif: LIFParameters, slotStart: Double) {
+        spikeIfCrossed(i, before: t, lif: lif, slotStart: slotStart)
+        guard t >= refractoryUntil[i] else { return }
+        let f = Foundation.exp((t - origin) / lif.tauM)
+        u[i] += w * f
+        if u[i] >= (lif.vTh - lif.vInfinity) * f { fire(i, at: t, lif: lif) }
+    }
+
+    /// Spikes unit `i` at every threshold crossing before `t` (several only if
+    /// t_ref is shorter than the slot).
+    func spikeIfCrossed(_ i: Int, before t: Double, lif: LIFParameters, slotStart: Double) {
+        let vi = lif.vInfinity
+        guard vi > lif.vTh else { return }
+        while t >= refractoryUntil[i] && u[i] >= (lif.vTh - vi) * Foundation.exp((t - origin) / lif.tauM) {
+            // u e^{−(t* − origin)/τ} = V_th − V_∞  ⇔  t* = origin + τ ln(u / (V_th − V_∞)).
+            let crossing = origin + lif.tauM * Foundation.log(u[i] / (lif.vTh - vi))
+            fire(i, at: min(max(crossing, slotStart, refractoryUntil[i]), t), lif: lif)
+        }
+    }
+
+    /// Step 3 of a slot: LIF units that reach threshold before `slotEnd` without input.
+    func crossings(population p: Int, slotStart: Double, slotEnd: Double) {
+        guard let lif = populations[p].lif, lif.vInfinity > lif.vTh else { return }
+        let theta = (lif.vTh - lif.vInfinity) * Foundation.exp((slotEnd - origin) / lif.tauM)
+        let range = populations[p].range
+        let found = Int(u.withUnsafeBufferPointer { rv_find_above($0.baseAddress! + range.lowerBound, Int64(range.count), theta, &scratch) })
+        for m in 0..<found { spikeIfCrossed(range.lowerBound + Int(scratch[m]), before: slotEnd, lif: lif, slotStart: slotStart) }
+    }
+
+    /// Unit `i` spikes at `t`: reset, refractory period, STDP on its incoming synapses.
+    func fire(_ i: Int, at t: Double, lif: LIFParameters) {
+        fired.append((t, i))
+        refractoryUntil[i] = t + lif.tRef
+        // V = V_reset when the refractory period ends.
+        u[i] = (lif.vReset - lif.vInfinity) * Foundation.exp((t + lif.tRef - origin) / lif.tauM)
+        let p = population(of: i)
+        for k in plasticInto[p] { potentiate(projection: k, post: i - populations[p].first, at: t) }
+    }
+}

@@ -1,0 +1,190 @@
+import Foundation
+import ReverieKernel
+
+/// A network of spiking units (LIF units and spike sources) whose spike times
+/// are exact: nothing is on a time grid.
+///
+/// Time advances in slots of width d_min, the smallest projection delay. A
+/// spike emitted in a slot reaches its targets in a later slot, so within a
+/// slot every LIF unit evolves independently (Morrison et al. 2005; NEST's
+/// min-delay windows). Per slot the network
+/// 1. emits the sources' spikes that fall in the slot,
+/// 2. delivers the slot's arrivals in time order: before applying an input at
+///    time t a unit checks, in closed form, whether it crossed threshold since
+///    its last event, and spikes at that exact time if so,
+/// 3. finds the units that cross threshold later in the slot without input,
+/// 4. reports the slot's spikes in (time, unit) order and queues their arrivals.
+///
+/// Each LIF unit stores u = (V − V_∞) e^{(t − origin)/τ_m}, constant between
+/// events, so V(t) = V_∞ + u e^{−(t − origin)/τ_m}: a spike arriving at t costs
+/// one exponential for all targets of a projection and one multiply-add per
+/// synapse, and the unit is above threshold at t iff u ≥ (V_th − V_∞) e^{(t − origin)/τ_m}.
+/// The origin moves forward from time to time (`rebase`) to keep u finite.
+///
+/// The locality contract: a unit reads only its own state and the arrivals
+/// delivered to it; an STDP synapse reads only the traces of its two units.
+public final class SpikingNetwork {
+    public let populations: [SpikingPopulation]
+    public internal(set) var projections: [SpikingProjection]
+    /// d_min (ms): the slot width.
+    public let slotWidth: Double
+    /// Trace id of unit 0.
+    public let firstID: UInt32
+    public let sinks: SinkHub
+    public let queueKind: SpikeQueueKind
+
+    @usableFromInline var u: [Double]
+    @usableFromInline var refractoryUntil: [Double]
+    /// The time the scaled membrane and trace values refer to.
+    public private(set) var origin = 0.0
+    /// The next slot to process; the network's clock is `slot × slotWidth`.
+    public private(set) var slot = 0
+    var queue: any SpikeArrivalQueue
+    /// The arrivals of the slot being delivered.
+    var arrivals: [SpikeArrival] = []
+    /// Room for the units a kernel reports (a row's targets, a population's units).
+    var scratch: [Int64]
+    /// Spikes of the slot being processed, reported and sent at its end.
+    var fired: [(time: Double, unit: Int)] = []
+    var sources: [SpikeSourceState]
+    /// Projections leaving / plastic projections entering each population.
+    let outgoing: [[Int]]
+    let plasticInto: [[Int]]
+    var recordedVoltages: [Int] = []
+    var voltageEvery = 0
+
+    public private(set) var statistics: SpikeStatistics
+    public internal(set) var spikes = 0
+    /// Synapses reached by arrivals (including those discarded by refractory targets).
+    public internal(set) var synapticEvents = 0
+
+    /// Builds the network; `slotWidth` defaults to the smallest delay (1 ms without projections).
+    public init(populations: [SpikingPopulation], projections: [SpikingProjection], queue: SpikeQueueKind = .ring,
+                slotWidth: Double? = nil, firstID: UInt32 = 0, sinks: SinkHub = SinkHub(), rng: RandomStream) {
+        self.populations = populations
+        self.projections = projections
+        let delays = projections.map(\.delay)
+        let width = slotWidth ?? delays.min() ?? 1
+        precondition(width > 0 && delays.allSatisfy { $0 >= width }, "every delay must be ≥ the slot width > 0")
+        self.slotWidth = width
+        self.firstID = firstID
+        self.sinks = sinks
+        queueKind = queue
+        self.queue = queue.make(slotWidth: width, maxDelay: max(delays.max() ?? width, width))
+        let n = populations.last.map { $0.first + $0.size } ?? 0
+        u = [Double](repeating: 0, count: n)
+        refractoryUntil = [Double](repeating: -.infinity, count: n)
+        statistics = SpikeStatistics(units: n)
+        scratch = [Int64](repeating: 0, count: max(n, projections.map { p in
+            (0..<p.rows.preCount).map { p.rows.rowStart[$0 + 1] - p.rows.rowStart[$0] }.max() ?? 0 }.max() ?? 0))
+        outgoing = populations.indices.map { p in projections.indices.filter { projections[$0].pre == p } }
+        plasticInto = populations.indices.map { p in projections.indices.filter { projections[$0].post == p && projections[$0].plasticity != nil } }
+        sources = populations.enumerated().map { k, p in SpikeSourceState(population: p, rng: rng.derived(UInt64(k))) }
+        for p in populations { if let lif = p.lif { for i in p.range { u[i] = lif.vReset - lif.vInfinity } } }
+    }
+
+    public var unitCount: Int { u.count }
+    public var time: Double { Double(slot) * slotWidth }
+
+    // MARK: Membrane state
+
+    /// The membrane potential of LIF unit `i` now (V_reset while refractory).
+    public func voltage(_ i: Int) -> Double {
+        let p = lifParameters(of: i)
+        if time < refractoryUntil[i] { return p.vReset }
+        return p.vInfinity + u[i] * Foundation.exp(-(time - origin) / p.tauM)
+    }
+
+    /// Sets the membrane potential of LIF unit `i` now (below threshold).
+    public func setVoltage(_ i: Int, _ v: Double) {
+        let p = lifParameters(of: i)
+        precondition(v < p.vTh, "an initial potential must be below threshold")
+        u[i] = (v - p.vInfinity) * Foundation.exp((time - origin) / p.tauM)
+        refractoryUntil[i] = -.infinity
+    }
+
+    func lifParameters(of i: Int) -> LIFParameters {
+        guard let p = populations.first(where: { $0.range.contains(i) })?.lif else {
+            preconditionFailure("unit \(i) is not a LIF unit")
+        }
+        return p
+    }
+
+    /// Reports the potentials of `units` as `state` records at every `everySlots`-th slot start.
+    public func recordVoltages(of units: [Int], everySlots: Int) {
+        precondition(everySlots > 0)
+        recordedVoltages = units
+        voltageEvery = everySlots
+    }
+
+    /// The current weights of a plastic projection (nil if static).
+    public func weights(of projection: Int) -> [Double]? { projections[projection].plasticity?.weights }
+
+    // MARK: Running
+
+    /// Runs whole slots until the clock reaches `end` (rounded up to a slot
+    /// boundary); `progress` is called now and then with the fraction done.
+    public func run(until end: Double, progress: ((Double) -> Void)? = nil) {
+        let last = Int((end / slotWidth - 1e-9).rounded(.up))
+        let first = slot
+        while slot < last {
+            step()
+            if let progress, slot & 1023 == 0 { progress(Double(slot - first) / Double(last - first)) }
+        }
+    }
+
+    /// Processes one slot.
+    func step() {
+        let start = time, end = Double(slot + 1) * slotWidth
+        if !populations.isEmpty, populations.contains(where: { $0.lif != nil }), end - origin > rebaseSpan { rebase(to: start) }
+        if voltageEvery > 0 && slot % voltageEvery == 0 {
+            for i in recordedVoltages { sinks.emit(.state(NeuronID(Int(firstID) + i), voltage(i), at: SimTime(start))) }
+        }
+        for k in sources.indices { sources[k].emit(before: end, into: &fired) }
+        queue.drain(slot: slot, into: &arrivals)
+        for a in arrivals { deliver(a, slotStart: start) }
+        for p in populations.indices { crossings(population: p, slotStart: start, slotEnd: end) }
+        finishSlot()
+        slot += 1
+    }
+
+    /// How far the clock may run ahead of the origin: scaled values grow like
+    /// e^{(t − origin)/τ}, kept below e^30 for the shortest τ.
+    lazy var rebaseSpan: Double = 30 * (populations.compactMap { $0.lif?.tauM }
+        + projections.compactMap { $0.plasticity.map { min($0.rule.tauPlus, $0.rule.tauMinus) } }).min()!
+
+    /// Moves the origin to `t`, rescaling every stored value.
+    func rebase(to t: Double) {
+        let shift = t - origin
+        for p in populations {
+            guard let lif = p.lif else { continue }
+            let f = Foundation.exp(-shift / lif.tauM)
+            for i in p.range { u[i] *= f }
+        }
+        for k in projections.indices { projections[k].plasticity?.rebase(by: shift) }
+        origin = t
+    }
+
+    /// Reports the slot's spikes in (time, unit) order and queues their arrivals.
+    func finishSlot() {
+        guard !fired.isEmpty else { return }
+        if fired.count > 1 { fired.sort { $0.time != $1.time ? $0.time < $1.time : $0.unit < $1.unit } }
+        for (t, i) in fired {
+            statistics.record(i, at: t)
+            sinks.emit(.spike(NeuronID(Int(firstID) + i), at: SimTime(t)))
+            let p = population(of: i)
+            let local = UInt32(i - populations[p].first)
+            for k in outgoing[p] {
+                queue.schedule(SpikeArrival(time: t + projections[k].delay, source: local, projection: UInt32(k)))
+            }
+        }
+        spikes += fired.count
+        fired.removeAll(keepingCapacity: true)
+    }
+
+    @inline(__always) func population(of i: Int) -> Int {
+        var p = 0
+        while i >= populations[p].first + populations[p].size { p += 1 }
+        return p
+    }
+}

@@ -1,0 +1,33 @@
+/// What the units of a spiking population are.
+public enum SpikingUnitKind: Sendable, Equatable {
+    /// Leaky integrate-and-fire units (`LIFParameters`).
+    case lif(LIFParameters)
+    /// Independent Poisson spike sources firing at `rate` Hz.
+    case poisson(rate: Double)
+    /// Sources that each spike at the given times (ms, sorted).
+    case spikeTimes([Double])
+
+    public var name: String {
+        switch self {
+        case .lif: "lif"
+        case .poisson: "poisson"
+        case .spikeTimes: "spike-times"
+        }
+    }
+}
+
+/// A named range of units in a `SpikingNetwork`.
+public struct SpikingPopulation: Sendable {
+    public var name: String
+    public var kind: SpikingUnitKind
+    /// Index of the first unit in the network's arrays.
+    public var first: Int
+    public var size: Int
+
+    public init(name: String, kind: SpikingUnitKind, first: Int, size: Int) {
+        self.name = name; self.kind = kind; self.first = first; self.size = size
+    }
+
+    public var range: Range<Int> { first..<(first + size) }
+    public var lif: LIFParameters? { if case .lif(let p) = kind { p } else { nil } }
+}

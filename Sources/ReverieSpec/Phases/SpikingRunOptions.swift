@@ -1,0 +1,62 @@
+import Foundation
+import ReverieKernel
+import ReverieModels
+
+/// `phase: run` in a model of spiking populations: simulate `duration` ms
+/// (rounded up to whole min-delay slots), optionally reporting the membrane
+/// potential of the first `count` units of a LIF population every `every` ms
+/// (`record_voltage`). Reports spikes, rates and CVs of ISIs per population.
+struct SpikingRunOptions: Sendable {
+    let duration: Double
+    let voltagePopulation: String?
+    let voltageCount: Int
+    let voltageEvery: Double
+
+    init(node: SpecNode, model: ModelSpec) throws {
+        try node.checkKeys(["phase", "name", "duration", "record_voltage"])
+        duration = try node.require("duration", "a duration in ms").double(in: 0...1e12)
+        if let r = node["record_voltage"] {
+            try r.checkKeys(["population", "count", "every"])
+            let pop = try model.population(try r.require("population", "a lif population"))
+            guard pop.model == "lif" else { throw try r.require("population", "").error(expected: "a lif population (\(pop.name) is \(pop.model))") }
+            voltagePopulation = pop.name
+            voltageCount = try r.int("count", default: pop.size, in: 1...pop.size)
+            voltageEvery = try r.double("every", default: 1, in: 1e-9...1e12)
+        } else {
+            (voltagePopulation, voltageCount, voltageEvery) = (nil, 0, 0)
+        }
+    }
+
+    func run(_ context: RunContext) -> PhaseResult {
+        let net = context.spikingNetwork()
+        if let name = voltagePopulation, let p = net.populations.first(where: { $0.name == name }) {
+            net.recordVoltages(of: Array(p.first..<(p.first + voltageCount)),
+                               everySlots: max(1, Int((voltageEvery / net.slotWidth).rounded())))
+        }
+        let t0 = net.time, spikes0 = net.spikes, events0 = net.synapticEvents
+        let counts0 = net.statistics.counts
+        let started = Date()
+        net.run(until: t0 + duration) { context.progress($0) }
+        let seconds = Date().timeIntervalSince(started)
+        let elapsed = net.time - t0
+        context.time = SimTime(net.time)
+        context.events += net.synapticEvents - events0
+        var summary: [(key: String, value: Double)] = [
+            ("time", elapsed), ("spikes", Double(net.spikes - spikes0)),
+            ("synaptic_events", Double(net.synapticEvents - events0)),
+            ("synaptic_events_per_second", Double(net.synapticEvents - events0) / max(seconds, 1e-9)),
+        ]
+        var lines = [String(format: "simulated %.6g ms in %.3g s: %ld spikes, %ld synaptic events (%.3g per second), slot %g ms, %@ queue",
+                            elapsed, seconds, net.spikes - spikes0, net.synapticEvents - events0,
+                            Double(net.synapticEvents - events0) / max(seconds, 1e-9), net.slotWidth, net.queueKind.rawValue)]
+        for p in net.populations {
+            let n = p.range.reduce(0) { $0 + net.statistics.counts[$1] - counts0[$1] }
+            let rate = Double(n) / Double(p.size) / (elapsed / 1000)
+            let (cv, units) = net.statistics.meanCV(p.range)
+            summary.append(("\(p.name).rate_hz", rate))
+            summary.append(("\(p.name).cv_isi", cv))
+            lines.append(String(format: "%@: %.4g Hz, mean CV of ISIs %.3f over %ld units (whole run so far)", p.name, rate, cv, units))
+        }
+        return PhaseResult(summary: summary, lines: lines)
+    }
+}

@@ -1,0 +1,122 @@
+import ReverieKernel
+import ReverieModels
+
+/// How a LIF population's membrane potentials start.
+public enum VoltageInit: Sendable, Equatable {
+    case value(Double)
+    /// Uniform in [low, high), from the run's seeded stream "init:<population>".
+    case uniform(Double, Double)
+}
+
+/// How the synapses of a projection between spiking populations are drawn
+/// (from the run's seeded stream "connectivity:<projection>").
+public enum SpikingConnectivity: Sendable, Equatable {
+    case fixedInDegree(Int)
+    case probability(Double)
+    case oneToOne
+    case allToAll
+}
+
+/// A projection between spiking populations, as validated from the model file.
+public struct SpikingProjectionSpec: Sendable {
+    public var name: String
+    public var from: String
+    public var to: String
+    public var connectivity: SpikingConnectivity
+    public var selfConnections: Bool
+    public var weight: Double
+    public var delay: Double
+    /// Name of a spike-timing rule in `rules:`, for a plastic projection.
+    public var rule: String?
+    public var node: SpecNode
+}
+
+/// The spiking section of the model file (`spiking:`), and the readers of the
+/// spiking fields of populations, projections and rules (schema in models/README.md).
+public struct SpikingSettings: Sendable {
+    public static let keys = ["queue"]
+    public var queue: SpikeQueueKind = .ring
+
+    init(node: SpecNode?) throws {
+        guard let node else { return }
+        try node.checkKeys(Self.keys)
+        queue = SpikeQueueKind(rawValue: try node.choice("queue", SpikeQueueKind.allCases.map(\.rawValue), default: "ring"))!
+    }
+
+    static let lifKeys = ["tau_m", "e_l", "v_th", "v_reset", "t_ref", "c_m", "i_e", "v_init"]
+
+    /// The extra keys a population of `model` may have.
+    static func populationKeys(_ model: String) -> [String] {
+        switch model {
+        case "lif": lifKeys
+        case "poisson": ["rate"]
+        case "spike-times": ["times"]
+        default: []
+        }
+    }
+
+    /// The unit kind and initial potential of a spiking population.
+    static func unit(_ p: SpecNode, model: String) throws -> (SpikingUnitKind, VoltageInit?) {
+        switch model {
+        case "lif":
+            let d = LIFParameters()
+            let time = 0.0...1e9, tau = 1e-9...1e9
+            let lif = LIFParameters(tauM: try p.double("tau_m", default: d.tauM, in: tau), eL: try p.double("e_l", default: d.eL),
+                                    vTh: try p.double("v_th", default: d.vTh), vReset: try p.double("v_reset", default: d.vReset),
+                                    tRef: try p.double("t_ref", default: d.tRef, in: time), cM: try p.double("c_m", default: d.cM, in: tau),
+                                    iE: try p.double("i_e", default: d.iE))
+            if lif.vReset >= lif.vTh { throw try p.require("v_reset", "").error(expected: "v_reset below v_th = \(lif.vTh)") }
+            var initial = VoltageInit.value(lif.vReset)
+            if let v = p["v_init"] {
+                if case .sequence = v.kind {
+                    let ends = try v.sequence()
+                    guard ends.count == 2 else { throw v.error(expected: "a potential (mV) or a range [low, high] to draw it from uniformly") }
+                    let lo = try ends[0].double(in: -1e9...lif.vTh.nextDown), hi = try ends[1].double(in: lo...lif.vTh)
+                    initial = .uniform(lo, hi)
+                } else {
+                    initial = .value(try v.double(in: -1e9...lif.vTh.nextDown))
+                }
+            }
+            return (.lif(lif), initial)
+        case "poisson":
+            return (.poisson(rate: try p.double("rate", in: 0...1e9)), nil)
+        default:
+            let field = try p.require("times", "a list of spike times (ms)")
+            let times = try field.sequence().map { try $0.double(in: 0...1e15) }
+            if zip(times, times.dropFirst()).contains(where: { $0 >= $1 }) { throw field.error(expected: "strictly increasing spike times") }
+            return (.spikeTimes(times), nil)
+        }
+    }
+
+    static let projectionKeys = ["name", "from", "to", "connectivity", "indegree", "probability", "self_connections",
+                                 "weight", "delay", "rule"]
+
+    /// A projection between spiking populations.
+    static func projection(_ p: SpecNode, from: ModelSpec.Population, to: ModelSpec.Population,
+                           rules: [ModelSpec.Rule]) throws -> SpikingProjectionSpec {
+        try p.checkKeys(projectionKeys)
+        guard to.model == "lif" else { throw try p.require("to", "").error(expected: "a lif population (spike sources receive no input)") }
+        let kind = try p.choice("connectivity", ["fixed_indegree", "probability", "one_to_one", "all_to_all"])
+        let recurrent = from.name == to.name
+        let selfConnections = try p.bool("self_connections", default: false)
+        let conn: SpikingConnectivity
+        switch kind {
+        case "fixed_indegree":
+            let pool = recurrent && !selfConnections ? from.size - 1 : from.size
+            conn = .fixedInDegree(try p.int("indegree", in: 0...pool))
+        case "probability": conn = .probability(try p.double("probability", in: 0...1))
+        case "one_to_one":
+            if from.size != to.size { throw p.error(expected: "populations of equal size for one_to_one (\(from.size) ≠ \(to.size))") }
+            conn = .oneToOne
+        default: conn = .allToAll
+        }
+        var rule: String? = nil
+        if let r = p["rule"] {
+            let name = try r.choice(rules.filter { SpikeTimingRegistry.entry($0.type) != nil }.map(\.name))
+            rule = name
+        }
+        return SpikingProjectionSpec(name: try p.string("name", default: "\(from.name)->\(to.name)"), from: from.name, to: to.name,
+                                     connectivity: conn, selfConnections: selfConnections,
+                                     weight: try p.double("weight"), delay: try p.double("delay", in: 1e-9...1e9), rule: rule, node: p)
+    }
+}
