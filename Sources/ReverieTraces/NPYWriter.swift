@@ -11,7 +11,11 @@ public enum NPYWriter {
         try write(descr: "<f8", count: values.count, to: path) { values.map { $0.bitPattern.littleEndian } }
     }
 
-    private static func write(descr: String, count: Int, to path: String, words: () -> [UInt64]) throws {
+    public static func write(_ values: [Int32], to path: String) throws {
+        try write(descr: "<i4", count: values.count, to: path) { values.map { $0.littleEndian } }
+    }
+
+    private static func write<Word>(descr: String, count: Int, to path: String, words: () -> [Word]) throws {
         var dict = "{'descr': '\(descr)', 'fortran_order': False, 'shape': (\(count),), }"
         let unpadded = 10 + dict.utf8.count + 1
         dict += String(repeating: " ", count: (64 - unpadded % 64) % 64) + "\n"

@@ -10,5 +10,6 @@ struct BenchCommand: ParsableCommand {
             PublishBench.self,
             UnlearningBench.self,
             PCBench.self,
+            LIFBench.self,
         ])
 }

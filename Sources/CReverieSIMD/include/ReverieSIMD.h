@@ -29,17 +29,21 @@ void rv_rank1_project(double *row, const double *u, double a, double *h, double 
 void rv_force_baseline(int on);
 
 // Spiking (LIF) kernels.
-/// Voltage-jump delivery of one spike arrival at time t to the targets of a row
-/// (see SpikingNetwork.deliver). For each k < n, unit i = base + targets[k]:
-/// skipped if t < refractory_until[i]; if u[i] >= theta it crossed threshold
-/// earlier and is written to late[] as i, untouched; otherwise u[i] += jump and,
-/// if now u[i] >= theta, it is written to late[] as ~i (spikes at t).
-/// Returns the number of entries written to late (at most n), in row order.
-int64_t rv_lif_deliver(const uint32_t *targets, int64_t n, int64_t base, double t, double jump, double theta,
-                       double *u, const double *refractory_until, int64_t *late);
+/// Voltage-jump delivery of one spike arrival to the targets of a row (see
+/// SpikingNetwork.deliver). For each k < n, unit i = base + targets[k]: if
+/// u[i] >= theta it crossed threshold earlier and is written to late[] as i,
+/// untouched; otherwise u[i] += jump and, if now u[i] >= theta, it is written
+/// to late[] as ~i (it spikes at the arrival). Refractory units hold u = -inf
+/// and stay so. Returns the number of entries written to late (at most n), in row order.
+int64_t rv_lif_deliver(const uint32_t *targets, int64_t n, int64_t base, double jump, double theta,
+                       double *u, int64_t *late);
 
 /// Writes the indices k < n with u[k] > theta to out (ascending) and returns
 /// how many there are: the units that reach threshold before the slot's end.
 int64_t rv_find_above(const double *u, int64_t n, double theta, int64_t *out);
+
+/// Hints that the cache line of *p will be needed soon (a row of synapses, a
+/// unit's spike statistics), for scattered accesses the hardware cannot predict.
+void rv_prefetch(const void *p);
 
 #endif

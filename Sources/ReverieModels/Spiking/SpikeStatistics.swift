@@ -1,30 +1,39 @@
+import CReverieSIMD
+
 /// Per-unit spike counts and inter-spike-interval moments, kept as spikes
 /// happen (O(1) per spike), for firing rates and CVs of ISIs without a recording.
 public struct SpikeStatistics: Sendable {
-    public private(set) var counts: [Int]
-    var last: [Double]
-    var isiSum: [Double]
-    var isiSquares: [Double]
-
-    init(units: Int) {
-        counts = [Int](repeating: 0, count: units)
-        last = [Double](repeating: 0, count: units)
-        isiSum = [Double](repeating: 0, count: units)
-        isiSquares = [Double](repeating: 0, count: units)
+    /// One record per unit, so a spike touches one cache line.
+    struct Entry: Sendable {
+        var count = 0
+        var last = 0.0
+        var isiSum = 0.0
+        var isiSquares = 0.0
     }
+    var entries: [Entry]
+
+    init(units: Int) { entries = [Entry](repeating: Entry(), count: units) }
 
     mutating func record(_ unit: Int, at t: Double) {
-        if counts[unit] > 0 {
-            let isi = t - last[unit]
-            isiSum[unit] += isi
-            isiSquares[unit] += isi * isi
+        entries.withUnsafeMutableBufferPointer { e in
+            if e[unit].count > 0 {
+                let isi = t - e[unit].last
+                e[unit].isiSum += isi
+                e[unit].isiSquares += isi * isi
+            }
+            e[unit].count += 1
+            e[unit].last = t
         }
-        counts[unit] += 1
-        last[unit] = t
     }
 
+    /// Brings unit `i`'s entry into the cache ahead of `record`.
+    func prefetch(_ unit: Int) { entries.withUnsafeBufferPointer { rv_prefetch($0.baseAddress! + unit) } }
+
+    /// Spike count of every unit.
+    public var counts: [Int] { entries.map(\.count) }
+
     /// Spikes of the units in `range`.
-    public func spikes(_ range: Range<Int>) -> Int { counts[range].reduce(0, +) }
+    public func spikes(_ range: Range<Int>) -> Int { entries[range].reduce(0) { $0 + $1.count } }
 
     /// Mean firing rate (Hz) of the units in `range` over `duration` ms.
     public func meanRate(_ range: Range<Int>, duration: Double) -> Double {
@@ -36,10 +45,10 @@ public struct SpikeStatistics: Sendable {
     /// ISIs, and how many units that is.
     public func meanCV(_ range: Range<Int>, minimumSpikes: Int = 3) -> (cv: Double, units: Int) {
         var sum = 0.0, n = 0
-        for i in range where counts[i] >= max(minimumSpikes, 2) {
-            let k = Double(counts[i] - 1)
-            let mean = isiSum[i] / k
-            let variance = max(isiSquares[i] / k - mean * mean, 0)
+        for e in entries[range] where e.count >= max(minimumSpikes, 2) {
+            let k = Double(e.count - 1)
+            let mean = e.isiSum / k
+            let variance = max(e.isiSquares / k - mean * mean, 0)
             sum += variance.squareRoot() / mean
             n += 1
         }

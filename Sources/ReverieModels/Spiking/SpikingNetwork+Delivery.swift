@@ -6,27 +6,38 @@ extension SpikingNetwork {
     /// Delivers one arrival to every target of its projection (step 2 of a slot).
     func deliver(_ a: SpikeArrival, slotStart: Double) {
         let k = Int(a.projection)
-        let proj = projections[k]
-        let post = populations[proj.post]
-        guard let lif = post.lif else { return }
+        let route = routes[k]
+        let lif = route.lif
         let t = a.time
         let f = Foundation.exp((t - origin) / lif.tauM)
         /// u at or above this means V ≥ V_th at t.
         let theta = (lif.vTh - lif.vInfinity) * f
-        let lo = proj.rows.rowStart[Int(a.source)], hi = proj.rows.rowStart[Int(a.source) + 1]
+        let lo = projections[k].rows.rowStart[Int(a.source)], hi = projections[k].rows.rowStart[Int(a.source) + 1]
         synapticEvents += hi - lo
-        if proj.plasticity != nil {
+        if route.plastic {
             deliverPlastic(a, projection: k, lif: lif, f: f, theta: theta, slotStart: slotStart)
             return
         }
-        let late = proj.rows.targets.withUnsafeBufferPointer { targets in
-            rv_lif_deliver(targets.baseAddress! + lo, Int64(hi - lo), Int64(post.first), t, proj.weight * f, theta,
-                           &u, refractoryUntil, &scratch)
+        let weight = route.weight
+        let late = projections[k].rows.targets.withUnsafeBufferPointer { targets in
+            rv_lif_deliver(targets.baseAddress! + lo, Int64(hi - lo), Int64(route.first), weight * f, theta, &u, &scratch)
         }
         // Rare cases, in row order: ~i spiked with this input, i crossed threshold before it.
         for m in 0..<Int(late) {
             let x = Int(scratch[m])
-            if x < 0 { fire(~x, at: t, lif: lif) } else { deliverAfterCrossing(x, at: t, jump: proj.weight, lif: lif, slotStart: slotStart) }
+            if x < 0 { fire(~x, at: t, lif: lif) } else { deliverAfterCrossing(x, at: t, jump: weight, lif: lif, slotStart: slotStart) }
+        }
+    }
+
+    /// Brings the row start of an arrival's source, or the first targets of its row, into the cache.
+    func prefetchRow(_ a: SpikeArrival, targets: Bool) {
+        let k = Int(a.projection), j = Int(a.source)
+        projections[k].rows.rowStart.withUnsafeBufferPointer { start in
+            if targets {
+                projections[k].rows.targets.withUnsafeBufferPointer { rv_prefetch($0.baseAddress! + start[j]) }
+            } else {
+                rv_prefetch(start.baseAddress! + j)
+            }
         }
     }
 
@@ -63,9 +74,10 @@ extension SpikingNetwork {
     /// Unit `i` spikes at `t`: reset, refractory period, STDP on its incoming synapses.
     func fire(_ i: Int, at t: Double, lif: LIFParameters) {
         fired.append((t, i))
+        statistics.prefetch(i)
         refractoryUntil[i] = t + lif.tRef
-        // V = V_reset when the refractory period ends.
-        u[i] = (lif.vReset - lif.vInfinity) * Foundation.exp((t + lif.tRef - origin) / lif.tauM)
+        // Refractory: u = −∞ until `endRefractoryPeriods` restores V_reset.
+        u[i] = lif.tRef > 0 ? -.infinity : (lif.vReset - lif.vInfinity) * Foundation.exp((t - origin) / lif.tauM)
         let p = population(of: i)
         for k in plasticInto[p] { potentiate(projection: k, post: i - populations[p].first, at: t) }
     }

@@ -20,6 +20,11 @@ import ReverieKernel
 /// one exponential for all targets of a projection and one multiply-add per
 /// synapse, and the unit is above threshold at t iff u ≥ (V_th − V_∞) e^{(t − origin)/τ_m}.
 /// The origin moves forward from time to time (`rebase`) to keep u finite.
+/// A refractory unit holds u = −∞, so arrivals leave it unchanged without a
+/// test; its reset value is restored at the end of the period, in time order
+/// with the arrivals (per-population FIFOs: the periods end in spike order).
+/// Slots are no longer than the shortest nonzero t_ref, so a period that
+/// starts in a slot ends in a later one.
 ///
 /// The locality contract: a unit reads only its own state and the arrivals
 /// delivered to it; an STDP synapse reads only the traces of its two units.
@@ -47,6 +52,16 @@ public final class SpikingNetwork {
     /// Spikes of the slot being processed, reported and sent at its end.
     var fired: [(time: Double, unit: Int)] = []
     var sources: [SpikeSourceState]
+    /// What delivery needs of each projection, without its arrays.
+    struct Route {
+        var first: Int
+        var lif: LIFParameters
+        var weight: Double
+        var plastic: Bool
+    }
+    let routes: [Route]
+    /// Per population: (end of refractory period, unit), in time order.
+    var refractoryEnds: [SpikeFIFO] = []
     /// Projections leaving / plastic projections entering each population.
     let outgoing: [[Int]]
     let plasticInto: [[Int]]
@@ -64,8 +79,10 @@ public final class SpikingNetwork {
         self.populations = populations
         self.projections = projections
         let delays = projections.map(\.delay)
-        let width = slotWidth ?? delays.min() ?? 1
-        precondition(width > 0 && delays.allSatisfy { $0 >= width }, "every delay must be ≥ the slot width > 0")
+        let refractory = populations.compactMap { $0.lif?.tRef }.filter { $0 > 0 }
+        let width = slotWidth ?? (delays + refractory).min() ?? 1
+        precondition(width > 0 && (delays + refractory).allSatisfy { $0 >= width },
+                     "every delay and nonzero refractory period must be ≥ the slot width > 0")
         self.slotWidth = width
         self.firstID = firstID
         self.sinks = sinks
@@ -77,10 +94,15 @@ public final class SpikingNetwork {
         statistics = SpikeStatistics(units: n)
         scratch = [Int64](repeating: 0, count: max(n, projections.map { p in
             (0..<p.rows.preCount).map { p.rows.rowStart[$0 + 1] - p.rows.rowStart[$0] }.max() ?? 0 }.max() ?? 0))
+        routes = projections.map { p in
+            guard let lif = populations[p.post].lif else { preconditionFailure("projection \(p.name) targets spike sources") }
+            return Route(first: populations[p.post].first, lif: lif, weight: p.weight, plastic: p.plasticity != nil)
+        }
         outgoing = populations.indices.map { p in projections.indices.filter { projections[$0].pre == p } }
         plasticInto = populations.indices.map { p in projections.indices.filter { projections[$0].post == p && projections[$0].plasticity != nil } }
         sources = populations.enumerated().map { k, p in SpikeSourceState(population: p, rng: rng.derived(UInt64(k))) }
         for p in populations { if let lif = p.lif { for i in p.range { u[i] = lif.vReset - lif.vInfinity } } }
+        refractoryEnds = populations.map { _ in SpikeFIFO() }
     }
 
     public var unitCount: Int { u.count }
@@ -92,6 +114,8 @@ public final class SpikingNetwork {
     public func voltage(_ i: Int) -> Double {
         let p = lifParameters(of: i)
         if time < refractoryUntil[i] { return p.vReset }
+        // A period that has ended but whose reset is restored later in the slot.
+        if u[i] == -.infinity { return p.vInfinity + (p.vReset - p.vInfinity) * Foundation.exp(-(time - refractoryUntil[i]) / p.tauM) }
         return p.vInfinity + u[i] * Foundation.exp(-(time - origin) / p.tauM)
     }
 
@@ -142,7 +166,16 @@ public final class SpikingNetwork {
         }
         for k in sources.indices { sources[k].emit(before: end, into: &fired) }
         queue.drain(slot: slot, into: &arrivals)
-        for a in arrivals { deliver(a, slotStart: start) }
+        var nextEnd = nextRefractoryEnd()
+        for j in arrivals.indices {
+            let a = arrivals[j]
+            // Rows are scattered in memory: look up later arrivals' rows ahead.
+            if j + 4 < arrivals.count { prefetchRow(arrivals[j + 4], targets: false) }
+            if j + 2 < arrivals.count { prefetchRow(arrivals[j + 2], targets: true) }
+            if nextEnd <= a.time { endRefractoryPeriods(through: a.time); nextEnd = nextRefractoryEnd() }
+            deliver(a, slotStart: start)
+        }
+        endRefractoryPeriods(through: end.nextDown)
         for p in populations.indices { crossings(population: p, slotStart: start, slotEnd: end) }
         finishSlot()
         slot += 1
@@ -152,6 +185,24 @@ public final class SpikingNetwork {
     /// e^{(t − origin)/τ}, kept below e^30 for the shortest τ.
     lazy var rebaseSpan: Double = 30 * (populations.compactMap { $0.lif?.tauM }
         + projections.compactMap { $0.plasticity.map { min($0.rule.tauPlus, $0.rule.tauMinus) } }).min()!
+
+    func nextRefractoryEnd() -> Double {
+        var t = Double.infinity
+        for q in refractoryEnds where !q.isEmpty { t = min(t, q.first.time) }
+        return t
+    }
+
+    /// Restores the reset potential of units whose refractory period ends at or before `t`.
+    func endRefractoryPeriods(through t: Double) {
+        for p in populations.indices where !refractoryEnds[p].isEmpty {
+            guard let lif = populations[p].lif else { continue }
+            while !refractoryEnds[p].isEmpty && refractoryEnds[p].first.time <= t {
+                let (end, i) = refractoryEnds[p].removeFirst()
+                // Skip a period that setVoltage cut short.
+                if refractoryUntil[i] == end { u[i] = (lif.vReset - lif.vInfinity) * Foundation.exp((end - origin) / lif.tauM) }
+            }
+        }
+    }
 
     /// Moves the origin to `t`, rescaling every stored value.
     func rebase(to t: Double) {
@@ -171,6 +222,7 @@ public final class SpikingNetwork {
         if fired.count > 1 { fired.sort { $0.time != $1.time ? $0.time < $1.time : $0.unit < $1.unit } }
         for (t, i) in fired {
             statistics.record(i, at: t)
+            if refractoryUntil[i] > t { refractoryEnds[population(of: i)].append((refractoryUntil[i], i)) }
             sinks.emit(.spike(NeuronID(Int(firstID) + i), at: SimTime(t)))
             let p = population(of: i)
             let local = UInt32(i - populations[p].first)

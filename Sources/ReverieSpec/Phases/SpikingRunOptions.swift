@@ -49,8 +49,9 @@ struct SpikingRunOptions: Sendable {
         var lines = [String(format: "simulated %.6g ms in %.3g s: %ld spikes, %ld synaptic events (%.3g per second), slot %g ms, %@ queue",
                             elapsed, seconds, net.spikes - spikes0, net.synapticEvents - events0,
                             Double(net.synapticEvents - events0) / max(seconds, 1e-9), net.slotWidth, net.queueKind.rawValue)]
+        let counts = net.statistics.counts
         for p in net.populations {
-            let n = p.range.reduce(0) { $0 + net.statistics.counts[$1] - counts0[$1] }
+            let n = p.range.reduce(0) { $0 + counts[$1] - counts0[$1] }
             let rate = Double(n) / Double(p.size) / (elapsed / 1000)
             let (cv, units) = net.statistics.meanCV(p.range)
             summary.append(("\(p.name).rate_hz", rate))

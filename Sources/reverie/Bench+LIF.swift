@@ -1,0 +1,128 @@
+import ArgumentParser
+import Foundation
+import ReverieKernel
+import ReverieModels
+import ReverieSpec
+import ReverieTraces
+
+/// Brette et al. (2007) benchmark 4 (science.md §6) with exact spike times
+/// against Brian2 in C++ standalone mode on one thread (peers/brian2), run in
+/// the same invocation on the same network: the connectivity and initial
+/// potentials Reverie drew are exported for Brian2 (`--network`), which
+/// integrates on its time grid. Reverie's time is the CPU time of the
+/// simulation loop; Brian2's is its own measure of the run (build excluded).
+struct LIFBench: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "lif",
+        abstract: "Synaptic events/s, rates and CVs of ISIs on Brette benchmark 4 at N = 4000 and 64 000, against Brian2.")
+
+    @Option(help: "The benchmark's model file (two lif populations, excitatory first).")
+    var model = "models/brette-benchmark4.yaml"
+
+    @Option(name: .customLong("n"), parsing: .upToNextOption, help: "Network sizes (80% excitatory; in-degrees unchanged).")
+    var sizes: [Int] = [4000, 64000]
+
+    @Option(help: "Simulated time (ms).")
+    var duration = 10000.0
+
+    @Option(help: "Spike queue: ring, heap or both.")
+    var queue = "both"
+
+    @Option(help: "Seed of the network and initial potentials.")
+    var seed: UInt64 = 1
+
+    @Option(help: "Python of the Brian2 environment (made by peers/brian2/setup.sh).")
+    var peerPython = "peers/brian2/.venv/bin/python"
+
+    @Option(help: "The Brian2 peer script.")
+    var peerScript = "peers/brian2/benchmark4.py"
+
+    @Option(help: "Brian2's time step (ms).")
+    var peerDt = 0.125
+
+    @Flag(help: "Skip Brian2.")
+    var noPeer = false
+
+    func validate() throws {
+        guard sizes.allSatisfy({ $0 >= 100 }) else { throw ValidationError("--n values must be at least 100") }
+        guard duration > 0, peerDt > 0 else { throw ValidationError("--duration and --peer-dt must be positive") }
+        guard ["ring", "heap", "both"].contains(queue) else { throw ValidationError("--queue must be ring, heap or both") }
+    }
+
+    func run() throws {
+        #if DEBUG
+        print("warning: debug build; benchmark with `swift run -c release reverie bench lif`")
+        #endif
+        if !noPeer && !FileManager.default.fileExists(atPath: peerPython) {
+            throw OutputError("no Brian2 environment at \(peerPython): run `bash peers/brian2/setup.sh` (or pass --no-peer)")
+        }
+        let queues = queue == "both" ? ["ring", "heap"] : [queue]
+        print("      N  simulator         queue/dt   rate Hz  CV ISI  spikes      syn. events  seconds  events/s   B/synapse  ratio")
+        for n in sizes {
+            let exc = Int((0.8 * Double(n)).rounded()), inh = n - exc
+            var reverieRate = 0.0
+            for q in queues {
+                let spec = try ModelSpec.load(path: model, overrides: [
+                    "populations[0].size=\(exc)", "populations[1].size=\(inh)", "spiking.queue=\(q)", "seed=\(seed)"])
+                guard spec.populations.count == 2, spec.populations.allSatisfy({ $0.model == "lif" }) else {
+                    throw OutputError("\(model): expected two lif populations (excitatory, inhibitory)")
+                }
+                let context = try RunContext(model: spec, seed: seed)
+                let net = context.spikingNetwork()
+                if q == queues[0] && !noPeer { try export(net, spec: spec) }
+                let timer = CPUTimer()
+                net.run(until: duration)
+                let seconds = timer.cpuSeconds
+                let all = 0..<net.unitCount
+                let rate = net.statistics.meanRate(all, duration: net.time), cv = net.statistics.meanCV(all).cv
+                let bytes = Double(net.projections.reduce(0) { $0 + $1.rows.bytes }) / Double(net.projections.reduce(0) { $0 + $1.rows.synapseCount })
+                reverieRate = Double(net.synapticEvents) / seconds
+                print(String(format: "%7ld  reverie (exact)   %-9@ %8.3f  %6.3f  %-10ld  %-11ld  %7.3f  %9.3e  %9.2f", n, q, rate, cv, net.spikes,
+                             net.synapticEvents, seconds, reverieRate, bytes))
+                if q == queues[0] && !noPeer {
+                    let peer = try PeerProcess.runJSON([peerPython, peerScript, "--network", exportDirectory, "--duration-ms", "\(duration)",
+                                                        "--dt-ms", "\(peerDt)"])
+                    func number(_ k: String) -> Double { (peer[k] as? NSNumber)?.doubleValue ?? .nan }
+                    let peerRate = number("events_per_second")
+                    print(String(format: "%7ld  brian2 %-10@ %-9@ %8.3f  %6.3f  %-10ld  %-11ld  %7.3f  %9.3e  %9@  %5.2f×", n,
+                                 (peer["brian2_version"] as? String) ?? "?", "\(peerDt) ms", number("rate_hz"), number("cv_isi"),
+                                 Int(number("spikes")), Int(number("synaptic_events")), number("sim_seconds"), peerRate, "",
+                                 reverieRate / peerRate))
+                    print(String(format: "         rate difference %+.1f%%, CV difference %+.3f (Reverie − Brian2)",
+                                 100 * (rate - number("rate_hz")) / number("rate_hz"), cv - number("cv_isi")))
+                }
+            }
+        }
+    }
+
+    var exportDirectory: String { FileManager.default.temporaryDirectory.appendingPathComponent("reverie-bench-lif").path }
+
+    /// Writes the network in the peer's `--network` format: params.json, the
+    /// synapses by source type as global (pre, post) int32 arrays, and v0.npy.
+    func export(_ net: SpikingNetwork, spec: ModelSpec) throws {
+        let dir = exportDirectory
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        let e = net.populations[0], lif = e.lif!
+        var pre: [[Int32]] = [[], []], post: [[Int32]] = [[], []]
+        var weights: [Double] = [0, 0]
+        for proj in net.projections {
+            let from = net.populations[proj.pre], to = net.populations[proj.post]
+            for j in 0..<proj.rows.preCount {
+                for s in proj.rows.rowStart[j]..<proj.rows.rowStart[j + 1] {
+                    pre[proj.pre].append(Int32(from.first + j))
+                    post[proj.pre].append(Int32(to.first + Int(proj.rows.targets[s])))
+                }
+            }
+            weights[proj.pre] = proj.weight
+        }
+        let params: [String: Any] = ["n_exc": e.size, "n_inh": net.populations[1].size, "tau_m": lif.tauM, "e_l": lif.vInfinity,
+                                     "v_th": lif.vTh, "v_reset": lif.vReset, "t_ref": lif.tRef, "w_exc": weights[0], "w_inh": weights[1],
+                                     "delay": net.projections.map(\.delay).min() ?? 0]
+        try JSONSerialization.data(withJSONObject: params, options: [.sortedKeys]).write(to: URL(fileURLWithPath: dir + "/params.json"))
+        for (k, name) in ["exc", "inh"].enumerated() {
+            try NPYWriter.write(pre[k], to: dir + "/\(name)_pre.npy")
+            try NPYWriter.write(post[k], to: dir + "/\(name)_post.npy")
+        }
+        try NPYWriter.write((0..<net.unitCount).map { net.voltage($0) }, to: dir + "/v0.npy")
+    }
+}
