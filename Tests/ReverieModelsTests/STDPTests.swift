@@ -1,0 +1,69 @@
+import Foundation
+import ReverieKernel
+@testable import ReverieModels
+import XCTest
+
+final class STDPTests: XCTestCase {
+    let lif = LIFParameters(tauM: 10, eL: -70, vTh: -55, vReset: -70, tRef: 2)
+
+    /// One presynaptic arrival and one postsynaptic spike (forced by a strong
+    /// separate input): pre before post potentiates by A₊ e^{−Δt/τ₊}, post before
+    /// pre depresses by A₋ e^{−Δt/τ₋}; multiplicative rules scale by the weight.
+    func testSinglePairsChangeTheWeightByTheTraceValue() throws {
+        let rule = PairSTDP(aPlus: 0.1, aMinus: 0.12, tauPlus: 16.8, tauMinus: 33.7, wMax: 2)
+        // (pre arrival, post spike) → expected weight from 0.5
+        let cases: [(Double, Double, PairSTDP.WeightDependence, Double)] = [
+            (11, 15, .additive, 0.5 + 0.1 * exp(-4 / 16.8)),
+            (20, 15, .additive, 0.5 - 0.12 * exp(-5 / 33.7)),
+            (11, 15, .multiplicative, 0.5 + 0.1 * (1 - 0.5 / 2) * exp(-4 / 16.8)),
+            (20, 15, .multiplicative, 0.5 - 0.12 * (0.5 / 2) * exp(-5 / 33.7)),
+        ]
+        for (arrival, postSpike, dependence, expected) in cases {
+            var r = rule
+            r.dependence = dependence
+            let pops = spikingPopulations([("pre", .spikeTimes([arrival - 1]), 1), ("kick", .spikeTimes([postSpike - 1]), 1),
+                                           ("post", .lif(lif), 1)])
+            let plastic = SpikingProjection(name: "pre", pre: 0, post: 2, rows: .oneToOne(count: 1), weight: 0.5, delay: 1,
+                                            plasticity: STDPSynapses(rule: r, rows: .oneToOne(count: 1), initialWeight: 0.5))
+            let kick = SpikingProjection(name: "kick", pre: 1, post: 2, rows: .oneToOne(count: 1), weight: 30, delay: 1)
+            let sink = MemorySink(), hub = SinkHub()
+            hub.add(sink)
+            try hub.begin(RunDescription(modelName: "t", modelSource: "", seed: 1, timeUnit: "ms", populations: [], phases: [], metrics: []))
+            let net = SpikingNetwork(populations: pops, projections: [plastic, kick], sinks: hub, rng: RandomStream(seed: 1))
+            net.setVoltage(2, -70)
+            net.run(until: 40)
+            try hub.end()
+            XCTAssertEqual(spikeList(sink).filter { $0.unit == 2 }.map(\.time), [postSpike])
+            XCTAssertEqual(net.weights(of: 0)![0], expected, accuracy: 1e-12, "\(arrival) \(postSpike) \(dependence)")
+        }
+    }
+
+    /// Weights stay in [0, w_max] however strong the pairing.
+    func testWeightsAreBounded() {
+        let r = PairSTDP(aPlus: 5, aMinus: 5, tauPlus: 10, tauMinus: 10, wMax: 1)
+        XCTAssertEqual(r.potentiated(0.9, preTrace: 1), 1)
+        XCTAssertEqual(r.depressed(0.1, postTrace: 1), 0)
+    }
+
+    /// A LIF unit driven by Poisson inputs through additive STDP: causal inputs
+    /// are potentiated, and the whole run is reproducible from its seed.
+    func testPoissonDrivenLearningIsDeterministic() throws {
+        func weights(seed: UInt64) -> [Double] {
+            let drive = LIFParameters(tauM: 20, eL: -70, vTh: -54, vReset: -60, tRef: 2)
+            let pops = spikingPopulations([("in", .poisson(rate: 15), 200), ("out", .lif(drive), 1)])
+            let rows = SynapseRows.allToAll(preCount: 200, postCount: 1, allowSelf: true)
+            let rule = PairSTDP(aPlus: 0.01, aMinus: 0.0105, tauPlus: 20, tauMinus: 20, wMax: 1)
+            let proj = SpikingProjection(name: "in", pre: 0, post: 1, rows: rows, weight: 0.5, delay: 1,
+                                         plasticity: STDPSynapses(rule: rule, rows: rows, initialWeight: 0.5))
+            let net = SpikingNetwork(populations: pops, projections: [proj], rng: RandomStream(seed: seed))
+            net.run(until: 2000)
+            XCTAssertGreaterThan(net.statistics.counts[200], 10)
+            return net.weights(of: 0)!
+        }
+        let a = weights(seed: 1), b = weights(seed: 1), c = weights(seed: 2)
+        XCTAssertEqual(a, b)
+        XCTAssertNotEqual(a, c)
+        XCTAssertNotEqual(a, [Double](repeating: 0.5, count: 200))
+        XCTAssertTrue(a.allSatisfy { (0...1).contains($0) })
+    }
+}

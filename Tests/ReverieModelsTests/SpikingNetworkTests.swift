@@ -1,0 +1,106 @@
+import Foundation
+import ReverieKernel
+@testable import ReverieModels
+import XCTest
+
+final class SpikingNetworkTests: XCTestCase {
+    let lif = LIFParameters(tauM: 10, eL: -70, vTh: -55, vReset: -70, tRef: 2)
+
+    func run(_ net: SpikingNetwork, until t: Double) throws -> [(unit: Int, time: Double)] {
+        let sink = MemorySink()
+        net.sinks.add(sink)
+        try net.sinks.begin(RunDescription(modelName: "t", modelSource: "", seed: 1, timeUnit: "ms", populations: [], phases: [], metrics: []))
+        net.run(until: t)
+        try net.sinks.end()
+        return spikeList(sink)
+    }
+
+    /// Arrivals at the same time are applied in the order their spikes were
+    /// reported, (time, unit): +10 then −10 mV crosses threshold, −10 then +10 does not.
+    func testSimultaneousArrivalsApplyInSpikeOrder() throws {
+        for excitatoryFirst in [true, false] {
+            let pops = spikingPopulations([("a", .spikeTimes([1]), 1), ("b", .spikeTimes([1]), 1), ("n", .lif(lif), 1)])
+            let (wa, wb) = excitatoryFirst ? (10.0, -10.0) : (-10.0, 10.0)
+            let projections = [SpikingProjection(name: "a", pre: 0, post: 2, rows: .oneToOne(count: 1), weight: wa, delay: 1),
+                               SpikingProjection(name: "b", pre: 1, post: 2, rows: .oneToOne(count: 1), weight: wb, delay: 1)]
+            for queue in SpikeQueueKind.allCases {
+                let net = SpikingNetwork(populations: pops, projections: projections, queue: queue, sinks: SinkHub(), rng: RandomStream(seed: 1))
+                net.setVoltage(2, -60)
+                let spikes = try run(net, until: 5).filter { $0.unit == 2 }
+                XCTAssertEqual(spikes.map(\.time), excitatoryFirst ? [2] : [], "\(queue), excitatory first: \(excitatoryFirst)")
+            }
+        }
+    }
+
+    /// Input arriving during the refractory period is discarded; afterwards V
+    /// relaxes from V_reset exactly.
+    func testInputDuringRefractoryPeriodIsDiscarded() throws {
+        let pops = spikingPopulations([("kick", .spikeTimes([1, 2.5]), 1), ("n", .lif(lif), 1)])
+        let proj = SpikingProjection(name: "kick", pre: 0, post: 1, rows: .oneToOne(count: 1), weight: 20, delay: 0.5)
+        let net = SpikingNetwork(populations: pops, projections: [proj], sinks: SinkHub(), rng: RandomStream(seed: 1))
+        net.setVoltage(1, -65)
+        let spikes = try run(net, until: 10).filter { $0.unit == 1 }
+        XCTAssertEqual(spikes.map(\.time), [1.5])   // the second kick (t = 3) falls in [1.5, 3.5)
+        XCTAssertEqual(net.voltage(1), -70, accuracy: 1e-12)  // V_reset = E_L: stays there
+        XCTAssertEqual(net.synapticEvents, 2)
+    }
+
+    /// The same network on the ring and on the heap gives the same spikes.
+    func testRingAndHeapQueuesAgree() throws {
+        var results: [[(unit: Int, time: Double)]] = []
+        for queue in SpikeQueueKind.allCases {
+            let net = smallBenchmark(queue: queue, seed: 3)
+            results.append(try run(net, until: 300))
+        }
+        XCTAssertGreaterThan(results[0].count, 500)
+        XCTAssertEqual(results[0].map(\.unit), results[1].map(\.unit))
+        XCTAssertEqual(results[0].map(\.time), results[1].map(\.time))
+        // Spike records come in time order.
+        XCTAssertEqual(results[0].map(\.time), results[0].map(\.time).sorted())
+    }
+
+    /// Benchmark 4's structure at N = 500 (in-degrees 64 and 16), initial V uniform in [−60, −50].
+    func smallBenchmark(queue: SpikeQueueKind, seed: UInt64) -> SpikingNetwork {
+        let b4 = LIFParameters(tauM: 20, eL: -49, vTh: -50, vReset: -60, tRef: 5)
+        let pops = spikingPopulations([("e", .lif(b4), 400), ("i", .lif(b4), 100)])
+        var rng = RandomStream(seed: seed)
+        var projections: [SpikingProjection] = []
+        for (pre, k, w) in [(0, 64, 0.25), (1, 16, -2.25)] {
+            for post in 0..<2 {
+                let rows = SynapseRows.fixedInDegree(k, preCount: pops[pre].size, postCount: pops[post].size, allowSelf: pre != post, rng: &rng)
+                projections.append(SpikingProjection(name: "\(pre)\(post)", pre: pre, post: post, rows: rows, weight: w, delay: 0.125))
+            }
+        }
+        let net = SpikingNetwork(populations: pops, projections: projections, queue: queue, sinks: SinkHub(), rng: RandomStream(seed: seed))
+        for i in 0..<500 { net.setVoltage(i, -60 + 10 * rng.nextUnit()) }
+        return net
+    }
+
+    func testFixedInDegreeDrawsDistinctSourcesWithoutSelf() {
+        var rng = RandomStream(seed: 9)
+        let rows = SynapseRows.fixedInDegree(7, preCount: 8, postCount: 8, allowSelf: false, rng: &rng)
+        var sources = [[Int]](repeating: [], count: 8)
+        for j in 0..<8 { for s in rows.rowStart[j]..<rows.rowStart[j + 1] { sources[Int(rows.targets[s])].append(j) } }
+        // In-degree 7 of 7 possible sources: each unit receives from every other unit once.
+        for (post, list) in sources.enumerated() { XCTAssertEqual(list.sorted(), (0..<8).filter { $0 != post }) }
+        let big = SynapseRows.fixedInDegree(64, preCount: 3200, postCount: 800, allowSelf: true, rng: &rng)
+        XCTAssertEqual(big.synapseCount, 64 * 800)
+        XCTAssertEqual(big.bytes, 64 * 800 * 4 + 3201 * 8)
+    }
+
+    func testProbabilityConnectivityHasTheExpectedDensity() {
+        var rng = RandomStream(seed: 2)
+        let rows = SynapseRows.probability(0.1, preCount: 300, postCount: 300, allowSelf: false, rng: &rng)
+        let mean = 0.1 * 300 * 299, sd = (mean * 0.9).squareRoot()
+        XCTAssertEqual(Double(rows.synapseCount), mean, accuracy: 5 * sd)
+        for j in 0..<300 { XCTAssertFalse(rows.targets[rows.rowStart[j]..<rows.rowStart[j + 1]].contains(UInt32(j))) }
+    }
+
+    func testPoissonSourcesFireAtTheirRate() throws {
+        let net = SpikingNetwork(populations: spikingPopulations([("p", .poisson(rate: 20), 100)]), projections: [],
+                                 sinks: SinkHub(), rng: RandomStream(seed: 4))
+        let spikes = try run(net, until: 10_000)
+        XCTAssertEqual(Double(spikes.count), 20_000, accuracy: 5 * 20_000.0.squareRoot())
+        XCTAssertEqual(net.statistics.meanCV(0..<100).cv, 1, accuracy: 0.05)  // exponential ISIs
+    }
+}
