@@ -146,6 +146,17 @@ def load_network(directory):
     return (params, *pairs, v0)
 
 
+def save_network(network, directory):
+    """Writes the network in load_network's format."""
+    d = Path(directory)
+    d.mkdir(parents=True, exist_ok=True)
+    params, *arrays, v0 = network
+    (d / "params.json").write_text(json.dumps(params, indent=1) + "\n")
+    for name, a in zip(("exc_pre", "exc_post", "inh_pre", "inh_post"), arrays):
+        np.save(d / f"{name}.npy", a.astype(np.int32))
+    np.save(d / "v0.npy", v0.astype(np.float64))
+
+
 def isi_cv(indices, times, n):
     """Mean over neurons with at least 3 spikes of std/mean of their ISIs (population std,
     ddof=0), and how many neurons that is."""
@@ -236,6 +247,7 @@ def parse_args(argv):
     p.add_argument("--duration-ms", type=float, default=10000.0)
     p.add_argument("--dt-ms", type=float, default=0.125)
     p.add_argument("--build-dir", help="Brian2 project directory, kept and reused (default: a temporary one)")
+    p.add_argument("--network-out", metavar="DIR", help="also save the network in --network's format")
     p.add_argument("--spikes-out", metavar="FILE.npz", help="save spike indices and times (ms)")
     p.add_argument("--record-v", metavar="I,J,...",
                    help="record V (mV) of these neurons at every step into --spikes-out (v_t_ms, v_mv, v_index)")
@@ -260,6 +272,8 @@ def main(argv=None):
             network = generate_network(args.n_exc, args.n_inh, args.k_exc, args.k_inh, args.seed)
     except NetworkError as error:
         sys.exit(f"benchmark4.py: {error}")
+    if args.network_out:
+        save_network(network, args.network_out)
     n = network[0]["n_exc"] + network[0]["n_inh"]
     if any(not 0 <= i < n for i in args.record_v):
         sys.exit(f"benchmark4.py: --record-v indices must lie in [0, {n})")
