@@ -10,7 +10,9 @@ integrate-and-fire neurons
 and static synapses that add a jump w (w_exc > 0 from excitatory sources,
 w_inh < 0 from inhibitory ones) to the target's V after a fixed delay. As in
 NEST, an input that arrives while its target is refractory is discarded:
-on_pre is `v_post += w * int(not_refractory_post)`.
+on_pre is `v_post += w * int(not_refractory_post)`. (Brian2 would discard it
+anyway: it makes every write to an `(unless refractory)` variable conditional on
+not_refractory, NeuronGroup's set_conditional_write; the factor says so.)
 
 Brian2 runs in C++ standalone mode on one thread, so spike times lie on the dt
 grid. Defaults are science.md section 6: 3200 E + 800 I neurons, fixed in-degree
@@ -19,7 +21,8 @@ t_ref = 5 ms, w = +0.25 / -2.25 mV, delay 0.125 ms, dt 0.125 ms, 10 s.
 
 The network either comes from `--network DIR` (params.json, exc_pre.npy,
 exc_post.npy, inh_pre.npy, inh_post.npy, v0.npy; see load_network) or is drawn
-here from `--seed` with numpy's seeded generator (see generate_network).
+here from `--seed` with numpy's seeded generator (see generate_network);
+`--network-out DIR` saves it in the same format.
 
 Prints one JSON line (last on stdout) with the rate, the mean CV of ISIs, the
 synaptic events and `sim_seconds`: Brian2's own timing of the simulation loop,
