@@ -68,14 +68,14 @@ def generate_network(n_exc, n_inh, k_exc, k_inh, seed):
     inhibitory sources, never itself, from numpy.random.default_rng(seed); V0 uniform
     in [V_reset, V_th). Returns (params, exc_pre, exc_post, inh_pre, inh_post, v0)."""
     n = n_exc + n_inh
-    if n_exc - 1 < k_exc or n_inh - 1 < k_inh:
+    if min(n_exc, n_inh, k_exc, k_inh) < 0 or k_exc > max(n_exc - 1, 0) or k_inh > max(n_inh - 1, 0):
         raise NetworkError(f"in-degree {k_exc}+{k_inh} needs more than {k_exc} E and {k_inh} I neurons "
                            f"(got {n_exc} E, {n_inh} I)")
     rng = np.random.default_rng(seed)
 
     def draw(first, count, k):
         pre = np.empty((n, k), dtype=np.int64)
-        for j in range(n):
+        for j in range(n if k else 0):
             own = first <= j < first + count
             s = rng.choice(count - 1 if own else count, size=k, replace=False)
             if own:  # skip the neuron itself: sources above it shift up by one
@@ -124,7 +124,7 @@ def load_network(directory):
             a = np.load(p, allow_pickle=False)
         except (OSError, ValueError) as error:
             raise NetworkError(f"{p}: cannot read a .npy array ({error})")
-        if a.ndim != 1 or a.dtype.kind != kind[0] or (length is not None and len(a) != length):
+        if a.ndim != 1 or a.dtype.kind not in {"integer": "iu", "float": "f"}[kind] or (length is not None and len(a) != length):
             raise NetworkError(f"{p}: expected a 1-D {kind} array" + (f" of length {length}" if length else "")
                                + f", got dtype {a.dtype} shape {a.shape}")
         return a
