@@ -178,10 +178,10 @@ def isi_cv(indices, times, n):
     return float(np.mean(np.sqrt(var) / mean)), int(ok.sum())
 
 
-def simulate(network, duration_ms, dt_ms, build_dir, record_v):
+def simulate(network, duration_ms, dt_ms, build_dir, record_v, profile=False):
     """Builds, compiles and runs the network in C++ standalone mode on one thread."""
     from brian2 import (Network, NeuronGroup, Synapses, SpikeMonitor, StateMonitor, defaultclock, device, ms,
-                        mV, prefs, set_device)
+                        mV, prefs, profiling_summary, set_device)
     params, exc_pre, exc_post, inh_pre, inh_post, v0 = network
     n = params["n_exc"] + params["n_inh"]
     set_device("cpp_standalone", directory=build_dir, build_on_run=False)
@@ -210,12 +210,15 @@ def simulate(network, duration_ms, dt_ms, build_dir, record_v):
     voltage = StateMonitor(neurons, "v", record=record_v, name="voltage") if record_v else None
     if voltage is not None:
         objects.append(voltage)
-    Network(*objects).run(duration_ms * ms)
+    net = Network(*objects)
+    net.run(duration_ms * ms, profile=profile)
 
     start = time.perf_counter()
     device.build(directory=build_dir, compile=True, run=False, clean=False)
     build_seconds = time.perf_counter() - start
     device.run(directory=build_dir, with_output=False, run_args=[])
+    if profile:
+        print(profiling_summary(net), file=sys.stderr)
     indices, times = np.asarray(spikes.i[:], dtype=np.int64), np.asarray(spikes.t[:] / ms)
     trace = (np.asarray(voltage.t[:] / ms), np.asarray(voltage.v[:] / mV)) if voltage is not None else None
     return {"indices": indices, "times": times, "trace": trace, "build_seconds": build_seconds,
@@ -254,6 +257,8 @@ def parse_args(argv):
     p.add_argument("--spikes-out", metavar="FILE.npz", help="save spike indices and times (ms)")
     p.add_argument("--record-v", metavar="I,J,...",
                    help="record V (mV) of these neurons at every step into --spikes-out (v_t_ms, v_mv, v_index)")
+    p.add_argument("--profile", action="store_true",
+                   help="print Brian2's time per code object to stderr (timing each object adds overhead)")
     args = p.parse_args(argv)
     if args.duration_ms <= 0 or args.dt_ms <= 0:
         p.error("--duration-ms and --dt-ms must be positive")
@@ -283,7 +288,7 @@ def main(argv=None):
 
     build_dir = args.build_dir or tempfile.mkdtemp(prefix="brian2-benchmark4-")
     try:
-        result = simulate(network, args.duration_ms, args.dt_ms, build_dir, args.record_v)
+        result = simulate(network, args.duration_ms, args.dt_ms, build_dir, args.record_v, args.profile)
     finally:
         if not args.build_dir:
             shutil.rmtree(build_dir, ignore_errors=True)
