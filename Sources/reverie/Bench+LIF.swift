@@ -43,6 +43,9 @@ struct LIFBench: ParsableCommand {
     @Flag(help: "Skip Brian2.")
     var noPeer = false
 
+    @Option(help: "Also write the rows as a JSON array to this file.")
+    var json: String?
+
     func validate() throws {
         guard sizes.allSatisfy({ $0 >= 100 }) else { throw ValidationError("--n values must be at least 100") }
         guard duration > 0, peerDt > 0 else { throw ValidationError("--duration and --peer-dt must be positive") }
@@ -57,6 +60,7 @@ struct LIFBench: ParsableCommand {
             throw OutputError("no Brian2 environment at \(peerPython): run `bash peers/brian2/setup.sh` (or pass --no-peer)")
         }
         let queues = queue == "both" ? ["ring", "heap"] : [queue]
+        var rows: [[String: Any]] = []
         print("      N  simulator         queue/dt   rate Hz  CV ISI  spikes      syn. events  seconds  events/s   B/synapse  ratio")
         for n in sizes {
             let exc = Int((0.8 * Double(n)).rounded()), inh = n - exc
@@ -77,6 +81,9 @@ struct LIFBench: ParsableCommand {
                 let rate = net.statistics.meanRate(all, duration: net.time), cv = net.statistics.meanCV(all).cv
                 let bytes = Double(net.projections.reduce(0) { $0 + $1.rows.bytes }) / Double(net.projections.reduce(0) { $0 + $1.rows.synapseCount })
                 reverieRate = Double(net.synapticEvents) / seconds
+                rows.append(["n": n, "simulator": "reverie", "queue": q, "rate_hz": rate, "cv_isi": cv, "spikes": net.spikes,
+                             "synaptic_events": net.synapticEvents, "seconds": seconds, "events_per_second": reverieRate,
+                             "bytes_per_synapse": bytes])
                 print(String(format: "%7ld  reverie (exact)   %-9@ %8.3f  %6.3f  %-10ld  %-11ld  %7.3f  %9.3e  %9.2f", n, q, rate, cv, net.spikes,
                              net.synapticEvents, seconds, reverieRate, bytes))
                 if q == queues[0] && !noPeer {
@@ -84,14 +91,21 @@ struct LIFBench: ParsableCommand {
                                                         "--dt-ms", "\(peerDt)"])
                     func number(_ k: String) -> Double { (peer[k] as? NSNumber)?.doubleValue ?? .nan }
                     let peerRate = number("events_per_second")
+                    rows.append(["n": n, "simulator": "brian2", "version": peer["brian2_version"] ?? "?", "dt_ms": peerDt,
+                                 "rate_hz": number("rate_hz"), "cv_isi": number("cv_isi"), "spikes": number("spikes"),
+                                 "synaptic_events": number("synaptic_events"), "seconds": number("sim_seconds"),
+                                 "events_per_second": peerRate, "ratio": reverieRate / peerRate])
                     print(String(format: "%7ld  brian2 %-10@ %-9@ %8.3f  %6.3f  %-10ld  %-11ld  %7.3f  %9.3e  %9@  %5.2f×", n,
-                                 (peer["brian2_version"] as? String) ?? "?", "\(peerDt) ms", number("rate_hz"), number("cv_isi"),
+                                 (peer["brian2_version"] as? String) ?? "?", "dt \(peerDt)", number("rate_hz"), number("cv_isi"),
                                  Int(number("spikes")), Int(number("synaptic_events")), number("sim_seconds"), peerRate, "",
                                  reverieRate / peerRate))
                     print(String(format: "         rate difference %+.1f%%, CV difference %+.3f (Reverie − Brian2)",
                                  100 * (rate - number("rate_hz")) / number("rate_hz"), cv - number("cv_isi")))
                 }
             }
+        }
+        if let json {
+            try JSONSerialization.data(withJSONObject: rows, options: [.prettyPrinted, .sortedKeys]).write(to: URL(fileURLWithPath: json))
         }
     }
 
