@@ -144,6 +144,19 @@ public final class SpikingNetwork {
     /// The current weights of a plastic projection (nil if static).
     public func weights(of projection: Int) -> [Double]? { projections[projection].plasticity?.weights }
 
+    /// Reports every synapse of a plastic projection as a `weight` record (pre, post, w) now.
+    public func emitWeights(of k: Int) {
+        guard let w = projections[k].plasticity?.weights else { return }
+        let rows = projections[k].rows
+        let pre = populations[projections[k].pre].first, post = populations[projections[k].post].first
+        for j in 0..<rows.preCount {
+            for s in rows.rowStart[j]..<rows.rowStart[j + 1] {
+                sinks.emit(.weight(pre: NeuronID(Int(firstID) + pre + j), post: NeuronID(Int(firstID) + post + Int(rows.targets[s])),
+                                   w[s], at: SimTime(time)))
+            }
+        }
+    }
+
     // MARK: Running
 
     /// Runs whole slots until the clock reaches `end` (rounded up to a slot

@@ -5,15 +5,19 @@ import ReverieModels
 /// `phase: run` in a model of spiking populations: simulate `duration` ms
 /// (rounded up to whole min-delay slots), optionally reporting the membrane
 /// potential of the first `count` units of a LIF population every `every` ms
-/// (`record_voltage`). Reports spikes, rates and CVs of ISIs per population.
+/// (`record_voltage`), and every plastic weight at the end (`record_weights`).
+/// Reports spikes, rates and CVs of ISIs per population, weight statistics per
+/// plastic projection.
 struct SpikingRunOptions: Sendable {
     let duration: Double
     let voltagePopulation: String?
     let voltageCount: Int
     let voltageEvery: Double
+    let recordWeights: Bool
 
     init(node: SpecNode, model: ModelSpec) throws {
-        try node.checkKeys(["phase", "name", "duration", "record_voltage"])
+        try node.checkKeys(["phase", "name", "duration", "record_voltage", "record_weights"])
+        recordWeights = try node.bool("record_weights", default: false)
         duration = try node.require("duration", "a duration in ms").double(in: 0...1e12)
         if let r = node["record_voltage"] {
             try r.checkKeys(["population", "count", "every"])
@@ -57,6 +61,16 @@ struct SpikingRunOptions: Sendable {
             summary.append(("\(p.name).rate_hz", rate))
             summary.append(("\(p.name).cv_isi", cv))
             lines.append(String(format: "%@: %.4g Hz, mean CV of ISIs %.3f over %ld units (whole run so far)", p.name, rate, cv, units))
+        }
+        for (k, proj) in net.projections.enumerated() {
+            guard let stdp = proj.plasticity else { continue }
+            let w = stdp.weights
+            let mean = w.reduce(0, +) / Double(max(w.count, 1))
+            let strong = Double(w.filter { $0 > stdp.rule.wMax / 2 }.count) / Double(max(w.count, 1))
+            summary.append(("\(proj.name).mean_weight", mean))
+            summary.append(("\(proj.name).strong_fraction", strong))
+            lines.append(String(format: "%@: mean weight %.4g mV, %.1f%% of %ld synapses above w_max/2", proj.name, mean, 100 * strong, w.count))
+            if recordWeights { net.emitWeights(of: k) }
         }
         return PhaseResult(summary: summary, lines: lines)
     }
