@@ -1,0 +1,31 @@
+import XCTest
+import Foundation
+
+/// The spiking model files and `reverie bench lif`, end to end.
+extension CLITests {
+    func testBenchmarkModelRecordsAReproducibleSpikeTrace() throws {
+        let dir = try tempDir()
+        let small = ["--set", "populations[0].size=800", "--set", "populations[1].size=200", "--set", "protocol[0].duration=200"]
+        var traces: [Data] = []
+        for name in ["a.rvt", "b.rvt"] {
+            let path = dir.appendingPathComponent(name).path
+            let (out, _) = try reverie(["run", "models/brette-benchmark4.yaml"] + small + ["--record", path])
+            XCTAssertTrue(out.contains("exc: ") && out.contains("mean CV of ISIs"), out)
+            traces.append(try Data(contentsOf: URL(fileURLWithPath: path)))
+        }
+        XCTAssertEqual(traces[0], traces[1])
+        let (info, _) = try reverie(["trace", "inspect", dir.appendingPathComponent("a.rvt").path])
+        XCTAssertTrue(info.contains("spike") && info.contains("exc") && info.contains("inh"), info)
+        let (list, _) = try reverie(["list"])
+        XCTAssertTrue(list.contains("lif") && list.contains("stdp-multiplicative"), list)
+        let (_, err) = try reverie(["run", "models/brette-benchmark4.yaml", "--set", "projections[0].indegree=5000"], expectStatus: 64)
+        XCTAssertTrue(err.contains("brette-benchmark4.yaml") && err.contains("projections[0].indegree"), err)
+    }
+
+    func testSTDPModelAndBenchWithoutPeer() throws {
+        let (out, _) = try reverie(["run", "models/stdp-poisson.yaml", "--set", "protocol[0].duration=2000"])
+        XCTAssertTrue(out.contains("plastic: mean weight"), out)
+        let (bench, _) = try reverie(["bench", "lif", "--n", "1000", "--duration", "200", "--no-peer"])
+        XCTAssertTrue(bench.contains("reverie (exact)   ring") && bench.contains("heap"), bench)
+    }
+}
