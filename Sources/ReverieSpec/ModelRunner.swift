@@ -21,10 +21,13 @@ public struct RunReport: Codable, Sendable {
     public var events: Int
     public var unitUpdates: Int
     public var flips: Int
+    /// Spikes of spiking populations (sources included).
+    public var spikes: Int
+    /// Deliveries to synapses: binary Δs plus spike arrivals.
     public var synapticEvents: Int
     public var records: Int
     public var wallSeconds: Double
-    /// (unit updates + synaptic events) per wall-clock second (binary networks).
+    /// (unit updates + synaptic events) per wall-clock second.
     public var eventsPerSecond: Double
     /// Scheduler events per wall-clock second (every model family).
     public var schedulerEventsPerSecond: Double
@@ -75,10 +78,12 @@ public final class ModelRunner {
         let records = context.sinks.emitted
         try context.sinks.end()
         let wall = Date().timeIntervalSince(start)
+        let spiking = context.builtSpikingNetwork
+        let synapticEvents = net.synapticEvents + (spiking?.synapticEvents ?? 0)
         return RunReport(model: model.name, file: model.file, seed: context.seed, phases: phases,
                          simulatedTime: context.time.value, events: context.events, unitUpdates: net.updates,
-                         flips: net.flips, synapticEvents: net.synapticEvents, records: records, wallSeconds: wall,
-                         eventsPerSecond: Double(net.updates + net.synapticEvents) / max(wall, 1e-9),
+                         flips: net.flips, spikes: spiking?.spikes ?? 0, synapticEvents: synapticEvents, records: records, wallSeconds: wall,
+                         eventsPerSecond: Double(net.updates + synapticEvents) / max(wall, 1e-9),
                          schedulerEventsPerSecond: Double(context.events) / max(wall, 1e-9))
     }
 }

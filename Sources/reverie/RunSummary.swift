@@ -18,8 +18,9 @@ enum RunSummary {
                 }
             }
         }
-        out += String(format: "unit updates %ld (flips %ld), synaptic events %ld, scheduler events %ld, simulated time %.4g\n",
-                      r.unitUpdates, r.flips, r.synapticEvents, r.events, r.simulatedTime)
+        if r.unitUpdates > 0 || r.spikes == 0 { out += String(format: "unit updates %ld (flips %ld), ", r.unitUpdates, r.flips) }
+        if r.spikes > 0 { out += String(format: "spikes %ld, ", r.spikes) }
+        out += String(format: "synaptic events %ld, scheduler events %ld, simulated time %.4g\n", r.synapticEvents, r.events, r.simulatedTime)
         out += String(format: "wall time %.3f s, %.3g scheduler events/s", r.wallSeconds, r.schedulerEventsPerSecond)
         if r.eventsPerSecond > 0 { out += String(format: ", %.3g unit updates + synaptic events/s", r.eventsPerSecond) }
         if r.records > 0 { out += ", \(r.records) records to sinks" }
