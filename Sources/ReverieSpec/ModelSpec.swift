@@ -152,6 +152,8 @@ public struct ModelSpec: Sendable {
             projections.append(proj)
         }
 
+        try SpikingSettings.checkTimeScales(populations: populations, projections: spikingProjections, rules: rules)
+
         patterns = []
         for p in try root["patterns"]?.sequence() ?? [] {
             try p.checkKeys(["name", "population", "count", "load", "bias", "file"])

@@ -88,6 +88,24 @@ public struct SpikingSettings: Sendable {
         }
     }
 
+    /// Membrane and trace values are kept scaled by e^{Δt/τ} over spans of a few
+    /// slots (see `SpikingNetwork`); a slot (the smallest delay or refractory
+    /// period) longer than 500 τ would overflow that scaling.
+    static func checkTimeScales(populations: [ModelSpec.Population], projections: [SpikingProjectionSpec],
+                                rules: [ModelSpec.Rule]) throws {
+        let refractory = populations.compactMap { $0.spiking?.lif?.tRef }.filter { $0 > 0 }
+        let slot = (projections.map(\.delay) + refractory).min() ?? 1
+        var taus: [(Double, SpecNode)] = populations.compactMap { p in p.spiking?.lif.map { ($0.tauM, p.node["tau_m"] ?? p.node) } }
+        for proj in projections {
+            guard let name = proj.rule, let rule = rules.first(where: { $0.name == name }) else { continue }
+            let key = rule.parameters["tau_plus"]! <= rule.parameters["tau_minus"]! ? "tau_plus" : "tau_minus"
+            taus.append((rule.parameters[key]!, rule.node[key] ?? rule.node))
+        }
+        if let (tau, node) = taus.min(by: { $0.0 < $1.0 }), slot > 500 * tau {
+            throw node.error(expected: "a time constant ≥ \(slot / 500) ms, 1/500 of the slot width (the smallest delay or nonzero refractory period, \(slot) ms); τ = \(tau) ms")
+        }
+    }
+
     static let projectionKeys = ["name", "from", "to", "connectivity", "indegree", "probability", "self_connections",
                                  "weight", "delay", "rule"]
 

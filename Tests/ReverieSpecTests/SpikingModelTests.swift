@@ -68,6 +68,7 @@ final class SpikingModelTests: XCTestCase {
             ("populations[0].rate=-1", "populations[0].rate"),
             ("protocol[0].duration=soon", "protocol[0].duration"),
             ("spiking.queue=fast", "spiking.queue"),
+            ("populations[1].tau_m=0.0001", "populations[1].tau_m"),
         ]
         for (override, path) in cases {
             XCTAssertThrowsError(try loadModel(base, overrides: [override]), override) { error in

@@ -7,6 +7,8 @@ public enum SpikingUnitKind: Sendable, Equatable {
     /// Sources that each spike at the given times (ms, sorted).
     case spikeTimes([Double])
 
+    public var lif: LIFParameters? { if case .lif(let p) = self { p } else { nil } }
+
     public var name: String {
         switch self {
         case .lif: "lif"
@@ -29,5 +31,5 @@ public struct SpikingPopulation: Sendable {
     }
 
     public var range: Range<Int> { first..<(first + size) }
-    public var lif: LIFParameters? { if case .lif(let p) = kind { p } else { nil } }
+    public var lif: LIFParameters? { kind.lif }
 }
