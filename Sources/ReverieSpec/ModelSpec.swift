@@ -106,7 +106,7 @@ public struct ModelSpec: Sendable {
             try p.checkKeys(["name", "model", "size"] + (model == "trace" ? TraceSource.keys : []) + SpikingSettings.populationKeys(model))
             var pop = Population(name: try p.string("name"), model: model, size: try p.int("size", in: 1...50_000_000), node: p)
             if model == "trace" { pop.trace = try TraceSource(node: p, size: pop.size, baseDirectory: baseDirectory) }
-            if UnitModelRegistry.entry(model)?.family == "spiking" { (pop.spiking, pop.initialVoltage) = try SpikingSettings.unit(p, model: model) }
+            if UnitModelRegistry.entry(model)?.family == "spiking" { (pop.spiking, pop.initialVoltage) = try SpikingSettings.unit(p, model: model, size: pop.size, baseDirectory: baseDirectory) }
             if populations.contains(where: { $0.name == pop.name }) { throw try p.require("name", "").error(expected: "a unique population name") }
             populations.append(pop)
         }

@@ -1,3 +1,4 @@
+import Foundation
 import ReverieKernel
 import ReverieModels
 
@@ -51,12 +52,13 @@ public struct SpikingSettings: Sendable {
         case "lif": lifKeys
         case "poisson": ["rate"]
         case "spike-times": ["times"]
+        case "spike-trace": ["trace", "source", "time_offset"]
         default: []
         }
     }
 
     /// The unit kind and initial potential of a spiking population.
-    static func unit(_ p: SpecNode, model: String) throws -> (SpikingUnitKind, VoltageInit?) {
+    static func unit(_ p: SpecNode, model: String, size: Int, baseDirectory: URL) throws -> (SpikingUnitKind, VoltageInit?) {
         switch model {
         case "lif":
             let d = LIFParameters()
@@ -80,6 +82,19 @@ public struct SpikingSettings: Sendable {
             return (.lif(lif), initial)
         case "poisson":
             return (.poisson(rate: try p.double("rate", in: 0...1e9)), nil)
+        case "spike-trace":
+            // The spikes of a population in a recorded trace, like NEST's spike_generator fed from a file.
+            let (_, file, source) = try TraceSource.open(p, size: size, baseDirectory: baseDirectory, stream: .spikes, streamName: "spikes")
+            let offset = try p.double("time_offset", default: 0, in: 0...1e15)
+            var spikes: [RecordedSpike] = []
+            file.forEachChunk { _, records in
+                for r in records where r.kind == .spike && r.unit >= source.firstID && Int(r.unit - source.firstID) < size {
+                    spikes.append(RecordedSpike(time: r.time.value + offset, unit: Int(r.unit - source.firstID)))
+                }
+            }
+            // Recordings of spiking networks are in (time, unit) order already.
+            spikes.sort { ($0.time, $0.unit) < ($1.time, $1.unit) }
+            return (.spikeTrain(spikes), nil)
         default:
             let field = try p.require("times", "a list of spike times (ms)")
             let times = try field.sequence().map { try $0.double(in: 0...1e15) }

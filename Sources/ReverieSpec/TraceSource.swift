@@ -38,8 +38,31 @@ public struct TraceSource: Sendable {
     public let initialState: [Double]
 
     public init(node: SpecNode, size: Int, baseDirectory: URL) throws {
+        let (path, file, source) = try Self.open(node, size: size, baseDirectory: baseDirectory, stream: .states, streamName: "states")
+        self.path = path
+        let offset = try node.double("time_offset", default: 0)
+        let initial = try node.double("initial_state", default: 1)
+        guard initial == 1 || initial == -1 else { throw try node.require("initial_state", "").error(expected: "1 or -1") }
+        var changes: [Change] = []
+        var state = [Double?](repeating: nil, count: size)
+        file.forEachChunk { _, records in
+            for r in records where (r.kind == .state || r.kind == .assign)
+                && r.unit >= source.firstID && Int(r.unit - source.firstID) < size {
+                let k = Int(r.unit - source.firstID)
+                if state[k] == nil { state[k] = r.kind == .assign ? r.value : -r.value }
+                changes.append(Change(time: SimTime(r.time.value + offset), unit: k, state: r.value))
+            }
+        }
+        self.changes = changes
+        initialState = state.map { $0 ?? initial }
+    }
+
+    /// Opens the trace named by `trace:` and finds the `source:` population in
+    /// it, checking that it has `size` units and that `stream` was recorded.
+    static func open(_ node: SpecNode, size: Int, baseDirectory: URL, stream: RecordStreams,
+                     streamName: String) throws -> (path: String, file: TraceFile, source: RunDescription.Population) {
         let traceNode = try node.require("trace", "the path of a recorded trace (.rvt) to drive this population")
-        path = baseDirectory.appendingPathComponent(try traceNode.string()).standardizedFileURL.path
+        let path = baseDirectory.appendingPathComponent(try traceNode.string()).standardizedFileURL.path
         let file: TraceFile
         do {
             file = try TraceFile(path: path)
@@ -59,23 +82,9 @@ public struct TraceSource: Sendable {
         guard source.size == size else {
             throw try node.require("size", "").error(expected: "\(source.size), the size of population \(sourceName) in \(traceNode.shortDescription)")
         }
-        guard file.header.recordedStreams.contains(.states) else {
-            throw traceNode.error(expected: "a trace recorded with the states stream")
+        guard file.header.recordedStreams.contains(stream) else {
+            throw traceNode.error(expected: "a trace recorded with the \(streamName) stream")
         }
-        let offset = try node.double("time_offset", default: 0)
-        let initial = try node.double("initial_state", default: 1)
-        guard initial == 1 || initial == -1 else { throw try node.require("initial_state", "").error(expected: "1 or -1") }
-        var changes: [Change] = []
-        var state = [Double?](repeating: nil, count: size)
-        file.forEachChunk { _, records in
-            for r in records where (r.kind == .state || r.kind == .assign)
-                && r.unit >= source.firstID && Int(r.unit - source.firstID) < size {
-                let k = Int(r.unit - source.firstID)
-                if state[k] == nil { state[k] = r.kind == .assign ? r.value : -r.value }
-                changes.append(Change(time: SimTime(r.time.value + offset), unit: k, state: r.value))
-            }
-        }
-        self.changes = changes
-        initialState = state.map { $0 ?? initial }
+        return (path, file, source)
     }
 }

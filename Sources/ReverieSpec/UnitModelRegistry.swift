@@ -23,6 +23,8 @@ public enum UnitModelRegistry {
                        timeUnit: "ms"),
         UnitModelEntry(name: "poisson", family: "spiking", summary: "independent Poisson spike sources (key: rate, Hz)", timeUnit: "ms"),
         UnitModelEntry(name: "spike-times", family: "spiking", summary: "sources that all spike at the given times (key: times, ms)", timeUnit: "ms"),
+        UnitModelEntry(name: "spike-trace", family: "spiking",
+                       summary: "sources replaying the spikes of a population in a recorded trace (keys: trace, source, time_offset)", timeUnit: "ms"),
     ]
 
     public static func entry(_ name: String) -> UnitModelEntry? { entries.first { $0.name == name } }

@@ -1,6 +1,6 @@
 import ReverieKernel
 
-/// The spikes a source population (Poisson or given times) emits, generated a
+/// The spikes a source population (Poisson, given times or a recorded train) emits, generated a
 /// slot at a time. A Poisson population of n units at rate r is one Poisson
 /// process of rate n r whose events go to uniformly drawn units (exact
 /// superposition), drawn from the population's own random stream.
@@ -9,6 +9,7 @@ struct SpikeSourceState {
         case none
         case poisson(totalRate: Double)
         case times([Double])
+        case train([RecordedSpike])
     }
 
     let kind: Kind
@@ -29,6 +30,7 @@ struct SpikeSourceState {
             kind = .poisson(totalRate: rate * Double(p.size) / 1000)
             nextTime = rate > 0 ? self.rng.nextExponential(rate: rate * Double(p.size) / 1000) : .infinity
         case .spikeTimes(let t): kind = .times(t)
+        case .spikeTrain(let spikes): kind = .train(spikes)
         }
     }
 
@@ -44,6 +46,11 @@ struct SpikeSourceState {
         case .times(let times):
             while cursor < times.count && times[cursor] < end {
                 for i in 0..<size { out.append((times[cursor], first + i)) }
+                cursor += 1
+            }
+        case .train(let spikes):
+            while cursor < spikes.count && spikes[cursor].time < end {
+                out.append((spikes[cursor].time, first + spikes[cursor].unit))
                 cursor += 1
             }
         }

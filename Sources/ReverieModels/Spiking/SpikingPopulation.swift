@@ -6,6 +6,8 @@ public enum SpikingUnitKind: Sendable, Equatable {
     case poisson(rate: Double)
     /// Sources that each spike at the given times (ms, sorted).
     case spikeTimes([Double])
+    /// Sources replaying a recorded spike train: (time, unit) in time order.
+    case spikeTrain([RecordedSpike])
 
     public var lif: LIFParameters? { if case .lif(let p) = self { p } else { nil } }
 
@@ -14,8 +16,16 @@ public enum SpikingUnitKind: Sendable, Equatable {
         case .lif: "lif"
         case .poisson: "poisson"
         case .spikeTimes: "spike-times"
+        case .spikeTrain: "spike-trace"
         }
     }
+}
+
+/// One spike of a recorded train: the unit's index in its population.
+public struct RecordedSpike: Sendable, Equatable {
+    public var time: Double
+    public var unit: Int
+    public init(time: Double, unit: Int) { self.time = time; self.unit = unit }
 }
 
 /// A named range of units in a `SpikingNetwork`.
