@@ -118,7 +118,12 @@ public struct ModelSpec: Sendable {
             let defaults = PlasticityRegistry.entry(type)?.parameters ?? SpikeTimingRegistry.entry(type)!.parameters
             try r.checkKeys(["name", "type"] + defaults.keys.sorted())
             var params = defaults
-            for k in defaults.keys { if let v = r[k] { params[k] = try v.double() } }
+            // Spike-timing rules: time constants and w_max positive, amplitudes ≥ 0.
+            let spiking = SpikeTimingRegistry.entry(type) != nil
+            for k in defaults.keys {
+                guard let v = r[k] else { continue }
+                params[k] = spiking ? try v.double(in: k.hasPrefix("a_") ? 0...1e12 : 1e-12...1e12) : try v.double()
+            }
             let rule = Rule(name: try r.string("name", default: type), type: type, parameters: params, node: r)
             if rules.contains(where: { $0.name == rule.name }) { throw r.error(expected: "a unique rule name") }
             rules.append(rule)

@@ -144,12 +144,15 @@ public struct SpikingSettings: Sendable {
         default: conn = .allToAll
         }
         var rule: String? = nil
+        var weights = -1e12...1e12
         if let r = p["rule"] {
             let name = try r.choice(rules.filter { SpikeTimingRegistry.entry($0.type) != nil }.map(\.name))
             rule = name
+            // STDP weights live in [0, w_max].
+            weights = 0...rules.first { $0.name == name }!.parameters["w_max"]!
         }
         return SpikingProjectionSpec(name: try p.string("name", default: "\(from.name)->\(to.name)"), from: from.name, to: to.name,
                                      connectivity: conn, selfConnections: selfConnections,
-                                     weight: try p.double("weight"), delay: try p.double("delay", in: 1e-9...1e9), rule: rule, node: p)
+                                     weight: try p.double("weight", in: weights), delay: try p.double("delay", in: 1e-9...1e9), rule: rule, node: p)
     }
 }

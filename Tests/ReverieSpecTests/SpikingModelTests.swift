@@ -69,6 +69,8 @@ final class SpikingModelTests: XCTestCase {
             ("protocol[0].duration=soon", "protocol[0].duration"),
             ("spiking.queue=fast", "spiking.queue"),
             ("populations[1].tau_m=0.0001", "populations[1].tau_m"),
+            ("rules[0].w_max=0", "rules[0].w_max"),
+            ("projections[0].weight=2", "projections[0].weight"),
         ]
         for (override, path) in cases {
             XCTAssertThrowsError(try loadModel(base, overrides: [override]), override) { error in
