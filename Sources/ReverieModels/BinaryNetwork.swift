@@ -375,7 +375,9 @@ public final class BinaryNetwork: DiscreteEventSystem {
     func startSweep(now: SimTime) {
         sweepStart = sweepStarted ? sweepStart + SimTime(1 / dynamics.rate) : now
         sweepStarted = true
-        sweepOrder.withUnsafeMutableBufferPointer { rng.shuffle(&$0) }
+        var r = rng  // a local copy stays in registers while the shuffle writes through a pointer
+        sweepOrder.withUnsafeMutableBufferPointer { r.shuffle(&$0) }
+        rng = r
         sweepPosition = 0
     }
 
