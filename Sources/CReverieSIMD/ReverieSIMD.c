@@ -145,3 +145,22 @@ void rv_rank1_project(double *w, int64_t m, int64_t n, const double *u, const do
                       int skip_self) {
     PICK(rank1)(w, m, n, u, a, s, h, skip_self);
 }
+
+static inline __attribute__((always_inline)) void project_rows(
+    const double *restrict r0, const double *restrict r1, const double *restrict r2, const double *restrict r3,
+    double *restrict h, double x0, double x1, double x2, double x3, int64_t lo, int64_t hi) {
+    for (int64_t k = lo; k < hi; k++) h[k] = (((h[k] + r0[k] * x0) + r1[k] * x1) + r2[k] * x2) + r3[k] * x3;
+}
+
+TWICE(void, project, (const double *w, int64_t m, int64_t n, const double *x, double *h),
+      int64_t j = 0;
+      for (; j + 4 <= m; j += 4) {
+          const double *r0 = w + j * n;
+          int64_t mid = aligned_from(r0, 0, n);
+          project_rows(r0, r0 + n, r0 + 2 * n, r0 + 3 * n, h, x[j], x[j + 1], x[j + 2], x[j + 3], 0, mid);
+          project_rows(r0, r0 + n, r0 + 2 * n, r0 + 3 * n, h, x[j], x[j + 1], x[j + 2], x[j + 3], mid, n);
+      }
+      for (; j < m; j++)
+          for (int64_t k = 0; k < n; k++) h[k] += w[j * n + k] * x[j];)
+
+void rv_project(const double *w, int64_t m, int64_t n, const double *x, double *h) { PICK(project)(w, m, n, x, h); }

@@ -29,6 +29,11 @@ void rv_accumulate4(double *h, const double *r0, const double *r1, const double 
 void rv_rank1_project(double *w, int64_t m, int64_t n, const double *u, const double *a, const double *s, double *h,
                       int skip_self);
 
+/// The fields of a state: h[k] += Σ_j w_jk x[j] for k < n over the rows j < m of a
+/// dense m×n matrix (row j at w + j n), the rows added one by one in order j = 0, 1, …
+/// (as the row-by-row loop rounds), four rows per pass over h.
+void rv_project(const double *w, int64_t m, int64_t n, const double *x, double *h);
+
 /// Forces the baseline (non-AVX2) loops when `on` is nonzero; for tests.
 void rv_force_baseline(int on);
 
