@@ -9,6 +9,8 @@
 // so the split changes no result.
 #include "ReverieSIMD.h"
 #include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
 
 /// The first k in [lo, hi) at which &p[k] is 32-byte aligned (hi if none).
 static inline int64_t aligned_from(const double *p, int64_t lo, int64_t hi) {
@@ -143,7 +145,21 @@ TWICE(void, rank1,
 
 void rv_rank1_project(double *w, int64_t m, int64_t n, const double *u, const double *a, const double *s, double *h,
                       int skip_self) {
-    PICK(rank1)(w, m, n, u, a, s, h, skip_self);
+    // u and h are copied to scratch at the rows' offset from a 32-byte boundary (the
+    // same for every row when n is a multiple of 4), so the vector loop finds all six
+    // of its streams aligned where it finds the rows aligned.
+    int64_t padded = (n + 3) / 4 * 4, phase = (int64_t)((uintptr_t)w & 31) / (int64_t)sizeof(double);
+    double *scratch = aligned_alloc(32, (size_t)(2 * padded + 4) * sizeof(double));
+    if (!scratch) {
+        PICK(rank1)(w, m, n, u, a, s, h, skip_self);
+        return;
+    }
+    double *u2 = scratch + phase, *h2 = u2 + padded;
+    memcpy(u2, u, (size_t)n * sizeof(double));
+    memcpy(h2, h, (size_t)n * sizeof(double));
+    PICK(rank1)(w, m, n, u2, a, s, h2, skip_self);
+    memcpy(h, h2, (size_t)n * sizeof(double));
+    free(scratch);
 }
 
 static inline __attribute__((always_inline)) void project_rows(
