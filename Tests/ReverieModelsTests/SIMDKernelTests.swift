@@ -87,4 +87,24 @@ final class SIMDKernelTests: XCTestCase {
             }
         }
     }
+
+    /// The fields of a state, four rows per pass, equal the row-by-row loop bit for bit.
+    func testProjectMatchesRowByRowLoopBitForBit() {
+        var rng = RandomStream(seed: 8)
+        defer { rv_force_baseline(0) }
+        for (m, n) in [(7, 13), (40, 40), (9, 6)] {
+            let w0 = (0..<(m * n + 3)).map { _ in (rng.nextUnit() - 0.5) / 3 }
+            let x = (0..<m).map { _ in rng.nextSpin() }
+            for offset in 0..<4 {
+                var expected = [Double](repeating: 0.5, count: n)
+                for j in 0..<m { for k in 0..<n { expected[k] += w0[offset + j * n + k] * x[j] } }
+                for baseline: Int32 in [0, 1] {
+                    rv_force_baseline(baseline)
+                    var h = [Double](repeating: 0.5, count: n)
+                    w0.withUnsafeBufferPointer { rv_project($0.baseAddress! + offset, Int64(m), Int64(n), x, &h) }
+                    XCTAssertEqual(h.map(\.bitPattern), expected.map(\.bitPattern), "m \(m) n \(n) offset \(offset)")
+                }
+            }
+        }
+    }
 }
