@@ -29,7 +29,7 @@ extension BinaryNetwork {
     ///
     /// With `next`, the population then takes the states `next` (free) as `setState` would,
     /// but its fields `h = J next` are summed in the same pass over the weights
-    /// (in the order `recomputeFields` uses), so the next noise input costs no
+    /// (row by row, in row order), so the next noise input costs no
     /// extra pass. This needs `k` to be the only projection into and out of a
     /// recurrent population; otherwise the update and `setState` run one after the other.
     /// Returns false, changing nothing, when the projection is not dense.
@@ -39,66 +39,43 @@ extension BinaryNetwork {
         let p = projections[k].post
         let fused = next != nil && projections[k].pre == p && outgoing[p] == [k]
             && projections.indices.allSatisfy { $0 == k || projections[$0].post != p }
+        if let next, fused { precondition(next.allSatisfy { $0.magnitude == 1 }, "binary states are ±1") }
         projections[k].synapses = .dense(DenseWeights(preCount: 0, postCount: 0))  // unique storage, in-place update
         let preBase = populations[projections[k].pre].ids.lowerBound
         let postBase = populations[p].ids.lowerBound
         let skip = projections[k].skipSelf
         let n = w.postCount, m = w.preCount
-        var dot = 0.0
-        var nextFields = [Double](repeating: 0, count: fused ? n : 0)
-        state.withUnsafeBufferPointer { s in
-            let post = s.baseAddress! + postBase, pre = s.baseAddress! + preBase
-            let u = (0..<n).map { rule.scale * post[$0] }
-            u.withUnsafeBufferPointer { ub in
-                let up = ub.baseAddress!
+        let u = state.withUnsafeBufferPointer { s in (0..<n).map { rule.scale * s[postBase + $0] } }
+        state.withUnsafeMutableBufferPointer { s in
+            let pre = s.baseAddress! + preBase
+            field.withUnsafeMutableBufferPointer { h in
+                let hp = h.baseAddress! + postBase
                 w.weights.withUnsafeMutableBufferPointer { wb in
-                    if fused {
-                        next!.withUnsafeBufferPointer { nb in
-                            nextFields.withUnsafeMutableBufferPointer { hb in
-                                let hn = hb.baseAddress!
-                                for j in 0..<m {
-                                    let aj = pre[j], nj = nb[j], row = wb.baseAddress! + j * n
-                                    @inline(__always) func pass(_ r: Range<Int>) {
-                                        rv_rank1_project(row + r.lowerBound, up + r.lowerBound, aj, hn + r.lowerBound, nj, Int64(r.count))
-                                    }
-                                    if skip {
-                                        pass(0..<j)
-                                        hn[j] += row[j] * nj
-                                        pass((j + 1)..<n)
-                                    } else {
-                                        pass(0..<n)
-                                    }
-                                }
-                            }
-                        }
+                    if let next, fused {
+                        for i in 0..<n { hp[i] = 0 }
+                        rv_rank1_project(wb.baseAddress!, Int64(m), Int64(n), u, pre, next, hp, skip ? 1 : 0)
+                        for i in 0..<n { pre[i] = next[i] }
                     } else {
                         for j in 0..<m {
                             let aj = pre[j], row = wb.baseAddress! + j * n
                             let own = skip ? row[j] : 0
-                            for i in 0..<n { row[i] += up[i] * aj }
+                            for i in 0..<n { row[i] += u[i] * aj }
                             if skip { row[j] = own }
                         }
-                    }
-                }
-                if !fused {
-                    for j in 0..<m { dot += pre[j] * pre[j] }
-                    field.withUnsafeMutableBufferPointer { h in
-                        let hp = h.baseAddress! + postBase
-                        for i in 0..<n { hp[i] += up[i] * (skip ? dot - pre[i] * pre[i] : dot) }
+                        var dot = 0.0
+                        for j in 0..<m { dot += pre[j] * pre[j] }
+                        for i in 0..<n { hp[i] += u[i] * (skip ? dot - pre[i] * pre[i] : dot) }
                     }
                 }
             }
         }
         projections[k].synapses = .dense(w)
-        if fused {
-            for (i, v) in next!.enumerated() {
-                precondition(v == 1 || v == -1, "binary states are ±1")
-                state[postBase + i] = v; watched[postBase + i] = v; field[postBase + i] = nextFields[i]
-            }
+        if let next, fused {
+            watched.withUnsafeMutableBufferPointer { for i in 0..<n { $0[postBase + i] = next[i] } }
+            freeCount = watched.reduce(0) { $0 + ($1 == 0 ? 0 : 1) }
         }
         recountUnstable()
         pendingTick = nil
-        if fused { freeCount = watched.reduce(0) { $0 + ($1 == 0 ? 0 : 1) } }
         if let next, !fused { setState(next, population: p) }
         return true
     }

@@ -81,6 +81,8 @@ public final class BinaryNetwork: DiscreteEventSystem {
     var sweepPosition = 0
     var sweepStarted = false
     var sweepStart = SimTime.zero
+    /// Time of the last tick of the current sweep that fired (−∞ before the first).
+    var lastTick = SimTime(-.infinity)
 
     /// Report states set from outside the dynamics (`RecordKind.assign`) when a
     /// relaxation begins, so sinks can reconstruct every state (model runs do).
@@ -248,7 +250,14 @@ public final class BinaryNetwork: DiscreteEventSystem {
     public func beginRelaxation(at time: SimTime) {
         if reportsAssignments && sinks.isActive { reportAssignedStates(at: time) }
         pendingTick = nil
-        sweepOrder = state.indices.filter { watched[$0] != 0 }
+        if sweepOrder.count != freeCount { sweepOrder = [Int](repeating: 0, count: freeCount) }
+        watched.withUnsafeBufferPointer { s in
+            sweepOrder.withUnsafeMutableBufferPointer { order in
+                var c = 0
+                for i in s.indices where s[i] != 0 { precondition(c < order.count); order[c] = i; c += 1 }
+                precondition(c == order.count, "free unit count out of date")
+            }
+        }
         sweepPosition = 0
         sweepStarted = false
         sweepStart = time
@@ -344,9 +353,10 @@ public final class BinaryNetwork: DiscreteEventSystem {
                 if sweepOrder.isEmpty { return nil }
                 guard zeroT else { break }
                 let n = sweepOrder.count, start = sweepPosition
-                // Skip positions whose tick lies before `now` (a tick at exactly `now` runs after the delivery).
+                // Skip positions whose tick lies before `now` (a tick at exactly `now` runs after the delivery);
+                // there are none when the clock still stands at this sweep's last tick.
                 var passed = start
-                while passed < n && tickTime(passed) < now { passed += 1 }
+                if now != lastTick { while passed < n && tickTime(passed) < now { passed += 1 } }
                 let found: Int? = sweepOrder.withUnsafeBufferPointer { order in
                     watched.withUnsafeBufferPointer { s in
                         field.withUnsafeBufferPointer { h in
@@ -375,7 +385,10 @@ public final class BinaryNetwork: DiscreteEventSystem {
     func startSweep(now: SimTime) {
         sweepStart = sweepStarted ? sweepStart + SimTime(1 / dynamics.rate) : now
         sweepStarted = true
-        sweepOrder.withUnsafeMutableBufferPointer { rng.shuffle(&$0) }
+        lastTick = SimTime(-.infinity)
+        var r = rng  // a local copy stays in registers while the shuffle writes through a pointer
+        sweepOrder.withUnsafeMutableBufferPointer { r.shuffle(&$0) }
+        rng = r
         sweepPosition = 0
     }
 
@@ -402,6 +415,7 @@ public final class BinaryNetwork: DiscreteEventSystem {
         case .randomSequential:
             i = sweepOrder[sweepPosition]
             sweepPosition += 1
+            lastTick = time
         }
         update(unit: i, at: time, scheduler: &scheduler)
     }
@@ -464,35 +478,41 @@ public final class BinaryNetwork: DiscreteEventSystem {
     @inline(__always)
     func deliver(_ msg: Message) {
         pendingTick = nil
-        let proj = projections[Int(msg.projection)]
-        let base = populations[proj.post].ids.lowerBound
+        let k = Int(msg.projection)
+        let base = populations[projections[k].post].ids.lowerBound
         let j = Int(msg.pre)
         let d = msg.delta
         var change = 0
         let track = tracksUnstable
-        watched.withUnsafeBufferPointer { s in
-            field.withUnsafeMutableBufferPointer { h in
-                switch proj.synapses {
-                case .dense(let w):
-                    let n = w.postCount
-                    w.weights.withUnsafeBufferPointer { wb in
-                        let hp = h.baseAddress! + base, row = wb.baseAddress! + j * n
-                        if track { change = Int(rv_fanout_dense(hp, row, s.baseAddress! + base, d, Int64(n))) }
-                        else { rv_axpy(hp, row, d, Int64(n)) }
+        switch projections[k].synapses {
+        case .dense(let w):
+            let n = w.postCount
+            w.weights.withUnsafeBufferPointer { wb in
+                let row = wb.baseAddress! + j * n
+                field.withUnsafeMutableBufferPointer { h in
+                    let hp = h.baseAddress! + base
+                    if track {
+                        change = watched.withUnsafeBufferPointer { s in Int(rv_fanout_dense(hp, row, s.baseAddress! + base, d, Int64(n))) }
+                    } else {
+                        rv_axpy(hp, row, d, Int64(n))
                     }
-                    synapticEvents += n
-                case .sparse(let w):
-                    let lo = w.rowStart[j], hi = w.rowStart[j + 1]
-                    for k in lo..<hi {
-                        let i = base + Int(w.targets[k])
+                }
+            }
+            synapticEvents += n
+        case .sparse(let w):
+            let lo = w.rowStart[j], hi = w.rowStart[j + 1]
+            watched.withUnsafeBufferPointer { s in
+                field.withUnsafeMutableBufferPointer { h in
+                    for q in lo..<hi {
+                        let i = base + Int(w.targets[q])
                         let old = h[i]
-                        let new = old + w.weights[k] * d
+                        let new = old + w.weights[q] * d
                         h[i] = new
                         if track { change += (s[i] * new < 0 ? 1 : 0) - (s[i] * old < 0 ? 1 : 0) }
                     }
-                    synapticEvents += hi - lo
                 }
             }
+            synapticEvents += hi - lo
         }
         trackedUnstable += change
     }

@@ -1,3 +1,4 @@
+import CReverieSIMD
 import ReverieKernel
 
 /// How well stored patterns sit in a network (science.md §3).
@@ -68,12 +69,7 @@ public struct StabilityMeasures: Sendable, Equatable {
                 let xi = x.baseAddress! + mu * n
                 switch couplings {
                 case .dense(let w):
-                    w.weights.withUnsafeBufferPointer { wb in
-                        for j in 0..<n {
-                            let a = xi[j], row = wb.baseAddress! + j * n
-                            for i in 0..<n { hb[i] += row[i] * a }
-                        }
-                    }
+                    w.weights.withUnsafeBufferPointer { rv_project($0.baseAddress!, Int64(n), Int64(n), xi, hb.baseAddress!) }
                 case .sparse:
                     for j in 0..<n { couplings.forEachSynapse(from: j) { i, w in hb[i] += w * xi[j] } }
                 }

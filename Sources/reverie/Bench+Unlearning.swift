@@ -7,7 +7,8 @@ import ReverieModels
 /// checked D at which every pattern is a fixed point, against the numpy reference
 /// `peers/numpy/unlearning.py` run in the same invocation with the same N, α, ε and
 /// check schedule (its random numbers differ, so its D_in differs slightly; the
-/// ratio is per dream, and also given for the whole run).
+/// ratio is per dream, and also given for the whole run). Both sides are timed in
+/// CPU time of their thread (the peer's BLAS on one thread), wall time in parentheses.
 struct UnlearningBench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "unlearning",
@@ -65,28 +66,33 @@ struct UnlearningBench: ParsableCommand {
         let dreaming = HebbianUnlearning(network: net, projection: 0, epsilon: epsilon, noise: RandomStream(seed: seed, stream: 3))
         var probe = RandomStream(seed: seed, stream: 4)
         let schedule = UnlearningSchedule(maxDreams: maxDreams, measureEvery: 0, checkEvery: checkEvery, stopAtAllStable: true)
-        var summary: UnlearningSummary?
-        let elapsed = ContinuousClock().measure {
-            summary = try? dreaming.run(schedule, patterns: patterns, probe: &probe)
-        }
+        let timer = CPUTimer()
+        let summary = try? dreaming.run(schedule, patterns: patterns, probe: &probe)
+        let (seconds, wall) = (timer.cpuSeconds, timer.wallSeconds)
         guard let summary else { throw OutputError("a dream did not reach a fixed point") }
-        let seconds = elapsed.seconds
         let perDream = seconds / Double(summary.dreams)
         func dIn(_ d: Int?) -> String { d.map { String(format: "%ld (D·ε/N = %.3f)", $0, Double($0) * epsilon / Double(size)) } ?? "not reached" }
-        print(String(format: "N = %ld, α = %.2f (P = %ld), ε = %g, %@ order, check every %ld dreams",
+        print(String(format: "N = %ld, α = %.2f (P = %ld), ε = %g, %@ order, check every %ld dreams; CPU time (wall)",
                      size, alpha, patterns.count, epsilon, order, checkEvery))
-        print(String(format: "reverie: D_in %@, %ld dreams in %.2f s, %.1f µs/dream, %.0f flips/dream",
-                     dIn(summary.dIn), summary.dreams, seconds, perDream * 1e6, Double(dreaming.dreamFlips) / Double(summary.dreams)))
+        print(String(format: "reverie: D_in %@, %ld dreams in %.2f s (%.2f s), %.1f µs/dream, %.0f flips/dream",
+                     dIn(summary.dIn), summary.dreams, seconds, wall, perDream * 1e6,
+                     Double(dreaming.dreamFlips) / Double(summary.dreams)))
+        if case .dense(let w) = dreaming.couplings {
+            // FNV-1a over the 64-bit patterns: equal checksums mean bit-identical couplings.
+            let sum = w.weights.reduce(UInt64(0xcbf2_9ce4_8422_2325)) { ($0 ^ $1.bitPattern) &* 0x100_0000_01b3 }
+            print(String(format: "reverie: final couplings checksum %016lx, %ld flips in all", sum, dreaming.dreamFlips))
+        }
         guard !noPeer else { return }
         var args = ["python3", peerScript, "--n", "\(size)", "--alpha", "\(alpha)", "--epsilon", "\(epsilon)",
                     "--measure-every", "\(checkEvery)", "--seed", "\(seed)", "--max-dreams", "\(peerDreams ?? maxDreams)"]
         if peerDreams != nil { args += ["--no-stop"] }
         let peer = try PeerProcess.runJSON(args)
-        let peerSeconds = (peer["seconds"] as? Double) ?? .nan
+        let peerSeconds = (peer["cpu_seconds"] as? Double) ?? .nan
         let peerDreamCount = (peer["dreams"] as? Int) ?? 0
         let peerPerDream = peerSeconds / Double(max(peerDreamCount, 1))
-        print(String(format: "numpy:   D_in %@, %ld dreams in %.2f s, %.1f µs/dream, %.0f flips/dream",
-                     dIn(peer["d_in"] as? Int), peerDreamCount, peerSeconds, peerPerDream * 1e6,
+        print(String(format: "numpy:   D_in %@, %ld dreams in %.2f s (%.2f s), %.1f µs/dream, %.0f flips/dream",
+                     dIn(peer["d_in"] as? Int), peerDreamCount, peerSeconds, (peer["seconds"] as? Double) ?? .nan,
+                     peerPerDream * 1e6,
                      ((peer["flips"] as? Double) ?? Double((peer["flips"] as? Int) ?? 0)) / Double(max(peerDreamCount, 1))))
         var ratio = String(format: "ratio: %.1fx per dream", peerPerDream / perDream)
         if peerDreams == nil { ratio += String(format: ", %.1fx for the whole run to D_in", peerSeconds / seconds) }

@@ -36,4 +36,75 @@ final class SIMDKernelTests: XCTestCase {
             XCTAssertEqual(h4.map(\.bitPattern), expected4.map(\.bitPattern))
         }
     }
+
+    /// The fused rank-1 pass equals the row-by-row loop bit for bit, with and without
+    /// AVX2, self-synapses kept or not, at every alignment of the weights and sizes
+    /// that are and are not multiples of the vector width and the four-row block.
+    func testRankOneProjectMatchesRowByRowLoopBitForBit() {
+        var rng = RandomStream(seed: 21)
+        defer { rv_force_baseline(0) }
+        for n in [7, 13, 40] {
+            let u = (0..<n).map { _ in (rng.nextUnit() - 0.5) / 50 }
+            let a = (0..<n).map { _ in rng.nextSpin() }, s = (0..<n).map { _ in rng.nextSpin() }
+            let w0 = (0..<(n * n + 3)).map { _ in (rng.nextUnit() - 0.5) / 7 }
+            for skip in [false, true] {
+                for offset in 0..<4 {
+                    var expected = w0, hExpected = [Double](repeating: 0.25, count: n)
+                    for j in 0..<n {
+                        for k in 0..<n {
+                            let x = skip && k == j ? expected[offset + j * n + k] : expected[offset + j * n + k] + u[k] * a[j]
+                            expected[offset + j * n + k] = x
+                            hExpected[k] += x * s[j]
+                        }
+                    }
+                    for baseline: Int32 in [0, 1] {
+                        rv_force_baseline(baseline)
+                        var w = w0, h = [Double](repeating: 0.25, count: n)
+                        w.withUnsafeMutableBufferPointer { wb in
+                            rv_rank1_project(wb.baseAddress! + offset, Int64(n), Int64(n), u, a, s, &h, skip ? 1 : 0)
+                        }
+                        XCTAssertEqual(w.map(\.bitPattern), expected.map(\.bitPattern), "n \(n) skip \(skip) offset \(offset)")
+                        XCTAssertEqual(h.map(\.bitPattern), hExpected.map(\.bitPattern), "n \(n) skip \(skip) offset \(offset)")
+                    }
+                }
+            }
+        }
+    }
+
+    /// Delivery without a running count, split at the aligned element, equals the plain loop.
+    func testAxpyMatchesPlainLoopAtEveryAlignment() {
+        var rng = RandomStream(seed: 5)
+        let n = 37
+        let w = (0..<(n + 3)).map { _ in rng.nextUnit() - 0.5 }, h0 = (0..<n).map { _ in rng.nextUnit() }
+        defer { rv_force_baseline(0) }
+        for offset in 0..<4 {
+            let expected = (0..<n).map { h0[$0] + w[offset + $0] * -2 }
+            for baseline: Int32 in [0, 1] {
+                rv_force_baseline(baseline)
+                var h = h0
+                w.withUnsafeBufferPointer { rv_axpy(&h, $0.baseAddress! + offset, -2, Int64(n)) }
+                XCTAssertEqual(h.map(\.bitPattern), expected.map(\.bitPattern))
+            }
+        }
+    }
+
+    /// The fields of a state, four rows per pass, equal the row-by-row loop bit for bit.
+    func testProjectMatchesRowByRowLoopBitForBit() {
+        var rng = RandomStream(seed: 8)
+        defer { rv_force_baseline(0) }
+        for (m, n) in [(7, 13), (40, 40), (9, 6)] {
+            let w0 = (0..<(m * n + 3)).map { _ in (rng.nextUnit() - 0.5) / 3 }
+            let x = (0..<m).map { _ in rng.nextSpin() }
+            for offset in 0..<4 {
+                var expected = [Double](repeating: 0.5, count: n)
+                for j in 0..<m { for k in 0..<n { expected[k] += w0[offset + j * n + k] * x[j] } }
+                for baseline: Int32 in [0, 1] {
+                    rv_force_baseline(baseline)
+                    var h = [Double](repeating: 0.5, count: n)
+                    w0.withUnsafeBufferPointer { rv_project($0.baseAddress! + offset, Int64(m), Int64(n), x, &h) }
+                    XCTAssertEqual(h.map(\.bitPattern), expected.map(\.bitPattern), "m \(m) n \(n) offset \(offset)")
+                }
+            }
+        }
+    }
 }

@@ -27,6 +27,26 @@ final class UnlearningStepTests: XCTestCase {
         XCTAssertEqual(fast.unstableCount, slow.unstableCount)
     }
 
+    /// The fused pass (update, then the next state imposed with its fields summed in the
+    /// same pass) leaves the weights bitwise as the local rule does, the states as
+    /// `setState` sets them, and fields equal to reassembled ones.
+    func testFusedStepWithNextStateEqualsLocalRuleThenSetState() {
+        let (fast, _) = network(n: 41, patterns: 7, seed: 4)
+        let (slow, _) = network(n: 41, patterns: 7, seed: 4)
+        var r = RandomStream(seed: 10)
+        let s = (0..<41).map { _ in r.nextSpin() }, next = (0..<41).map { _ in r.nextSpin() }
+        fast.setState(s, population: 0); slow.setState(s, population: 0)
+        let rule = PlasticityRegistry.entry("anti-hebbian")!.make(RuleParameters(values: ["epsilon": 0.21], presynapticCount: 41))
+        XCTAssertTrue(fast.learnHebbian(rule.base as! HebbianRule, projection: 0, thenImpose: next))
+        slow.learn(projection: 0, rule: rule)
+        slow.setState(next, population: 0)
+        XCTAssertEqual(fast.projections[0].synapses, slow.projections[0].synapses)
+        XCTAssertEqual(fast.state, next)
+        slow.recomputeFields()
+        for i in 0..<41 { XCTAssertEqual(fast.field[i], slow.field[i], accuracy: 1e-12) }
+        XCTAssertEqual(fast.unstableCount, slow.unstableCount)
+    }
+
     /// One dream = the closed-form update J − (ε/N) s* s*ᵀ (off-diagonal) at a true fixed point s*.
     func testDreamAppliesClosedFormUpdateAtAFixedPoint() throws {
         let n = 50

@@ -20,10 +20,19 @@ int64_t rv_count_unstable(const double *watched, const double *h, int64_t n);
 void rv_accumulate4(double *h, const double *r0, const double *r1, const double *r2, const double *r3,
                     double s0, double s1, double s2, double s3, int64_t n);
 
-/// One row of a rank-1 update that also projects the updated row on a state:
-///   x = row[k] + u[k] * a;  row[k] = x;  h[k] += x * s   for k < n.
-/// (Hebbian/anti-Hebbian pass of a dream, fused with the next start's fields.)
-void rv_rank1_project(double *row, const double *u, double a, double *h, double s, int64_t n);
+/// A rank-1 update of a dense m×n matrix w (row j at w + j n) that also sums the
+/// updated rows against a state, in one pass over w:
+///   x_jk = w_jk + u_k a_j;  w_jk = x_jk;  h_k += x_jk s_j   for j < m, k < n,
+/// the rows taken in order j = 0, 1, … for every h_k (so h rounds as the row-by-row loop).
+/// With skip_self (requires m == n) the diagonal is kept: x_jj = w_jj.
+/// (The Hebbian/anti-Hebbian pass of a dream, fused with the next start's fields.)
+void rv_rank1_project(double *w, int64_t m, int64_t n, const double *u, const double *a, const double *s, double *h,
+                      int skip_self);
+
+/// The fields of a state: h[k] += Σ_j w_jk x[j] for k < n over the rows j < m of a
+/// dense m×n matrix (row j at w + j n), the rows added one by one in order j = 0, 1, …
+/// (as the row-by-row loop rounds), four rows per pass over h.
+void rv_project(const double *w, int64_t m, int64_t n, const double *x, double *h);
 
 /// Forces the baseline (non-AVX2) loops when `on` is nonzero; for tests.
 void rv_force_baseline(int on);
