@@ -17,7 +17,7 @@ REVERIE = ROOT / ".build" / "debug" / "reverie"
 @pytest.mark.skipif(not VENV.exists(), reason="run `bash peers/brian2/setup.sh`")
 def test_rate_and_cv_agree_with_brian2(tmp_path):
     out = tmp_path / "bench.json"
-    subprocess.run([str(REVERIE), "bench", "lif", "--n", "4000", "--duration", "3000", "--queue", "ring",
+    subprocess.run([str(REVERIE), "bench", "lif", "--n", "4000", "--duration", "3000", "--queue", "ring", "--repeats", "1",
                     "--json", str(out)], cwd=ROOT, check=True, capture_output=True, text=True)
     rows = json.loads(out.read_text())
     reverie = next(r for r in rows if r["simulator"] == "reverie")
