@@ -200,6 +200,28 @@ int64_t rv_lif_deliver(const uint32_t *restrict targets, int64_t n, int64_t base
     return m;
 }
 
+int64_t rv_lif_deliver_stdp(const uint32_t *restrict targets, double *restrict weights, int64_t n, int64_t base,
+                            const double *restrict post_trace, double y_scale, double a_minus, double w_max,
+                            int multiplicative, double f, double theta, double *restrict u, int64_t *restrict late) {
+    int64_t m = 0;
+    for (int64_t k = 0; k < n; k++) {
+        if (k + 8 < n) __builtin_prefetch(u + base + targets[k + 8], 1);
+        int64_t i = base + (int64_t)targets[k];
+        if (u[i] >= theta) { late[m++] = k; continue; }
+        double y = post_trace[targets[k]] * y_scale, w = weights[k];
+        double dw = multiplicative ? a_minus * (w / w_max) * y : a_minus * y;
+        // Rounds and clamps as PairSTDP.depressed: min(max(w - dw, 0), w_max).
+        double x = w - dw;
+        x = 0 >= x ? 0 : x;
+        x = w_max < x ? w_max : x;
+        weights[k] = x;
+        double v = u[i] + x * f;
+        u[i] = v;
+        if (v >= theta) late[m++] = ~k;
+    }
+    return m;
+}
+
 static int64_t find_above_base(const double *restrict u, int64_t n, double theta, int64_t *restrict out) {
     int64_t m = 0;
     for (int64_t k = 0; k < n; k++) if (u[k] > theta) out[m++] = k;

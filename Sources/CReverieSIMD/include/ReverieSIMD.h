@@ -47,6 +47,18 @@ void rv_force_baseline(int on);
 int64_t rv_lif_deliver(const uint32_t *targets, int64_t n, int64_t base, double jump, double theta,
                        double *u, int64_t *late);
 
+/// Delivery through plastic synapses with pair STDP depression (see
+/// SpikingNetwork.deliverPlastic). For each k < n, unit i = base + targets[k]:
+/// if u[i] >= theta it crossed threshold earlier and k is written to late[]
+/// untouched (the caller spikes it, then depresses and delivers); otherwise the
+/// weight is depressed with the unit's trace y = post_trace[targets[k]] * y_scale,
+///   additive: w - a_minus y,  multiplicative: w - a_minus (w / w_max) y,
+/// kept in [0, w_max], then u[i] += w * f, and ~k is written to late[] if now
+/// u[i] >= theta. Refractory units (u = -inf) are depressed but stay at -inf.
+int64_t rv_lif_deliver_stdp(const uint32_t *targets, double *weights, int64_t n, int64_t base,
+                            const double *post_trace, double y_scale, double a_minus, double w_max,
+                            int multiplicative, double f, double theta, double *u, int64_t *late);
+
 /// Writes the indices k < n with u[k] > theta to out (ascending) and returns
 /// how many there are: the units that reach threshold before the slot's end.
 int64_t rv_find_above(const double *u, int64_t n, double theta, int64_t *out);

@@ -1,3 +1,4 @@
+import CReverieSIMD
 import Foundation
 import ReverieKernel
 
@@ -5,16 +6,32 @@ extension SpikingNetwork {
     /// Delivers an arrival through a plastic projection: for each target, first
     /// any threshold crossing before t (which potentiates), then depression with
     /// the target's postsynaptic trace, then the jump with the new weight. The
-    /// source's presynaptic trace counts the arrival afterwards.
+    /// source's presynaptic trace counts the arrival afterwards. The common case
+    /// runs in `rv_lif_deliver_stdp`; targets that crossed earlier come back to
+    /// be handled here, after it (targets of one row are distinct units, so the
+    /// order between them does not matter).
     func deliverPlastic(_ a: SpikeArrival, projection k: Int, lif: LIFParameters, f: Double, theta: Double, slotStart: Double) {
-        let t = a.time, src = Int(a.source)
-        let rows = projections[k].rows
-        let base = populations[projections[k].post].first
-        let rule = projections[k].plasticity!.rule
+        let t = a.time, src = Int(a.source), base = routes[k].first
+        let targets = projections[k].rows.targets
+        let lo = projections[k].rows.rowStart[src], n = projections[k].rows.rowStart[src + 1] - lo
+        // Taken out of the array while the kernel writes its weights (no copy: the arrays stay unique).
+        var stdp = projections[k].plasticity.take()!
+        let rule = stdp.rule
         let yScale = Foundation.exp(-(t - origin) / rule.tauMinus)
-        for s in rows.rowStart[src]..<rows.rowStart[src + 1] {
-            let local = Int(rows.targets[s]), i = base + local
-            if t >= refractoryUntil[i] && u[i] >= theta { spikeIfCrossed(i, before: t, lif: lif, slotStart: slotStart) }
+        let late = targets.withUnsafeBufferPointer { tg in
+            stdp.weights.withUnsafeMutableBufferPointer { w in
+                stdp.postTrace.withUnsafeBufferPointer { y in
+                    rv_lif_deliver_stdp(tg.baseAddress! + lo, w.baseAddress! + lo, Int64(n), Int64(base), y.baseAddress!, yScale,
+                                        rule.aMinus, rule.wMax, rule.dependence == .multiplicative ? 1 : 0, f, theta, &u, &scratch)
+                }
+            }
+        }
+        projections[k].plasticity = consume stdp
+        for m in 0..<Int(late) {
+            let x = Int(scratch[m])
+            let s = lo + (x < 0 ? ~x : x), local = Int(targets[s]), i = base + local
+            if x < 0 { fire(i, at: t, lif: lif); continue }
+            spikeIfCrossed(i, before: t, lif: lif, slotStart: slotStart)
             let y = projections[k].plasticity!.postTrace[local] * yScale
             let w = rule.depressed(projections[k].plasticity!.weights[s], postTrace: y)
             projections[k].plasticity!.weights[s] = w
