@@ -38,6 +38,35 @@ final class STDPTests: XCTestCase {
         }
     }
 
+    /// A unit that crosses threshold on its own is found lazily, when the next
+    /// arrival reaches it: the crossing still potentiates before that arrival
+    /// depresses, with the traces at the exact times.
+    func testLazilyFoundCrossingPairsInTimeOrder() throws {
+        let rule = PairSTDP(aPlus: 0.1, aMinus: 0.05, tauPlus: 16.8, tauMinus: 33.7, wMax: 2)
+        let free = LIFParameters(tauM: 20, eL: -49, vTh: -50, vReset: -60, tRef: 5)
+        let w0 = 0.1, t0 = 10.0
+        // First arrival at t0 (V = −49 − 11 e^{−1/2}, plus w0); the unit then crosses at tc.
+        let tc = t0 + 20 * log(11 * exp(-0.5) - w0)
+        let p2 = tc + 1e-4 - 1, ta = p2 + 1   // second arrival just after tc, in the same slot
+        XCTAssertEqual(floor(tc), floor(ta))
+        let pops = spikingPopulations([("pre", .spikeTimes([t0 - 1, p2]), 1), ("post", .lif(free), 1)])
+        let proj = SpikingProjection(name: "p", pre: 0, post: 1, rows: .oneToOne(count: 1), weight: w0, delay: 1,
+                                     plasticity: STDPSynapses(rule: rule, rows: .oneToOne(count: 1), initialWeight: w0))
+        let sink = MemorySink(), hub = SinkHub()
+        hub.add(sink)
+        try hub.begin(RunDescription(modelName: "t", modelSource: "", seed: 1, timeUnit: "ms", populations: [], phases: [], metrics: []))
+        let net = SpikingNetwork(populations: pops, projections: [proj], sinks: hub, rng: RandomStream(seed: 1))
+        net.setVoltage(1, -60)
+        net.run(until: 50)
+        try hub.end()
+        let spikes = spikeList(sink).filter { $0.unit == 1 }.map(\.time)
+        XCTAssertEqual(spikes.count, 1)
+        XCTAssertEqual(spikes[0], tc, accuracy: 1e-9)
+        let expected = (w0 + 0.1 * exp(-(tc - t0) / 16.8)) - 0.05 * exp(-(ta - tc) / 33.7)
+        XCTAssertGreaterThan(expected, 0)
+        XCTAssertEqual(net.weights(of: 0)![0], expected, accuracy: 1e-12)
+    }
+
     /// Weights stay in [0, w_max] however strong the pairing.
     func testWeightsAreBounded() {
         let r = PairSTDP(aPlus: 5, aMinus: 5, tauPlus: 10, tauMinus: 10, wMax: 1)
