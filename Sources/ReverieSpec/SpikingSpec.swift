@@ -121,6 +121,9 @@ public struct SpikingSettings: Sendable {
         }
     }
 
+    /// Synapses one projection may hold (2³¹: 8.6 GB of targets alone).
+    static let maximumSynapses = 1 << 31
+
     static let projectionKeys = ["name", "from", "to", "connectivity", "indegree", "probability", "self_connections",
                                  "weight", "delay", "rule"]
 
@@ -142,6 +145,16 @@ public struct SpikingSettings: Sendable {
             if from.size != to.size { throw p.error(expected: "populations of equal size for one_to_one (\(from.size) ≠ \(to.size))") }
             conn = .oneToOne
         default: conn = .allToAll
+        }
+        let expected: Double
+        switch conn {
+        case .fixedInDegree(let k): expected = Double(k) * Double(to.size)
+        case .probability(let q): expected = q * Double(from.size) * Double(to.size)
+        case .oneToOne: expected = Double(to.size)
+        case .allToAll: expected = Double(from.size) * Double(to.size)
+        }
+        if expected > Double(maximumSynapses) {
+            throw p.error(expected: "at most \(maximumSynapses) synapses per projection (this one would have about \(Int(expected)))")
         }
         var rule: String? = nil
         var weights = -1e12...1e12

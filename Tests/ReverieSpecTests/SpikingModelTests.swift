@@ -72,6 +72,10 @@ final class SpikingModelTests: XCTestCase {
             ("rules[0].w_max=0", "rules[0].w_max"),
             ("projections[0].weight=2", "projections[0].weight"),
         ]
+        XCTAssertThrowsError(try loadModel(base, overrides: ["populations[0].size=50000", "populations[1].size=50000",
+                                                              "projections[0].connectivity=all_to_all"])) { error in
+            XCTAssertTrue("\(error)".contains("projections[0]") && "\(error)".contains("synapses per projection"), "\(error)")
+        }
         for (override, path) in cases {
             XCTAssertThrowsError(try loadModel(base, overrides: [override]), override) { error in
                 let text = "\(error)"
