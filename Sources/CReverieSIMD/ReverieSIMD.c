@@ -200,6 +200,21 @@ int64_t rv_lif_deliver(const uint32_t *restrict targets, int64_t n, int64_t base
     return m;
 }
 
+int64_t rv_lif_deliver_weighted(const uint32_t *restrict targets, const float *restrict weights, int64_t n, int64_t base,
+                                double f, double theta, double *restrict u, int64_t *restrict late) {
+    int64_t m = 0;
+    for (int64_t k = 0; k < n; k++) {
+        if (k + 8 < n) __builtin_prefetch(u + base + targets[k + 8], 1);
+        int64_t i = base + (int64_t)targets[k];
+        double v = u[i];
+        if (v >= theta) { late[m++] = k; continue; }
+        v += (double)weights[k] * f;
+        u[i] = v;
+        if (v >= theta) late[m++] = ~k;
+    }
+    return m;
+}
+
 int64_t rv_lif_deliver_stdp(const uint32_t *restrict targets, double *restrict weights, int64_t n, int64_t base,
                             const double *restrict post_trace, double y_scale, double a_minus, double w_max,
                             int multiplicative, double f, double theta, double *restrict u, int64_t *restrict late) {

@@ -63,6 +63,13 @@ public struct RandomStream: RandomNumberGenerator, Sendable {
         -Foundation.log(1.0 - nextUnit()) / rate
     }
 
+    /// Standard normal draw (Box–Muller from two uniforms; the second variate is discarded).
+    @inlinable
+    public mutating func nextGaussian() -> Double {
+        let u1 = 1.0 - nextUnit(), u2 = nextUnit()
+        return (-2 * Foundation.log(u1)).squareRoot() * Foundation.cos(2 * Double.pi * u2)
+    }
+
     /// ±1 with P(+1) = p.
     @inlinable @inline(__always)
     public mutating func nextSpin(probabilityOfPlus p: Double = 0.5) -> Double {

@@ -47,12 +47,17 @@ extension RunContext {
             case .oneToOne: rows = .oneToOne(count: np)
             case .allToAll: rows = .allToAll(preCount: np, postCount: nq, allowSelf: allowSelf)
             }
+            var weightRNG = RandomStream(seed: seed, stream: Self.stream("weights:" + spec.name))
+            let drawn = spec.weight.draw(count: rows.synapseCount, rng: &weightRNG)
             let plasticity = spec.rule.map { name -> STDPSynapses in
-                let rule = model.rules.first { $0.name == name }!
-                return STDPSynapses(rule: SpikeTimingRegistry.entry(rule.type)!.make(rule.parameters), rows: rows, initialWeight: spec.weight)
+                let rule = SpikeTimingRegistry.entry(model.rules.first { $0.name == name }!.type)!
+                    .make(model.rules.first { $0.name == name }!.parameters)
+                return STDPSynapses(rule: rule, rows: rows, initialWeights: drawn?.map { min(max($0, 0), rule.wMax) }
+                                        ?? [Double](repeating: spec.weight.mean, count: rows.synapseCount))
             }
-            projections.append(SpikingProjection(name: spec.name, pre: pre, post: post, rows: rows, weight: spec.weight,
-                                                 delay: spec.delay, plasticity: plasticity))
+            projections.append(SpikingProjection(name: spec.name, pre: pre, post: post, rows: rows, weight: spec.weight.mean,
+                                                 delay: spec.delay, synapseWeights: plasticity == nil ? drawn?.map { Float($0) } : nil,
+                                                 plasticity: plasticity))
         }
         let net = SpikingNetwork(populations: pops, projections: projections, queue: model.spiking.queue,
                                  firstID: spikingPopulations.first?.firstID ?? 0, sinks: sinks,

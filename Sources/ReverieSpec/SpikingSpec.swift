@@ -18,6 +18,32 @@ public enum SpikingConnectivity: Sendable, Equatable {
     case allToAll
 }
 
+/// The weights of a spiking projection (mV): one value, or drawn per synapse
+/// from the run's seeded stream "weights:<projection>".
+public enum SpikingWeight: Sendable, Equatable {
+    case constant(Double)
+    case normal(mean: Double, sd: Double)
+    case uniform(Double, Double)
+
+    /// The weights of `count` synapses in CSR order (nil when constant).
+    func draw(count: Int, rng: inout RandomStream) -> [Double]? {
+        switch self {
+        case .constant: return nil
+        case .normal(let mean, let sd): return (0..<count).map { _ in mean + sd * rng.nextGaussian() }
+        case .uniform(let lo, let hi): return (0..<count).map { _ in lo + (hi - lo) * rng.nextUnit() }
+        }
+    }
+
+    /// The one value of a constant weight, else the mean of the distribution.
+    public var mean: Double {
+        switch self {
+        case .constant(let w): w
+        case .normal(let m, _): m
+        case .uniform(let lo, let hi): (lo + hi) / 2
+        }
+    }
+}
+
 /// A projection between spiking populations, as validated from the model file.
 public struct SpikingProjectionSpec: Sendable {
     public var name: String
@@ -25,7 +51,7 @@ public struct SpikingProjectionSpec: Sendable {
     public var to: String
     public var connectivity: SpikingConnectivity
     public var selfConnections: Bool
-    public var weight: Double
+    public var weight: SpikingWeight
     public var delay: Double
     /// Name of a spike-timing rule in `rules:`, for a plastic projection.
     public var rule: String?
@@ -157,15 +183,29 @@ public struct SpikingSettings: Sendable {
             throw p.error(expected: "at most \(maximumSynapses) synapses per projection (this one would have about \(Int(expected)))")
         }
         var rule: String? = nil
-        var weights = -1e12...1e12
+        var range = -1e12...1e12
         if let r = p["rule"] {
             let name = try r.choice(rules.filter { SpikeTimingRegistry.entry($0.type) != nil }.map(\.name))
             rule = name
-            // STDP weights live in [0, w_max].
-            weights = 0...rules.first { $0.name == name }!.parameters["w_max"]!
+            // STDP weights live in [0, w_max]; drawn ones are clipped to it.
+            range = 0...rules.first { $0.name == name }!.parameters["w_max"]!
         }
         return SpikingProjectionSpec(name: try p.string("name", default: "\(from.name)->\(to.name)"), from: from.name, to: to.name,
                                      connectivity: conn, selfConnections: selfConnections,
-                                     weight: try p.double("weight", in: weights), delay: try p.double("delay", in: 1e-9...1e9), rule: rule, node: p)
+                                     weight: try weight(try p.require("weight", "a weight in mV or a distribution"), in: range),
+                                     delay: try p.double("delay", in: 1e-9...1e9), rule: rule, node: p)
+    }
+
+    /// `weight: 0.25`, `weight: {normal: [mean, sd]}` or `weight: {uniform: [low, high]}`.
+    static func weight(_ node: SpecNode, in range: ClosedRange<Double>) throws -> SpikingWeight {
+        guard case .mapping = node.kind else { return .constant(try node.double(in: range)) }
+        try node.checkKeys(["normal", "uniform"])
+        let expected = "a weight in mV, {normal: [mean, sd]} or {uniform: [low, high]}"
+        guard let (key, args) = try node.mapping().first, try node.mapping().count == 1 else { throw node.error(expected: expected) }
+        let values = try args.sequence()
+        guard values.count == 2 else { throw args.error(expected: "two numbers") }
+        let a = try values[0].double(in: range)
+        if key == "normal" { return .normal(mean: a, sd: try values[1].double(in: 0...1e12)) }
+        return .uniform(a, try values[1].double(in: a...range.upperBound))
     }
 }

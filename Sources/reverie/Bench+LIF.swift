@@ -72,8 +72,9 @@ struct LIFBench: ParsableCommand {
             for q in queues {
                 let spec = try ModelSpec.load(path: model, overrides: [
                     "populations[0].size=\(exc)", "populations[1].size=\(inh)", "spiking.queue=\(q)", "seed=\(seed)"])
-                guard spec.populations.count == 2, spec.populations.allSatisfy({ $0.model == "lif" }) else {
-                    throw OutputError("\(model): expected two lif populations (excitatory, inhibitory)")
+                guard spec.populations.count == 2, spec.populations.allSatisfy({ $0.model == "lif" }),
+                      spec.spikingProjections.allSatisfy({ $0.rule == nil && $0.weight == .constant($0.weight.mean) }) else {
+                    throw OutputError("\(model): expected two lif populations (excitatory, inhibitory) and static projections with one weight each")
                 }
                 // A fresh network per repeat; every repeat gives the same spikes.
                 var net: SpikingNetwork!
@@ -89,7 +90,7 @@ struct LIFBench: ParsableCommand {
                 }
                 let all = 0..<net.unitCount
                 let rate = net.statistics.meanRate(all, duration: net.time), cv = net.statistics.meanCV(all).cv
-                let bytes = Double(net.projections.reduce(0) { $0 + $1.rows.bytes }) / Double(net.projections.reduce(0) { $0 + $1.rows.synapseCount })
+                let bytes = Double(net.projections.reduce(0) { $0 + $1.bytes }) / Double(net.projections.reduce(0) { $0 + $1.rows.synapseCount })
                 reverieRate = Double(net.synapticEvents) / seconds
                 rows.append(["n": n, "simulator": "reverie", "queue": q, "rate_hz": rate, "cv_isi": cv, "spikes": net.spikes,
                              "synaptic_events": net.synapticEvents, "seconds": seconds, "events_per_second": reverieRate,

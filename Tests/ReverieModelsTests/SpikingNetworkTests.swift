@@ -76,6 +76,20 @@ final class SpikingNetworkTests: XCTestCase {
         return net
     }
 
+    /// Per-synapse static weights: each arrival jumps by its own synapse's weight.
+    func testPerSynapseWeightsJumpExactly() throws {
+        let pops = spikingPopulations([("src", .spikeTimes([0.5]), 2), ("n", .lif(lif), 1)])
+        // Both sources spike at 0.5; rows are sorted, so synapse 0 is src 0 → n, synapse 1 is src 1 → n.
+        let rows = SynapseRows.allToAll(preCount: 2, postCount: 1, allowSelf: true)
+        let proj = SpikingProjection(name: "p", pre: 0, post: 1, rows: rows, weight: 0, delay: 1, synapseWeights: [1.5, -0.75])
+        let net = SpikingNetwork(populations: pops, projections: [proj], sinks: SinkHub(), rng: RandomStream(seed: 1))
+        net.setVoltage(2, -65)
+        net.run(until: 3)
+        // V(1.5) = −70 + 5 e^{−1.5/10} + 1.5 − 0.75, then relaxes to t = 3.
+        XCTAssertEqual(net.voltage(2), -70 + (5 * exp(-1.5 / 10) + 0.75) * exp(-1.5 / 10), accuracy: 1e-12)
+        XCTAssertEqual(proj.bytes, rows.bytes + 2 * 4)
+    }
+
     func testFixedInDegreeDrawsDistinctSourcesWithoutSelf() {
         var rng = RandomStream(seed: 9)
         let rows = SynapseRows.fixedInDegree(7, preCount: 8, postCount: 8, allowSelf: false, rng: &rng)

@@ -44,6 +44,38 @@ final class SpikingModelTests: XCTestCase {
         XCTAssertEqual(sink.description?.timeUnit, "ms")
     }
 
+    /// Weights drawn per synapse from the run's seed; STDP starts them clipped to [0, w_max].
+    func testWeightDistributions() throws {
+        let text = try String(contentsOfFile: Self.benchmark, encoding: .utf8)
+            .replacingOccurrences(of: "weight: 0.25, delay", with: "weight: {normal: [0.25, 0.05]}, delay")
+            .replacingOccurrences(of: "weight: -2.25, delay", with: "weight: {uniform: [-3, -1.5]}, delay")
+        let model = try loadModel(text, overrides: small)
+        let a = try RunContext(model: model, seed: 1).spikingNetwork(), b = try RunContext(model: model, seed: 1).spikingNetwork()
+        let ee = a.projections[0].synapseWeights!.map(Double.init), ie = a.projections[2].synapseWeights!.map(Double.init)
+        XCTAssertEqual(ee.count, 64 * 400)
+        let mean = ee.reduce(0, +) / Double(ee.count)
+        let sd = (ee.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(ee.count)).squareRoot()
+        XCTAssertEqual(mean, 0.25, accuracy: 0.002)
+        XCTAssertEqual(sd, 0.05, accuracy: 0.002)
+        XCTAssertTrue(ie.allSatisfy { (-3...(-1.5)).contains($0) })
+        XCTAssertEqual(a.projections[0].synapseWeights, b.projections[0].synapseWeights)
+        XCTAssertNotEqual(a.projections[0].synapseWeights, a.projections[1].synapseWeights)
+        let spikes = try ModelRunner(model: model).run().phases[0].summary.first { $0.key == "spikes" }!.value
+        XCTAssertGreaterThan(spikes, 100)
+
+        let plastic = text.replacingOccurrences(of: "projections:\n", with: "rules:\n  - {name: learn, type: stdp, w_max: 0.3}\nprojections:\n")
+            .replacingOccurrences(of: "weight: {normal: [0.25, 0.05]}, delay: 0.125}", with: "weight: {normal: [0.25, 0.05]}, delay: 0.125, rule: learn}")
+        let learning = try RunContext(model: try loadModel(plastic, overrides: small), seed: 1).spikingNetwork()
+        let w = learning.weights(of: 0)!
+        XCTAssertTrue(w.allSatisfy { (0...0.3).contains($0) })
+        XCTAssertTrue(w.contains(0.3))
+        for bad in ["{normal: [0.25]}", "{gauss: [0, 1]}", "{uniform: [1, 0]}", "{normal: [0, -1]}"] {
+            XCTAssertThrowsError(try loadModel(text.replacingOccurrences(of: "{normal: [0.25, 0.05]}", with: bad), overrides: small), bad) {
+                XCTAssertTrue("\($0)".contains("projections[0].weight"), "\($0)")
+            }
+        }
+    }
+
     func testSpikingModelErrorsNameTheField() {
         let base = """
         name: s

@@ -47,6 +47,12 @@ void rv_force_baseline(int on);
 int64_t rv_lif_deliver(const uint32_t *targets, int64_t n, int64_t base, double jump, double theta,
                        double *u, int64_t *late);
 
+/// As rv_lif_deliver with a weight per synapse: the jump of synapse k is
+/// (double)weights[k] * f, and late[] holds row positions k (crossed earlier)
+/// or ~k (spikes at the arrival) rather than units.
+int64_t rv_lif_deliver_weighted(const uint32_t *targets, const float *weights, int64_t n, int64_t base, double f,
+                                double theta, double *u, int64_t *late);
+
 /// Delivery through plastic synapses with pair STDP depression (see
 /// SpikingNetwork.deliverPlastic). For each k < n, unit i = base + targets[k]:
 /// if u[i] >= theta it crossed threshold earlier and k is written to late[]

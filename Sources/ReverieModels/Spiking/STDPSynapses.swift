@@ -17,8 +17,14 @@ public struct STDPSynapses: Sendable {
     var postTrace: [Double]
 
     public init(rule: PairSTDP, rows: SynapseRows, initialWeight: Double) {
+        self.init(rule: rule, rows: rows, initialWeights: [Double](repeating: initialWeight, count: rows.synapseCount))
+    }
+
+    /// Plastic synapses starting from the given weights (CSR order).
+    public init(rule: PairSTDP, rows: SynapseRows, initialWeights: [Double]) {
+        precondition(initialWeights.count == rows.synapseCount, "one weight per synapse")
         self.rule = rule
-        weights = [Double](repeating: initialWeight, count: rows.synapseCount)
+        weights = initialWeights
         var start = [Int](repeating: 0, count: rows.postCount + 1)
         for t in rows.targets { start[Int(t) + 1] += 1 }
         for i in 0..<rows.postCount { start[i + 1] += start[i] }

@@ -18,6 +18,10 @@ extension SpikingNetwork {
             deliverPlastic(a, projection: k, lif: lif, f: f, theta: theta, slotStart: slotStart)
             return
         }
+        if route.weighted {
+            deliverWeighted(a, projection: k, lif: lif, f: f, theta: theta, lo: lo, hi: hi, slotStart: slotStart)
+            return
+        }
         let weight = route.weight
         let late = projections[k].rows.targets.withUnsafeBufferPointer { targets in
             rv_lif_deliver(targets.baseAddress! + lo, Int64(hi - lo), Int64(route.first), weight * f, theta, &u, &scratch)
@@ -26,6 +30,23 @@ extension SpikingNetwork {
         for m in 0..<Int(late) {
             let x = Int(scratch[m])
             if x < 0 { fire(~x, at: t, lif: lif) } else { deliverAfterCrossing(x, at: t, jump: weight, lif: lif, slotStart: slotStart) }
+        }
+    }
+
+    /// As `deliver`, with a static weight per synapse.
+    func deliverWeighted(_ a: SpikeArrival, projection k: Int, lif: LIFParameters, f: Double, theta: Double,
+                         lo: Int, hi: Int, slotStart: Double) {
+        let t = a.time, base = routes[k].first
+        let targets = projections[k].rows.targets, weights = projections[k].synapseWeights!
+        let late = targets.withUnsafeBufferPointer { tg in
+            weights.withUnsafeBufferPointer { w in
+                rv_lif_deliver_weighted(tg.baseAddress! + lo, w.baseAddress! + lo, Int64(hi - lo), Int64(base), f, theta, &u, &scratch)
+            }
+        }
+        for m in 0..<Int(late) {
+            let x = Int(scratch[m])
+            let s = lo + (x < 0 ? ~x : x), i = base + Int(targets[s])
+            if x < 0 { fire(i, at: t, lif: lif) } else { deliverAfterCrossing(i, at: t, jump: Double(weights[s]), lif: lif, slotStart: slotStart) }
         }
     }
 
