@@ -38,8 +38,8 @@ public final class SpikingNetwork {
     public let sinks: SinkHub
     public let queueKind: SpikeQueueKind
 
-    @usableFromInline var u: [Double]
-    @usableFromInline var refractoryUntil: [Double]
+    var u: [Double]
+    var refractoryUntil: [Double]
     /// The time the scaled membrane and trace values refer to.
     public private(set) var origin = 0.0
     /// The next slot to process; the network's clock is `slot × slotWidth`.
@@ -68,13 +68,17 @@ public final class SpikingNetwork {
     let plasticInto: [[Int]]
     var recordedVoltages: [Int] = []
     var voltageEvery = 0
+    /// How far the clock may run ahead of the origin: scaled values grow like
+    /// e^{(t − origin)/τ}, kept below e^30 for the shortest τ.
+    let rebaseSpan: Double
 
     public private(set) var statistics: SpikeStatistics
     public internal(set) var spikes = 0
     /// Synapses reached by arrivals (including those discarded by refractory targets).
     public internal(set) var synapticEvents = 0
 
-    /// Builds the network; `slotWidth` defaults to the smallest delay (1 ms without projections).
+    /// Builds the network; `slotWidth` defaults to the smallest delay or nonzero
+    /// refractory period (1 ms if there is neither).
     public init(populations: [SpikingPopulation], projections: [SpikingProjection], queue: SpikeQueueKind = .ring,
                 slotWidth: Double? = nil, firstID: UInt32 = 0, sinks: SinkHub = SinkHub(), rng: RandomStream) {
         self.populations = populations
@@ -105,6 +109,8 @@ public final class SpikingNetwork {
         sources = populations.enumerated().map { k, p in SpikeSourceState(population: p, rng: rng.derived(UInt64(k))) }
         for p in populations { if let lif = p.lif { for i in p.range { u[i] = lif.vReset - lif.vInfinity } } }
         refractoryEnds = populations.map { _ in SpikeFIFO() }
+        let taus = populations.compactMap { $0.lif?.tauM } + projections.compactMap { $0.plasticity.map { min($0.rule.tauPlus, $0.rule.tauMinus) } }
+        rebaseSpan = 30 * (taus.min() ?? .infinity)
     }
 
     public var unitCount: Int { u.count }
@@ -175,7 +181,7 @@ public final class SpikingNetwork {
     /// Processes one slot.
     func step() {
         let start = time, end = Double(slot + 1) * slotWidth
-        if !populations.isEmpty, populations.contains(where: { $0.lif != nil }), end - origin > rebaseSpan { rebase(to: start) }
+        if end - origin > rebaseSpan { rebase(to: start) }
         if voltageEvery > 0 && slot % voltageEvery == 0 {
             for i in recordedVoltages { sinks.emit(.state(NeuronID(Int(firstID) + i), voltage(i), at: SimTime(start))) }
         }
@@ -196,10 +202,6 @@ public final class SpikingNetwork {
         slot += 1
     }
 
-    /// How far the clock may run ahead of the origin: scaled values grow like
-    /// e^{(t − origin)/τ}, kept below e^30 for the shortest τ.
-    lazy var rebaseSpan: Double = 30 * (populations.compactMap { $0.lif?.tauM }
-        + projections.compactMap { $0.plasticity.map { min($0.rule.tauPlus, $0.rule.tauMinus) } }).min()!
 
     func nextRefractoryEnd() -> Double {
         var t = Double.infinity
