@@ -169,3 +169,20 @@ def test_reverie_monitor_shows_a_live_run(tmp_path):
     assert re.search(r"overlap: 0:1\.000", last)   # overlaps with the stored patterns, from metric records
     assert "weights: 40000" in last                # the last weight snapshot (200 × 200)
     assert "ended:" in last
+
+
+def test_spiking_run_streams_exact_spike_times_live(tmp_path):
+    """Benchmark 4 (N = 1000, 200 ms) published live: the subscriber gets every
+    spike record of the recorded trace, in time order, with continuous times."""
+    trace = tmp_path / "spikes.rvt"
+    spiking = ["--set", "populations[0].size=800", "--set", "populations[1].size=200", "--set", "protocol[0].duration=200"]
+    _, summary, received, _ = monitored(
+        ["run", str(ROOT / "models" / "brette-benchmark4.yaml"), *spiking, "-q", "--record", str(trace)], tmp_path, "spikes")
+    recorded = format_md_loader(trace)["r"]
+    assert summary["gap_messages"] == 0
+    assert received.tobytes() == recorded.tobytes()
+    spikes = recorded[recorded["kind"] == 2]
+    assert len(spikes) > 1000 and spikes["unit"].max() < 1000
+    assert np.all(np.diff(spikes["time"]) >= 0)
+    # Exact times: almost none on the 0.125 ms slot grid.
+    assert np.mean(np.isclose(spikes["time"] / 0.125, np.round(spikes["time"] / 0.125), atol=1e-9)) < 0.01
