@@ -32,7 +32,7 @@ struct LIFBench: ParsableCommand {
     @Option(help: "Seed of the network and initial potentials.")
     var seed: UInt64 = 1
 
-    @Option(help: "Python of the Brian2 environment (made by peers/brian2/setup.sh).")
+    @Option(help: "Python of the Brian2 environment (made by peers/brian2/setup.sh, which runs when it is missing).")
     var peerPython = "peers/brian2/.venv/bin/python"
 
     @Option(help: "The Brian2 peer script.")
@@ -61,7 +61,16 @@ struct LIFBench: ParsableCommand {
         print("warning: debug build; benchmark with `swift run -c release reverie bench lif`")
         #endif
         if !noPeer && !FileManager.default.fileExists(atPath: peerPython) {
-            throw OutputError("no Brian2 environment at \(peerPython): run `bash peers/brian2/setup.sh` (or pass --no-peer)")
+            // Brian2 from PyPI into peers/brian2/.venv (about 20 s).
+            print("no Brian2 environment at \(peerPython): running peers/brian2/setup.sh")
+            let setup = Process()
+            setup.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+            setup.arguments = ["bash", "peers/brian2/setup.sh"]
+            try setup.run()
+            setup.waitUntilExit()
+            guard setup.terminationStatus == 0, FileManager.default.fileExists(atPath: peerPython) else {
+                throw OutputError("peers/brian2/setup.sh failed (exit \(setup.terminationStatus)); pass --no-peer to skip Brian2")
+            }
         }
         let queues = queue == "both" ? ["ring", "heap"] : [queue]
         var rows: [[String: Any]] = []

@@ -15,19 +15,19 @@ final class SpikingNetworkTests: XCTestCase {
         return spikeList(sink)
     }
 
-    /// Arrivals at the same time are applied in the order their spikes were
-    /// reported, (time, unit): +10 then −10 mV crosses threshold, −10 then +10 does not.
-    func testSimultaneousArrivalsApplyInSpikeOrder() throws {
-        for excitatoryFirst in [true, false] {
+    /// Arrivals at the same time are summed before the threshold test, whatever
+    /// their order: +10 and −10 mV together do not reach threshold from −60 mV,
+    /// +10 and −2 do, and a lone +10 spikes exactly at the arrival.
+    func testSimultaneousArrivalsAreSummedBeforeTheThreshold() throws {
+        for (wa, wb, spikes) in [(10.0, -10.0, false), (-10.0, 10.0, false), (10.0, -2.0, true), (-2.0, 10.0, true), (10.0, 0.0, true)] {
             let pops = spikingPopulations([("a", .spikeTimes([1]), 1), ("b", .spikeTimes([1]), 1), ("n", .lif(lif), 1)])
-            let (wa, wb) = excitatoryFirst ? (10.0, -10.0) : (-10.0, 10.0)
             let projections = [SpikingProjection(name: "a", pre: 0, post: 2, rows: .oneToOne(count: 1), weight: wa, delay: 1),
                                SpikingProjection(name: "b", pre: 1, post: 2, rows: .oneToOne(count: 1), weight: wb, delay: 1)]
             for queue in SpikeQueueKind.allCases {
                 let net = SpikingNetwork(populations: pops, projections: projections, queue: queue, sinks: SinkHub(), rng: RandomStream(seed: 1))
                 net.setVoltage(2, -60)
-                let spikes = try run(net, until: 5).filter { $0.unit == 2 }
-                XCTAssertEqual(spikes.map(\.time), excitatoryFirst ? [2] : [], "\(queue), excitatory first: \(excitatoryFirst)")
+                let fired = try run(net, until: 5).filter { $0.unit == 2 }
+                XCTAssertEqual(fired.map(\.time), spikes ? [2] : [], "\(queue), weights \(wa) then \(wb)")
             }
         }
     }

@@ -26,10 +26,11 @@ extension SpikingNetwork {
         let late = projections[k].rows.targets.withUnsafeBufferPointer { targets in
             rv_lif_deliver(targets.baseAddress! + lo, Int64(hi - lo), Int64(route.first), weight * f, theta, &u, &scratch)
         }
-        // Rare cases, in row order: ~i spiked with this input, i crossed threshold before it.
+        // Rare cases, in row order: ~i reached threshold with this input, i was
+        // above it already (crossed earlier, or reached it at this same time).
         for m in 0..<Int(late) {
             let x = Int(scratch[m])
-            if x < 0 { fire(~x, at: t, lif: lif) } else { deliverAfterCrossing(x, at: t, jump: weight, lif: lif, slotStart: slotStart) }
+            if x < 0 { markAtThreshold(~x) } else { deliverAfterCrossing(x, at: t, jump: weight, lif: lif, slotStart: slotStart) }
         }
     }
 
@@ -46,7 +47,7 @@ extension SpikingNetwork {
         for m in 0..<Int(late) {
             let x = Int(scratch[m])
             let s = lo + (x < 0 ? ~x : x), i = base + Int(targets[s])
-            if x < 0 { fire(i, at: t, lif: lif) } else { deliverAfterCrossing(i, at: t, jump: Double(weights[s]), lif: lif, slotStart: slotStart) }
+            if x < 0 { markAtThreshold(i) } else { deliverAfterCrossing(i, at: t, jump: Double(weights[s]), lif: lif, slotStart: slotStart) }
         }
     }
 
@@ -62,13 +63,32 @@ extension SpikingNetwork {
         }
     }
 
-    /// Input at `t` to unit `i`, which crossed threshold at some earlier time in this slot.
+    /// Input at `t` to unit `i`, which is above threshold: it crossed at some
+    /// earlier time in this slot, or an input at this same time lifted it.
     func deliverAfterCrossing(_ i: Int, at t: Double, jump w: Double, lif: LIFParameters, slotStart: Double) {
-        spikeIfCrossed(i, before: t, lif: lif, slotStart: slotStart)
+        if !atThreshold[i] { spikeIfCrossed(i, before: t, lif: lif, slotStart: slotStart) }
         guard t >= refractoryUntil[i] else { return }
         let f = Foundation.exp((t - origin) / lif.tauM)
         u[i] += w * f
-        if u[i] >= (lif.vTh - lif.vInfinity) * f { fire(i, at: t, lif: lif) }
+        if u[i] >= (lif.vTh - lif.vInfinity) * f { markAtThreshold(i) }
+    }
+
+    /// Unit `i` is at or above threshold through input at the current arrival
+    /// time; it spikes when every arrival at that time has been applied.
+    func markAtThreshold(_ i: Int) {
+        if !atThreshold[i] { atThreshold[i] = true; thresholdUnits.append(i) }
+    }
+
+    /// Spikes the units that input lifted to threshold at `t`, if the other
+    /// inputs at `t` left them there: simultaneous inputs are summed before the
+    /// threshold test, as NEST's precise-timing neurons do.
+    func spikeUnitsAtThreshold(at t: Double) {
+        for i in thresholdUnits {
+            atThreshold[i] = false
+            let lif = populations[population(of: i)].lif!
+            if u[i] >= (lif.vTh - lif.vInfinity) * Foundation.exp((t - origin) / lif.tauM) { fire(i, at: t, lif: lif) }
+        }
+        thresholdUnits.removeAll(keepingCapacity: true)
     }
 
     /// Spikes unit `i` at every threshold crossing before `t` (several only if

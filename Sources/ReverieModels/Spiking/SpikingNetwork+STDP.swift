@@ -9,7 +9,8 @@ extension SpikingNetwork {
     /// source's presynaptic trace counts the arrival afterwards. The common case
     /// runs in `rv_lif_deliver_stdp`; targets that crossed earlier come back to
     /// be handled here, after it (targets of one row are distinct units, so the
-    /// order between them does not matter).
+    /// order between them does not matter). Units lifted to threshold spike when
+    /// all arrivals at t are in (`spikeUnitsAtThreshold`).
     func deliverPlastic(_ a: SpikeArrival, projection k: Int, lif: LIFParameters, f: Double, theta: Double, slotStart: Double) {
         let t = a.time, src = Int(a.source), base = routes[k].first
         let targets = projections[k].rows.targets
@@ -30,14 +31,14 @@ extension SpikingNetwork {
         for m in 0..<Int(late) {
             let x = Int(scratch[m])
             let s = lo + (x < 0 ? ~x : x), local = Int(targets[s]), i = base + local
-            if x < 0 { fire(i, at: t, lif: lif); continue }
-            spikeIfCrossed(i, before: t, lif: lif, slotStart: slotStart)
+            if x < 0 { markAtThreshold(i); continue }
+            if !atThreshold[i] { spikeIfCrossed(i, before: t, lif: lif, slotStart: slotStart) }
             let y = projections[k].plasticity!.postTrace[local] * yScale
             let w = rule.depressed(projections[k].plasticity!.weights[s], postTrace: y)
             projections[k].plasticity!.weights[s] = w
             guard t >= refractoryUntil[i] else { continue }
             u[i] += w * f
-            if u[i] >= theta { fire(i, at: t, lif: lif) }
+            if u[i] >= theta { markAtThreshold(i) }
         }
         projections[k].plasticity!.preTrace[src] += Foundation.exp((t - origin) / rule.tauPlus)
     }

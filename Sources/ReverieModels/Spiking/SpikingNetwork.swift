@@ -11,7 +11,9 @@ import ReverieKernel
 /// 1. emits the sources' spikes that fall in the slot,
 /// 2. delivers the slot's arrivals in time order: before applying an input at
 ///    time t a unit checks, in closed form, whether it crossed threshold since
-///    its last event, and spikes at that exact time if so,
+///    its last event, and spikes at that exact time if so; inputs arriving at
+///    the same time are summed before the threshold test (as in NEST's
+///    precise-timing neurons), so their order does not matter,
 /// 3. finds the units that cross threshold later in the slot without input,
 /// 4. reports the slot's spikes in (time, unit) order and queues their arrivals.
 ///
@@ -49,6 +51,9 @@ public final class SpikingNetwork {
     var arrivals: [SpikeArrival] = []
     /// Room for the units a kernel reports (a row's targets, a population's units).
     var scratch: [Int64]
+    /// Units lifted to threshold by input at the current arrival time (flag and list).
+    var atThreshold: [Bool]
+    var thresholdUnits: [Int] = []
     /// Spikes of the slot being processed, reported and sent at its end.
     var fired: [(time: Double, unit: Int)] = []
     var sources: [SpikeSourceState]
@@ -96,6 +101,7 @@ public final class SpikingNetwork {
         let n = populations.last.map { $0.first + $0.size } ?? 0
         u = [Double](repeating: 0, count: n)
         refractoryUntil = [Double](repeating: -.infinity, count: n)
+        atThreshold = [Bool](repeating: false, count: n)
         statistics = SpikeStatistics(units: n)
         scratch = [Int64](repeating: 0, count: max(n, projections.map { p in
             (0..<p.rows.preCount).map { p.rows.rowStart[$0 + 1] - p.rows.rowStart[$0] }.max() ?? 0 }.max() ?? 0))
@@ -193,9 +199,11 @@ public final class SpikingNetwork {
             // Rows are scattered in memory: look up later arrivals' rows ahead.
             if j + 4 < arrivals.count { prefetchRow(arrivals[j + 4], targets: false) }
             if j + 2 < arrivals.count { prefetchRow(arrivals[j + 2], targets: true) }
+            if !thresholdUnits.isEmpty && a.time != arrivals[j - 1].time { spikeUnitsAtThreshold(at: arrivals[j - 1].time) }
             if nextEnd <= a.time { endRefractoryPeriods(through: a.time); nextEnd = nextRefractoryEnd() }
             deliver(a, slotStart: start)
         }
+        if let last = arrivals.last, !thresholdUnits.isEmpty { spikeUnitsAtThreshold(at: last.time) }
         endRefractoryPeriods(through: end.nextDown)
         for p in populations.indices { crossings(population: p, slotStart: start, slotEnd: end) }
         finishSlot()
