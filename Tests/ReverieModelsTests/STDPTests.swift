@@ -67,6 +67,20 @@ final class STDPTests: XCTestCase {
         XCTAssertEqual(net.weights(of: 0)![0], expected, accuracy: 1e-12)
     }
 
+    /// An arrival that lifts its target to threshold pairs at Δt = 0 as
+    /// pre-before-post: the weight grows by A₊ (x = 1) and is not depressed.
+    func testArrivalCausingTheSpikePotentiatesByAPlus() throws {
+        let rule = PairSTDP(aPlus: 0.1, aMinus: 0.12, tauPlus: 16.8, tauMinus: 33.7, wMax: 30)
+        let pops = spikingPopulations([("pre", .spikeTimes([10]), 1), ("post", .lif(lif), 1)])
+        let proj = SpikingProjection(name: "p", pre: 0, post: 1, rows: .oneToOne(count: 1), weight: 20, delay: 1,
+                                     plasticity: STDPSynapses(rule: rule, rows: .oneToOne(count: 1), initialWeight: 20))
+        let net = SpikingNetwork(populations: pops, projections: [proj], rng: RandomStream(seed: 1))
+        net.setVoltage(1, -70)
+        net.run(until: 20)
+        XCTAssertEqual(net.statistics.counts[1], 1)
+        XCTAssertEqual(net.weights(of: 0)![0], 20 + 0.1, accuracy: 1e-12)
+    }
+
     /// Weights stay in [0, w_max] however strong the pairing.
     func testWeightsAreBounded() {
         let r = PairSTDP(aPlus: 5, aMinus: 5, tauPlus: 10, tauMinus: 10, wMax: 1)
