@@ -74,6 +74,10 @@ struct LIFBench: ParsableCommand {
         }
         let queues = queue == "both" ? ["ring", "heap"] : [queue]
         var rows: [[String: Any]] = []
+        defer {
+            try? FileManager.default.removeItem(atPath: exportDirectory)
+            try? FileManager.default.removeItem(atPath: exportDirectory + "-brian2-build")
+        }
         print("      N  simulator         queue/dt   rate Hz  CV ISI  spikes      syn. events  seconds  events/s   B/synapse  ratio")
         for n in sizes {
             let exc = Int((0.8 * Double(n)).rounded()), inh = n - exc
@@ -137,7 +141,10 @@ struct LIFBench: ParsableCommand {
         }
     }
 
-    var exportDirectory: String { FileManager.default.temporaryDirectory.appendingPathComponent("reverie-bench-lif").path }
+    /// Where the network goes for Brian2 (and Brian2 builds), removed at the end.
+    static let exportDirectory = FileManager.default.temporaryDirectory
+        .appendingPathComponent("reverie-bench-lif-\(ProcessInfo.processInfo.processIdentifier)").path
+    var exportDirectory: String { Self.exportDirectory }
 
     /// Writes the network in the peer's `--network` format: params.json, the
     /// synapses by source type as global (pre, post) int32 arrays, and v0.npy.
