@@ -54,12 +54,11 @@ extension SpikingNetwork {
     /// Brings the row start of an arrival's source, or the first targets of its row, into the cache.
     func prefetchRow(_ a: SpikeArrival, targets: Bool) {
         let k = Int(a.projection), j = Int(a.source)
-        projections[k].rows.rowStart.withUnsafeBufferPointer { start in
-            if targets {
-                projections[k].rows.targets.withUnsafeBufferPointer { rv_prefetch($0.baseAddress! + start[j]) }
-            } else {
-                rv_prefetch(start.baseAddress! + j)
-            }
+        if targets {
+            let start = projections[k].rows.rowStart[j]
+            projections[k].rows.targets.withUnsafeBufferPointer { rv_prefetch($0.baseAddress! + start) }
+        } else {
+            projections[k].rows.rowStart.withUnsafeBufferPointer { rv_prefetch($0.baseAddress! + j) }
         }
     }
 
