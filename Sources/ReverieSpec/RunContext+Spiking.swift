@@ -50,8 +50,8 @@ extension RunContext {
             var weightRNG = RandomStream(seed: seed, stream: Self.stream("weights:" + spec.name))
             let drawn = spec.weight.draw(count: rows.synapseCount, rng: &weightRNG)
             let plasticity = spec.rule.map { name -> STDPSynapses in
-                let rule = SpikeTimingRegistry.entry(model.rules.first { $0.name == name }!.type)!
-                    .make(model.rules.first { $0.name == name }!.parameters)
+                let entry = model.rules.first { $0.name == name }!
+                let rule = SpikeTimingRegistry.entry(entry.type)!.make(entry.parameters)
                 return STDPSynapses(rule: rule, rows: rows, initialWeights: drawn?.map { min(max($0, 0), rule.wMax) }
                                         ?? [Double](repeating: spec.weight.mean, count: rows.synapseCount))
             }
