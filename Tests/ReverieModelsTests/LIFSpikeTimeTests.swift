@@ -12,9 +12,15 @@ func spikingPopulations(_ specs: [(String, SpikingUnitKind, Int)]) -> [SpikingPo
     }
 }
 
-/// Spike records of a run as (unit, time) pairs.
-func spikeList(_ sink: MemorySink) -> [(unit: Int, time: Double)] {
-    sink.records.filter { $0.kind == .spike }.map { (Int($0.unit), $0.time.value) }
+/// Runs `net` until `end` with a memory sink on its hub and returns the spike
+/// records as (unit, time) pairs.
+func recordSpikes(_ net: SpikingNetwork, until end: Double) throws -> [(unit: Int, time: Double)] {
+    let sink = MemorySink()
+    net.sinks.add(sink)
+    try net.sinks.begin(RunDescription(modelName: "t", modelSource: "", seed: 1, timeUnit: "ms", populations: [], phases: [], metrics: []))
+    net.run(until: end)
+    try net.sinks.end()
+    return sink.records.filter { $0.kind == .spike }.map { (Int($0.unit), $0.time.value) }
 }
 
 final class LIFSpikeTimeTests: XCTestCase {
@@ -23,15 +29,10 @@ final class LIFSpikeTimeTests: XCTestCase {
     func testConstantDriveSpikeTimesAreAnalytic() throws {
         let lif = LIFParameters(tauM: 10, eL: -70, vTh: -55, vReset: -70, tRef: 2, cM: 250, iE: 500)  // V_∞ = −50
         XCTAssertEqual(lif.vInfinity, -50, accuracy: 1e-12)
-        let sink = MemorySink(), hub = SinkHub()
-        hub.add(sink)
-        try hub.begin(RunDescription(modelName: "t", modelSource: "", seed: 1, timeUnit: "ms", populations: [], phases: [], metrics: []))
         let net = SpikingNetwork(populations: spikingPopulations([("n", .lif(lif), 1)]), projections: [],
-                                 slotWidth: 0.1, sinks: hub, rng: RandomStream(seed: 1))
+                                 slotWidth: 0.1, rng: RandomStream(seed: 1))
         net.setVoltage(0, -65)
-        net.run(until: 100)
-        try hub.end()
-        let times = spikeList(sink).map(\.time)
+        let times = try recordSpikes(net, until: 100).map(\.time)
         let first = 10 * log(15.0 / 5.0), period = 2 + 10 * log(20.0 / 5.0)
         let expected = (0..<20).map { first + Double($0) * period }.filter { $0 < 100 }
         XCTAssertEqual(times.count, expected.count)
@@ -48,14 +49,9 @@ final class LIFSpikeTimeTests: XCTestCase {
         for (weight, expected) in [(-2.0, 10 + 20 * log(11 * exp(-0.5) + 2)), (6.0, 10.0)] {
             let pops = spikingPopulations([("in", .spikeTimes([8.5]), 1), ("n", .lif(lif), 1)])
             let proj = SpikingProjection(name: "in->n", pre: 0, post: 1, rows: .oneToOne(count: 1), weight: weight, delay: 1.5)
-            let sink = MemorySink(), hub = SinkHub()
-            hub.add(sink)
-            try hub.begin(RunDescription(modelName: "t", modelSource: "", seed: 1, timeUnit: "ms", populations: [], phases: [], metrics: []))
-            let net = SpikingNetwork(populations: pops, projections: [proj], sinks: hub, rng: RandomStream(seed: 1))
+            let net = SpikingNetwork(populations: pops, projections: [proj], rng: RandomStream(seed: 1))
             net.setVoltage(1, -60)
-            net.run(until: 60)
-            try hub.end()
-            let lifSpikes = spikeList(sink).filter { $0.unit == 1 }.map(\.time)
+            let lifSpikes = try recordSpikes(net, until: 60).filter { $0.unit == 1 }.map(\.time)
             XCTAssertFalse(lifSpikes.isEmpty)
             XCTAssertEqual(lifSpikes[0], expected, accuracy: 1e-9, "weight \(weight)")
         }

@@ -26,14 +26,9 @@ final class STDPTests: XCTestCase {
             let plastic = SpikingProjection(name: "pre", pre: 0, post: 2, rows: .oneToOne(count: 1), weight: 0.5, delay: 1,
                                             plasticity: STDPSynapses(rule: r, rows: .oneToOne(count: 1), initialWeight: 0.5))
             let kick = SpikingProjection(name: "kick", pre: 1, post: 2, rows: .oneToOne(count: 1), weight: 30, delay: 1)
-            let sink = MemorySink(), hub = SinkHub()
-            hub.add(sink)
-            try hub.begin(RunDescription(modelName: "t", modelSource: "", seed: 1, timeUnit: "ms", populations: [], phases: [], metrics: []))
-            let net = SpikingNetwork(populations: pops, projections: [plastic, kick], sinks: hub, rng: RandomStream(seed: 1))
+            let net = SpikingNetwork(populations: pops, projections: [plastic, kick], rng: RandomStream(seed: 1))
             net.setVoltage(2, -70)
-            net.run(until: 40)
-            try hub.end()
-            XCTAssertEqual(spikeList(sink).filter { $0.unit == 2 }.map(\.time), [postSpike])
+            XCTAssertEqual(try recordSpikes(net, until: 40).filter { $0.unit == 2 }.map(\.time), [postSpike])
             XCTAssertEqual(net.weights(of: 0)![0], expected, accuracy: 1e-12, "\(arrival) \(postSpike) \(dependence)")
         }
     }
@@ -52,14 +47,9 @@ final class STDPTests: XCTestCase {
         let pops = spikingPopulations([("pre", .spikeTimes([t0 - 1, p2]), 1), ("post", .lif(free), 1)])
         let proj = SpikingProjection(name: "p", pre: 0, post: 1, rows: .oneToOne(count: 1), weight: w0, delay: 1,
                                      plasticity: STDPSynapses(rule: rule, rows: .oneToOne(count: 1), initialWeight: w0))
-        let sink = MemorySink(), hub = SinkHub()
-        hub.add(sink)
-        try hub.begin(RunDescription(modelName: "t", modelSource: "", seed: 1, timeUnit: "ms", populations: [], phases: [], metrics: []))
-        let net = SpikingNetwork(populations: pops, projections: [proj], sinks: hub, rng: RandomStream(seed: 1))
+        let net = SpikingNetwork(populations: pops, projections: [proj], rng: RandomStream(seed: 1))
         net.setVoltage(1, -60)
-        net.run(until: 50)
-        try hub.end()
-        let spikes = spikeList(sink).filter { $0.unit == 1 }.map(\.time)
+        let spikes = try recordSpikes(net, until: 50).filter { $0.unit == 1 }.map(\.time)
         XCTAssertEqual(spikes.count, 1)
         XCTAssertEqual(spikes[0], tc, accuracy: 1e-9)
         let expected = (w0 + 0.1 * exp(-(tc - t0) / 16.8)) - 0.05 * exp(-(ta - tc) / 33.7)

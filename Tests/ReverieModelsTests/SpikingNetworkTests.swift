@@ -6,15 +6,6 @@ import XCTest
 final class SpikingNetworkTests: XCTestCase {
     let lif = LIFParameters(tauM: 10, eL: -70, vTh: -55, vReset: -70, tRef: 2)
 
-    func run(_ net: SpikingNetwork, until t: Double) throws -> [(unit: Int, time: Double)] {
-        let sink = MemorySink()
-        net.sinks.add(sink)
-        try net.sinks.begin(RunDescription(modelName: "t", modelSource: "", seed: 1, timeUnit: "ms", populations: [], phases: [], metrics: []))
-        net.run(until: t)
-        try net.sinks.end()
-        return spikeList(sink)
-    }
-
     /// Arrivals at the same time are summed before the threshold test, whatever
     /// their order: +10 and −10 mV together do not reach threshold from −60 mV,
     /// +10 and −2 do, and a lone +10 spikes exactly at the arrival.
@@ -26,7 +17,7 @@ final class SpikingNetworkTests: XCTestCase {
             for queue in SpikeQueueKind.allCases {
                 let net = SpikingNetwork(populations: pops, projections: projections, queue: queue, sinks: SinkHub(), rng: RandomStream(seed: 1))
                 net.setVoltage(2, -60)
-                let fired = try run(net, until: 5).filter { $0.unit == 2 }
+                let fired = try recordSpikes(net, until: 5).filter { $0.unit == 2 }
                 XCTAssertEqual(fired.map(\.time), spikes ? [2] : [], "\(queue), weights \(wa) then \(wb)")
             }
         }
@@ -39,7 +30,7 @@ final class SpikingNetworkTests: XCTestCase {
         let proj = SpikingProjection(name: "kick", pre: 0, post: 1, rows: .oneToOne(count: 1), weight: 20, delay: 0.5)
         let net = SpikingNetwork(populations: pops, projections: [proj], sinks: SinkHub(), rng: RandomStream(seed: 1))
         net.setVoltage(1, -65)
-        let spikes = try run(net, until: 10).filter { $0.unit == 1 }
+        let spikes = try recordSpikes(net, until: 10).filter { $0.unit == 1 }
         XCTAssertEqual(spikes.map(\.time), [1.5])   // the second kick (t = 3) falls in [1.5, 3.5)
         XCTAssertEqual(net.voltage(1), -70, accuracy: 1e-12)  // V_reset = E_L: stays there
         XCTAssertEqual(net.synapticEvents, 2)
@@ -50,7 +41,7 @@ final class SpikingNetworkTests: XCTestCase {
         var results: [[(unit: Int, time: Double)]] = []
         for queue in SpikeQueueKind.allCases {
             let net = smallBenchmark(queue: queue, seed: 3)
-            results.append(try run(net, until: 300))
+            results.append(try recordSpikes(net, until: 300))
         }
         XCTAssertGreaterThan(results[0].count, 500)
         XCTAssertEqual(results[0].map(\.unit), results[1].map(\.unit))
@@ -113,7 +104,7 @@ final class SpikingNetworkTests: XCTestCase {
     func testPoissonSourcesFireAtTheirRate() throws {
         let net = SpikingNetwork(populations: spikingPopulations([("p", .poisson(rate: 20), 100)]), projections: [],
                                  sinks: SinkHub(), rng: RandomStream(seed: 4))
-        let spikes = try run(net, until: 10_000)
+        let spikes = try recordSpikes(net, until: 10_000)
         XCTAssertEqual(Double(spikes.count), 20_000, accuracy: 5 * 20_000.0.squareRoot())
         XCTAssertEqual(net.statistics.meanCV(0..<100).cv, 1, accuracy: 0.05)  // exponential ISIs
     }
