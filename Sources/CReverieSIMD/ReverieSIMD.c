@@ -184,31 +184,16 @@ void rv_project(const double *w, int64_t m, int64_t n, const double *x, double *
 
 // MARK: Spiking (LIF) kernels
 
-int64_t rv_lif_deliver(const uint32_t *restrict targets, int64_t n, int64_t base, double jump, double theta,
-                       double *restrict u, int64_t *restrict late) {
+int64_t rv_lif_deliver(const uint32_t *restrict targets, const float *restrict weights, int64_t n, int64_t base,
+                       double weight, double f, double theta, double *restrict u, int64_t *restrict late) {
     int64_t m = 0;
     for (int64_t k = 0; k < n; k++) {
         // Targets are scattered over the population: fetch a few ahead.
         if (k + 8 < n) __builtin_prefetch(u + base + targets[k + 8], 1);
         int64_t i = base + (int64_t)targets[k];
         double v = u[i];
-        if (v >= theta) { late[m++] = i; continue; }
-        v += jump;
-        u[i] = v;
-        if (v >= theta) late[m++] = ~i;
-    }
-    return m;
-}
-
-int64_t rv_lif_deliver_weighted(const uint32_t *restrict targets, const float *restrict weights, int64_t n, int64_t base,
-                                double f, double theta, double *restrict u, int64_t *restrict late) {
-    int64_t m = 0;
-    for (int64_t k = 0; k < n; k++) {
-        if (k + 8 < n) __builtin_prefetch(u + base + targets[k + 8], 1);
-        int64_t i = base + (int64_t)targets[k];
-        double v = u[i];
         if (v >= theta) { late[m++] = k; continue; }
-        v += (double)weights[k] * f;
+        v += (weights ? (double)weights[k] : weight) * f;
         u[i] = v;
         if (v >= theta) late[m++] = ~k;
     }

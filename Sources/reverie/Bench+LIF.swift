@@ -113,14 +113,11 @@ struct LIFBench: ParsableCommand {
                 if q == queues[0] && !noPeer {
                     let build = exportDirectory + "-brian2-build"
                     try? FileManager.default.removeItem(atPath: build)
-                    var peer: [String: Any] = [:]
-                    for _ in 0..<repeats {
-                        let run = try PeerProcess.runJSON([peerPython, peerScript, "--network", exportDirectory, "--duration-ms", "\(duration)",
-                                                           "--dt-ms", "\(peerDt)", "--build-dir", build])
-                        if peer.isEmpty || ((run["sim_seconds"] as? NSNumber)?.doubleValue ?? .infinity) < ((peer["sim_seconds"] as? NSNumber)?.doubleValue ?? .infinity) {
-                            peer = run
-                        }
-                    }
+                    func seconds(_ run: [String: Any]) -> Double { (run["sim_seconds"] as? NSNumber)?.doubleValue ?? .infinity }
+                    let peer = try (0..<repeats).map { _ in
+                        try PeerProcess.runJSON([peerPython, peerScript, "--network", exportDirectory, "--duration-ms", "\(duration)",
+                                                 "--dt-ms", "\(peerDt)", "--build-dir", build])
+                    }.min { seconds($0) < seconds($1) }!
                     func number(_ k: String) -> Double { (peer[k] as? NSNumber)?.doubleValue ?? .nan }
                     let peerRate = number("events_per_second")
                     rows.append(["n": n, "simulator": "brian2", "version": peer["brian2_version"] ?? "?", "dt_ms": peerDt,

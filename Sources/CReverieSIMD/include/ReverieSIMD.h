@@ -39,19 +39,14 @@ void rv_force_baseline(int on);
 
 // Spiking (LIF) kernels.
 /// Voltage-jump delivery of one spike arrival to the targets of a row (see
-/// SpikingNetwork.deliver). For each k < n, unit i = base + targets[k]: if
-/// u[i] >= theta it crossed threshold earlier and is written to late[] as i,
-/// untouched; otherwise u[i] += jump and, if now u[i] >= theta, it is written
-/// to late[] as ~i (it spikes at the arrival). Refractory units hold u = -inf
-/// and stay so. Returns the number of entries written to late (at most n), in row order.
-int64_t rv_lif_deliver(const uint32_t *targets, int64_t n, int64_t base, double jump, double theta,
-                       double *u, int64_t *late);
-
-/// As rv_lif_deliver with a weight per synapse: the jump of synapse k is
-/// (double)weights[k] * f, and late[] holds row positions k (crossed earlier)
-/// or ~k (spikes at the arrival) rather than units.
-int64_t rv_lif_deliver_weighted(const uint32_t *targets, const float *weights, int64_t n, int64_t base, double f,
-                                double theta, double *u, int64_t *late);
+/// SpikingNetwork.deliver). For each k < n, unit i = base + targets[k] with
+/// weight w = weights[k] (or `weight` when weights is NULL): if u[i] >= theta
+/// it crossed threshold earlier and k is written to late[], untouched;
+/// otherwise u[i] += w * f and, if now u[i] >= theta, ~k is written to late[]
+/// (it reached threshold at the arrival). Refractory units hold u = -inf and
+/// stay so. Returns the number of entries written to late (at most n), in row order.
+int64_t rv_lif_deliver(const uint32_t *targets, const float *weights, int64_t n, int64_t base, double weight, double f,
+                       double theta, double *u, int64_t *late);
 
 /// Delivery through plastic synapses with pair STDP depression (see
 /// SpikingNetwork.deliverPlastic). For each k < n, unit i = base + targets[k]:

@@ -18,36 +18,20 @@ extension SpikingNetwork {
             deliverPlastic(a, projection: k, lif: lif, f: f, theta: theta, slotStart: slotStart)
             return
         }
-        if route.weighted {
-            deliverWeighted(a, projection: k, lif: lif, f: f, theta: theta, lo: lo, hi: hi, slotStart: slotStart)
-            return
-        }
-        let weight = route.weight
-        let late = projections[k].rows.targets.withUnsafeBufferPointer { targets in
-            rv_lif_deliver(targets.baseAddress! + lo, Int64(hi - lo), Int64(route.first), weight * f, theta, &u, &scratch)
-        }
-        // Rare cases, in row order: ~i reached threshold with this input, i was
-        // above it already (crossed earlier, or reached it at this same time).
-        for m in 0..<Int(late) {
-            let x = Int(scratch[m])
-            if x < 0 { markAtThreshold(~x) } else { deliverAfterCrossing(x, at: t, jump: weight, lif: lif, slotStart: slotStart) }
-        }
-    }
-
-    /// As `deliver`, with a static weight per synapse.
-    func deliverWeighted(_ a: SpikeArrival, projection k: Int, lif: LIFParameters, f: Double, theta: Double,
-                         lo: Int, hi: Int, slotStart: Double) {
-        let t = a.time, base = routes[k].first
-        let targets = projections[k].rows.targets, weights = projections[k].synapseWeights!
-        let late = targets.withUnsafeBufferPointer { tg in
-            weights.withUnsafeBufferPointer { w in
-                rv_lif_deliver_weighted(tg.baseAddress! + lo, w.baseAddress! + lo, Int64(hi - lo), Int64(base), f, theta, &u, &scratch)
+        let targets = projections[k].rows.targets, weights = projections[k].synapseWeights
+        func kernel(_ w: UnsafePointer<Float>?) -> Int64 {
+            targets.withUnsafeBufferPointer {
+                rv_lif_deliver($0.baseAddress! + lo, w, Int64(hi - lo), Int64(route.first), route.weight, f, theta, &u, &scratch)
             }
         }
+        let late = weights.map { w in w.withUnsafeBufferPointer { kernel($0.baseAddress! + lo) } } ?? kernel(nil)
+        // Rare cases, in row order: ~k's target reached threshold with this input,
+        // k's was above it already (crossed earlier, or reached it at this same time).
         for m in 0..<Int(late) {
             let x = Int(scratch[m])
-            let s = lo + (x < 0 ? ~x : x), i = base + Int(targets[s])
-            if x < 0 { markAtThreshold(i) } else { deliverAfterCrossing(i, at: t, jump: Double(weights[s]), lif: lif, slotStart: slotStart) }
+            let s = lo + (x < 0 ? ~x : x), i = route.first + Int(targets[s])
+            if x < 0 { markAtThreshold(i); continue }
+            deliverAfterCrossing(i, at: t, jump: weights.map { Double($0[s]) } ?? route.weight, lif: lif, slotStart: slotStart)
         }
     }
 

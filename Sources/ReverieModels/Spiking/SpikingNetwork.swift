@@ -63,7 +63,6 @@ public final class SpikingNetwork {
         var lif: LIFParameters
         var weight: Double
         var plastic: Bool
-        var weighted: Bool
     }
     let routes: [Route]
     /// Per population: (end of refractory period, unit), in time order.
@@ -107,8 +106,7 @@ public final class SpikingNetwork {
             (0..<p.rows.preCount).map { p.rows.rowStart[$0 + 1] - p.rows.rowStart[$0] }.max() ?? 0 }.max() ?? 0))
         routes = projections.map { p in
             guard let lif = populations[p.post].lif else { preconditionFailure("projection \(p.name) targets spike sources") }
-            return Route(first: populations[p.post].first, lif: lif, weight: p.weight, plastic: p.plasticity != nil,
-                         weighted: p.synapseWeights != nil)
+            return Route(first: populations[p.post].first, lif: lif, weight: p.weight, plastic: p.plasticity != nil)
         }
         outgoing = populations.indices.map { p in projections.indices.filter { projections[$0].pre == p } }
         plasticInto = populations.indices.map { p in projections.indices.filter { projections[$0].post == p && projections[$0].plasticity != nil } }
