@@ -12,7 +12,7 @@ public final class MemorySink: SimulationSink {
 
     public func begin(_ run: RunDescription) { description = run }
 
-    public func receive(_ batch: UnsafeBufferPointer<TraceRecord>) {
+    public func receive(_ batch: ArraySlice<TraceRecord>) {
         records.append(contentsOf: batch)
         batchSizes.append(batch.count)
     }

@@ -33,8 +33,9 @@ public struct RunDescription: Sendable, Codable, Equatable {
 /// of records and have no handle on the simulation, so they cannot mutate it.
 public protocol SimulationSink: AnyObject {
     func begin(_ run: RunDescription) throws
-    /// Records in the order the simulation produced them.
-    func receive(_ records: UnsafeBufferPointer<TraceRecord>) throws
+    /// Records in the order the simulation produced them: a read-only,
+    /// bounds-checked view of the hub's batch (copy what you keep).
+    func receive(_ records: ArraySlice<TraceRecord>) throws
     /// Called once at the end of the run (also after an error): flush and close.
     func end() throws
 }
@@ -80,9 +81,8 @@ public final class SinkHub {
         guard !buffer.isEmpty else { return }
         flushed += buffer.count
         defer { buffer.removeAll(keepingCapacity: true) }
-        try buffer.withUnsafeBufferPointer { records in
-            for s in sinks { try s.receive(records) }
-        }
+        let batch = buffer[...]
+        for s in sinks { try s.receive(batch) }
     }
 
     /// Flushes and ends every sink; every sink is ended even if one fails.

@@ -17,12 +17,12 @@ public final class TraceRecorderSink: SimulationSink {
         writer = try TraceWriter(path: path, header: TraceHeader(run: run, streams: streams))
     }
 
-    public func receive(_ records: UnsafeBufferPointer<TraceRecord>) throws {
+    public func receive(_ records: ArraySlice<TraceRecord>) throws {
         guard let writer else { return }
         if streams == .all { return try writer.append(records) }
         kept.removeAll(keepingCapacity: true)
         for r in records where streams.contains(r.kind) { kept.append(r) }
-        try kept.withUnsafeBufferPointer { try writer.append($0) }
+        try writer.append(kept[...])
     }
 
     public func end() throws {

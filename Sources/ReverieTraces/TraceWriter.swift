@@ -35,7 +35,11 @@ public final class TraceWriter {
     deinit { if fd >= 0 { close(fd) } }
 
     /// Writes `records` as one chunk (nothing for an empty batch).
-    public func append(_ records: UnsafeBufferPointer<TraceRecord>) throws {
+    public func append(_ batch: ArraySlice<TraceRecord>) throws {
+        try batch.withUnsafeBufferPointer { try append($0) }
+    }
+
+    func append(_ records: UnsafeBufferPointer<TraceRecord>) throws {
         guard !records.isEmpty else { return }
         let payload = records.count * TraceFormat.recordSize
         let total = TraceFormat.chunkHeaderSize + payload

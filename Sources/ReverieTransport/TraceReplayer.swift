@@ -32,7 +32,7 @@ public struct TraceReplayer {
                     let wait = (t - t0) * secondsPerTimeUnit / speed - Date().timeIntervalSince(start)
                     if wait > 0 { Thread.sleep(forTimeInterval: wait) }
                 }
-                try records.withUnsafeBufferPointer { try sink.receive($0) }
+                try sink.receive(records[...])
             }
         } catch {
             try? sink.end()

@@ -81,7 +81,11 @@ public final class ZMQPublisherSink: SimulationSink {
         try sendRun()
     }
 
-    public func receive(_ records: UnsafeBufferPointer<TraceRecord>) throws {
+    public func receive(_ batch: ArraySlice<TraceRecord>) throws {
+        try batch.withUnsafeBufferPointer { try send($0) }
+    }
+
+    private func send(_ records: UnsafeBufferPointer<TraceRecord>) throws {
         try pollSubscriptions()
         guard !records.isEmpty else { return }
         let size = records.count * TraceFormat.recordSize

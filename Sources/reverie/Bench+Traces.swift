@@ -117,13 +117,11 @@ struct PublishBench: ParsableCommand {
                                            populations: [.init(name: "memory", model: "binary", firstID: 0, size: 4000)],
                                            phases: [], metrics: []))
         let elapsed = try ContinuousClock().measure {
-            try pool.withUnsafeBufferPointer { all in
-                var sent = 0
-                while sent < records {
-                    let n = min(batch, records - sent)
-                    try publisher.receive(UnsafeBufferPointer(rebasing: all[0..<n]))
-                    sent += n
-                }
+            var sent = 0
+            while sent < records {
+                let n = min(batch, records - sent)
+                try publisher.receive(pool[0..<n])
+                sent += n
             }
             try publisher.end()
         }

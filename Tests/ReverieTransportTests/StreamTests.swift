@@ -50,7 +50,7 @@ final class StreamTests: XCTestCase {
 
     func publish(_ batches: [[TraceRecord]], to publisher: ZMQPublisherSink) throws {
         try publisher.begin(run)
-        for b in batches { try b.withUnsafeBufferPointer { try publisher.receive($0) } }
+        for b in batches { try publisher.receive(b[...]) }
         try publisher.end()
     }
 
@@ -86,7 +86,7 @@ final class StreamTests: XCTestCase {
         let recorder = TraceRecorderSink(path: path)
         try recorder.begin(run)
         try publish(sent, to: live)
-        for b in sent { try b.withUnsafeBufferPointer { try recorder.receive($0) } }
+        for b in sent { try recorder.receive(b[...]) }
         try recorder.end()
         let liveFrames = c1.wait()
         // Replay of the recorded file.
@@ -131,7 +131,7 @@ final class StreamTests: XCTestCase {
         let subscriber = try StreamSubscriber(endpoint: ep)
         var got: StreamMessage? = nil
         for _ in 0..<200 where got == nil {
-            try [TraceRecord]().withUnsafeBufferPointer { try publisher.receive($0) }
+            try publisher.receive([TraceRecord]()[...])
             got = try subscriber.next(timeout: 0.02)
         }
         XCTAssertEqual(got?.topic, StreamTopic.run)
