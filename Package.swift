@@ -4,7 +4,9 @@ import PackageDescription
 // Hot loops keep dynamic exclusivity checks in debug builds (and tests) only.
 let fast: [SwiftSetting] = [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]
 
-// Targets depend one way: Kernel ← Models ← Spec ← reverie (the CLI); Report (tables, plots) is a leaf.
+// Targets depend one way: Kernel ← Spec (the model-file language, registry, run loop glue) ← Models (the
+// families: binary, predictive coding, spiking) ← reverie (the CLI); Traces and Transport sit on the kernel;
+// Report (tables, plots) is a leaf.
 let package = Package(
     name: "Reverie",
     platforms: [.macOS(.v13)],
@@ -22,16 +24,19 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
     ],
     targets: [
-        // Time, ids, event queue, scheduler, connectivity storage, sinks, RNG.
-        .target(name: "ReverieKernel", swiftSettings: fast),
+        // Time, ids, event queue, scheduler, connectivity and dense kernels, rule and sink protocols, RNG,
+        // the family protocol and the run loop (`Simulation`).
+        .target(name: "ReverieKernel", dependencies: ["CReverieSIMD"], swiftSettings: fast),
         // The dense inner loops (fan-out, field assembly), AVX2 when available.
         .target(name: "CReverieSIMD", cSettings: [.unsafeFlags(["-O3", "-ffp-contract=off"])]),
-        // Unit models and plasticity rules built on the kernel.
-        .target(name: "ReverieModels", dependencies: ["ReverieKernel", "CReverieSIMD"], swiftSettings: fast),
         // Result tables (CSV/JSON) and SVG plots.
         .target(name: "ReverieReport"),
-        // Model files: parsing, validation, building networks, running protocols.
-        .target(name: "ReverieSpec", dependencies: ["ReverieKernel", "ReverieModels", "ReverieReport", "ReverieTraces", "Yams"]),
+        // Model files: parsing with path-naming errors, the family/rule/phase registry, the generic
+        // parts of a model, the run context and runner, the shared `run` phase.
+        .target(name: "ReverieSpec", dependencies: ["ReverieKernel", "ReverieReport", "Yams"]),
+        // The model families (one folder each), their unit models, rules and phases, and the standard registry.
+        .target(name: "ReverieModels", dependencies: ["ReverieKernel", "ReverieSpec", "ReverieReport", "ReverieTraces", "CReverieSIMD"],
+                swiftSettings: fast),
         // Trace files: format, recorder sink, reader with recovery, export.
         .target(name: "ReverieTraces", dependencies: ["ReverieKernel"], swiftSettings: fast),
         // libzmq (system library; the only target that links it is ReverieTransport).
@@ -45,9 +50,9 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .testTarget(name: "ReverieKernelTests", dependencies: ["ReverieKernel"]),
-        .testTarget(name: "ReverieModelsTests", dependencies: ["ReverieKernel", "ReverieModels", "CReverieSIMD"]),
+        .testTarget(name: "ReverieModelsTests", dependencies: ["ReverieKernel", "ReverieModels", "ReverieSpec", "CReverieSIMD"]),
         .testTarget(name: "ReverieReportTests", dependencies: ["ReverieReport"]),
-        .testTarget(name: "ReverieSpecTests", dependencies: ["ReverieKernel", "ReverieModels", "ReverieSpec"]),
+        .testTarget(name: "ReverieSpecTests", dependencies: ["ReverieKernel", "ReverieModels", "ReverieSpec", "ReverieReport"]),
         .testTarget(name: "ReverieTracesTests", dependencies: ["ReverieKernel", "ReverieModels", "ReverieSpec", "ReverieTraces"]),
         .testTarget(name: "ReverieTransportTests", dependencies: ["ReverieKernel", "ReverieTraces", "ReverieTransport"]),
         .testTarget(name: "ReverieCLITests", dependencies: ["reverie"]),

@@ -16,14 +16,15 @@ public struct RunReport: Codable, Sendable {
     public var seed: UInt64
     public var phases: [Phase]
     public var simulatedTime: Double
-    /// Scheduler events: queued deliveries and unit updates that could change a state
-    /// (updates of stable units at zero temperature are skipped exactly, see `BinaryNetwork`).
+    /// Events the families' loops processed (`RunCounters.events`): queued deliveries and
+    /// unit updates that could change a state (updates of stable units at zero
+    /// temperature are skipped exactly, see `BinaryNetwork`), spike arrivals at synapses.
     public var events: Int
     public var unitUpdates: Int
     public var flips: Int
     /// Spikes of spiking populations (sources included).
     public var spikes: Int
-    /// Deliveries to synapses: binary Δs plus spike arrivals.
+    /// Deliveries to synapses: binary Δs, spike arrivals, predictive-coding receptions.
     public var synapticEvents: Int
     public var records: Int
     public var wallSeconds: Double
@@ -52,7 +53,6 @@ public final class ModelRunner {
     /// or a sink fails, so what was recorded is kept.
     public func run() throws -> RunReport {
         let model = context.model
-        let net = context.network
         let start = Date()
         var phases: [RunReport.Phase] = []
         try context.sinks.begin(context.runDescription)
@@ -78,12 +78,11 @@ public final class ModelRunner {
         let records = context.sinks.emitted
         try context.sinks.end()
         let wall = Date().timeIntervalSince(start)
-        let spiking = context.builtSpikingNetwork
-        let synapticEvents = net.synapticEvents + (spiking?.synapticEvents ?? 0)
+        let c = context.counters
         return RunReport(model: model.name, file: model.file, seed: context.seed, phases: phases,
-                         simulatedTime: context.time.value, events: context.events, unitUpdates: net.updates,
-                         flips: net.flips, spikes: spiking?.spikes ?? 0, synapticEvents: synapticEvents, records: records, wallSeconds: wall,
-                         eventsPerSecond: Double(net.updates + synapticEvents) / max(wall, 1e-9),
-                         schedulerEventsPerSecond: Double(context.events) / max(wall, 1e-9))
+                         simulatedTime: context.time.value, events: c.events, unitUpdates: c.unitUpdates,
+                         flips: c.stateChanges, spikes: c.spikes, synapticEvents: c.synapticEvents, records: records, wallSeconds: wall,
+                         eventsPerSecond: Double(c.unitUpdates + c.synapticEvents) / max(wall, 1e-9),
+                         schedulerEventsPerSecond: Double(c.events) / max(wall, 1e-9))
     }
 }

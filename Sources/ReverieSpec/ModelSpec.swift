@@ -1,35 +1,28 @@
 import Foundation
 import ReverieKernel
-import ReverieModels
 
 /// A validated model file (schema in models/README.md). Building it checks every
-/// field; nothing is simulated yet.
+/// field; nothing is simulated yet. The generic parts (populations, projections,
+/// rules, pattern sets, the protocol) are read here; each family reads the rest
+/// of its populations and projections (`ModelFamily.spec`).
 public struct ModelSpec: Sendable {
     public struct Population: Sendable {
         public var name: String
+        /// The unit model (`model:`) and the family that simulates it.
         public var model: String
+        public var family: String
         public var size: Int
         public var node: SpecNode
-        /// The recorded activity driving a `model: trace` population.
-        public var trace: TraceSource? = nil
-        /// The unit kind of a spiking population, and how LIF potentials start.
-        public var spiking: SpikingUnitKind? = nil
-        public var initialVoltage: VoltageInit? = nil
-    }
-
-    public enum ConnectivityKind: Sendable, Equatable {
-        case dense
-        case sparse(probability: Double)
     }
 
     public struct Projection: Sendable {
         public var name: String
         public var from: String
         public var to: String
-        public var connectivity: ConnectivityKind
-        public var selfConnections: Bool
-        public var delay: Double
-        public var initialWeight: Double
+        /// The family of the target population, which reads the projection.
+        public var family: String
+        /// The family of the source population.
+        public var sourceFamily: String
         public var node: SpecNode
     }
 
@@ -38,6 +31,7 @@ public struct ModelSpec: Sendable {
         public var type: String
         public var parameters: [String: Double]
         public var node: SpecNode
+        public var entry: RuleEntry
     }
 
     public enum PatternSource: Sendable {
@@ -59,25 +53,26 @@ public struct ModelSpec: Sendable {
         public var runner: any ProtocolPhase
     }
 
+    public let registry: Registry
     public var file: String
     public var root: SpecNode
+    /// The folder of the model file: relative paths in it start here.
+    public var baseDirectory: URL
     public var name: String
     public var description: String
     public var seed: UInt64
-    public var dynamics: BinaryDynamics
     public var populations: [Population]
     public var projections: [Projection]
-    /// Projections between spiking populations.
-    public var spikingProjections: [SpikingProjectionSpec]
-    public var spiking: SpikingSettings
     public var rules: [Rule]
     public var patterns: [Patterns]
+    /// Each family's part, in registry order (families without populations have none).
+    public var parts: [any FamilyPart]
     public var phases: [Phase]
 
     public static let schemaVersion = 1
 
     /// Reads and validates a model file, applying `--set` overrides first.
-    public static func load(path: String, overrides: [String] = []) throws -> ModelSpec {
+    public static func load(path: String, overrides: [String] = [], registry: Registry) throws -> ModelSpec {
         let text: String
         do {
             text = try String(contentsOfFile: path, encoding: .utf8)
@@ -86,87 +81,64 @@ public struct ModelSpec: Sendable {
         }
         var root = try SpecNode.parse(text, file: path)
         for o in overrides { try root.override(o) }
-        return try ModelSpec(root: root, baseDirectory: URL(fileURLWithPath: path).deletingLastPathComponent())
+        return try ModelSpec(root: root, baseDirectory: URL(fileURLWithPath: path).deletingLastPathComponent(), registry: registry)
     }
 
-    public init(root: SpecNode, baseDirectory: URL) throws {
+    public init(root: SpecNode, baseDirectory: URL, registry: Registry) throws {
+        self.registry = registry
         self.root = root
+        self.baseDirectory = baseDirectory
         file = root.file
-        try root.checkKeys(["reverie", "name", "description", "seed", "dynamics", "populations", "projections",
-                            "rules", "patterns", "protocol", "spiking"])
+        try root.checkKeys(["reverie", "name", "description", "seed", "populations", "projections", "rules", "patterns", "protocol"]
+                           + registry.sections)
         if let v = root["reverie"] { _ = try v.int(in: 1...Self.schemaVersion, "schema version \(Self.schemaVersion)") }
         name = try root.string("name")
         description = try root.string("description", default: "")
         seed = UInt64(try root.int("seed", default: 1, in: 0...Int.max))
-        dynamics = try Self.readDynamics(root["dynamics"])
 
         populations = []
+        let models = registry.unitModels.map(\.model.name)
         for p in try root.require("populations", "a list of populations").sequence() {
-            let model = try p.choice("model", UnitModelRegistry.entries.map(\.name), default: "binary")
-            try p.checkKeys(["name", "model", "size"] + (model == "trace" ? TraceSource.keys : []) + SpikingSettings.populationKeys(model))
-            var pop = Population(name: try p.string("name"), model: model, size: try p.int("size", in: 1...50_000_000), node: p)
-            if model == "trace" { pop.trace = try TraceSource(node: p, size: pop.size, baseDirectory: baseDirectory) }
-            if UnitModelRegistry.entry(model)?.family == "spiking" { (pop.spiking, pop.initialVoltage) = try SpikingSettings.unit(p, model: model, size: pop.size, baseDirectory: baseDirectory) }
+            let model = try p.choice("model", models, default: models.first)
+            let pop = Population(name: try p.string("name"), model: model, family: registry.family(ofUnitModel: model)!.name,
+                                 size: try p.int("size", in: 1...50_000_000), node: p)
             if populations.contains(where: { $0.name == pop.name }) { throw try p.require("name", "").error(expected: "a unique population name") }
             populations.append(pop)
         }
-        let popNames = populations.map(\.name)
+        let names = populations.map(\.name), known = populations
 
         rules = []
         for r in try root["rules"]?.sequence() ?? [] {
-            let type = try r.choice("type", PlasticityRegistry.entries.map(\.type) + SpikeTimingRegistry.entries.map(\.type))
-            let defaults = PlasticityRegistry.entry(type)?.parameters ?? SpikeTimingRegistry.entry(type)!.parameters
-            try r.checkKeys(["name", "type"] + defaults.keys.sorted())
-            var params = defaults
-            // Spike-timing rules: time constants and w_max positive, amplitudes ≥ 0.
-            let spiking = SpikeTimingRegistry.entry(type) != nil
-            for k in defaults.keys {
+            let entry = registry.rule(try r.choice("type", registry.rules.map(\.type)))!
+            try r.checkKeys(["name", "type"] + entry.parameters.keys.sorted())
+            var values = entry.parameters
+            for k in entry.parameters.keys {
                 guard let v = r[k] else { continue }
-                params[k] = spiking ? try v.double(in: k.hasPrefix("a_") ? 0...1e12 : 1e-12...1e12) : try v.double()
+                values[k] = try v.double(in: entry.ranges[k] ?? -Double.greatestFiniteMagnitude...Double.greatestFiniteMagnitude)
             }
-            let rule = Rule(name: try r.string("name", default: type), type: type, parameters: params, node: r)
+            let rule = Rule(name: try r.string("name", default: entry.type), type: entry.type, parameters: values, node: r, entry: entry)
             if rules.contains(where: { $0.name == rule.name }) { throw r.error(expected: "a unique rule name") }
             rules.append(rule)
         }
 
         projections = []
-        spikingProjections = []
-        spiking = try SpikingSettings(node: root["spiking"])
         for p in try root["projections"]?.sequence() ?? [] {
-            let pops = populations
-            let ends = try [p.choice("from", popNames), p.choice("to", popNames)].map { n in pops.first { $0.name == n }! }
-            let families = ends.map { UnitModelRegistry.entry($0.model)?.family }
-            if families == ["spiking", "spiking"] {
-                let proj = try SpikingSettings.projection(p, from: ends[0], to: ends[1], rules: rules)
-                if spikingProjections.contains(where: { $0.name == proj.name }) { throw p.error(expected: "a unique projection name") }
-                spikingProjections.append(proj)
-                continue
-            }
-            try p.checkKeys(["name", "from", "to", "connectivity", "probability", "self_connections", "delay", "initial_weight"])
-            let from = try p.choice("from", popNames), to = try p.choice("to", popNames)
-            let kind = try p.choice("connectivity", ["dense", "sparse"], default: "dense")
-            let conn: ConnectivityKind = kind == "dense" ? .dense : .sparse(probability: try p.double("probability", in: 0...1))
+            let from = try p.choice("from", names), to = try p.choice("to", names)
+            let families = [from, to].map { n in known.first { $0.name == n }!.family }
             let proj = Projection(name: try p.string("name", default: "\(from)->\(to)"), from: from, to: to,
-                                  connectivity: conn, selfConnections: try p.bool("self_connections", default: false),
-                                  delay: try p.double("delay", default: 0, in: 0...1e12),
-                                  initialWeight: try p.double("initial_weight", default: 0), node: p)
-            for end in [from, to] where UnitModelRegistry.entry(populations.first { $0.name == end }!.model)?.family != "binary" {
-                throw p.error(expected: "a projection between two binary or two spiking populations (\(end) is \(populations.first { $0.name == end }!.model))")
-            }
+                                  family: families[1], sourceFamily: families[0], node: p)
             if projections.contains(where: { $0.name == proj.name }) { throw p.error(expected: "a unique projection name") }
             projections.append(proj)
         }
 
-        try SpikingSettings.checkTimeScales(populations: populations, projections: spikingProjections, rules: rules)
-
         patterns = []
         for p in try root["patterns"]?.sequence() ?? [] {
             try p.checkKeys(["name", "population", "count", "load", "bias", "file"])
-            let popName = try p.choice("population", popNames)
+            let popName = try p.choice("population", names)
             let size = populations.first { $0.name == popName }!.size
             let source: PatternSource
             if let f = p["file"] {
-                source = .file(baseDirectory.appendingPathComponent(try f.string()).standardizedFileURL)
+                source = .file(URL(fileURLWithPath: try f.string(), relativeTo: baseDirectory).standardizedFileURL)
             } else if let load = p["load"] {
                 let alpha = try load.double(in: 0...1e6)
                 source = .random(count: max(1, Int((alpha * Double(size)).rounded())), bias: try p.double("bias", default: 0, in: -1...1))
@@ -178,33 +150,48 @@ public struct ModelSpec: Sendable {
             patterns.append(pat)
         }
 
+        // Each family reads its populations, the projections into them and its sections.
+        parts = []
         phases = []
+        for f in registry.families {
+            let pops = populations.filter { $0.family == f.name }
+            var sections: [String: SpecNode] = [:]
+            for key in f.sections { if let node = root[key] { sections[key] = node } }
+            guard !pops.isEmpty else { continue }
+            parts.append(try f.read(pops, projections.filter { $0.family == f.name }, sections, self))
+        }
+
         let steps = try root.require("protocol", "a list of phases").sequence()
         if steps.isEmpty { throw try root.require("protocol", "").error(expected: "at least one phase") }
         // Phases read the rest of the model (populations, patterns …) when they validate.
+        var phases: [Phase] = []
         for step in steps {
-            let kind = try step.choice("phase", PhaseRegistry.phases.map { $0.kind })
-            let type = PhaseRegistry.phase(kind)!
+            let kind = try step.choice("phase", registry.phases.map { $0.kind })
+            let type = registry.phase(kind)!
             let name = try step.string("name", default: "\(kind)-\(phases.filter { $0.kind == kind }.count + 1)")
-            let runner = try type.init(node: step, model: self)
-            phases.append(Phase(kind: kind, name: name, node: step, runner: runner))
+            phases.append(Phase(kind: kind, name: name, node: step, runner: try type.init(node: step, model: self)))
         }
+        self.phases = phases
     }
 
-    static func readDynamics(_ node: SpecNode?) throws -> BinaryDynamics {
-        guard let node else { return BinaryDynamics() }
-        try node.checkKeys(["order", "temperature", "rate"])
-        let order = UpdateOrder(rawValue: try node.choice("order", UpdateOrder.allCases.map(\.rawValue), default: "random-sequential"))!
-        let temperature = try node.double("temperature", default: 0, in: 0...1e12)
-        return BinaryDynamics(temperature: temperature == 0 ? .zero : .glauber(beta: 1 / temperature),
-                              order: order, rate: try node.double("rate", default: 1, in: 1e-12...1e12))
-    }
+    // MARK: Lookups used by families and phases while validating
 
-    // MARK: Lookups used by phases while validating
+    /// The validated part of family `F`, if the model has populations of it.
+    public func part<F: ModelFamily>(_ family: F.Type) -> F.Spec? {
+        for p in parts { if let typed = p as? TypedFamilyPart<F> { return typed.spec } }
+        return nil
+    }
 
     public func population(_ node: SpecNode) throws -> Population {
         let name = try node.choice(populations.map(\.name))
         return populations.first { $0.name == name }!
+    }
+
+    /// A population of family `F` named by `node`.
+    public func population<F: ModelFamily>(_ node: SpecNode, of family: F.Type) throws -> Population {
+        let p = try population(node)
+        guard p.family == F.name else { throw node.error(expected: "a population of the \(F.name) family (\(p.name) is \(p.model))") }
+        return p
     }
 
     public func patternSet(_ node: SpecNode) throws -> Patterns {
@@ -221,4 +208,16 @@ public struct ModelSpec: Sendable {
         let name = try node.choice(rules.map(\.name))
         return rules.first { $0.name == name }!
     }
+
+    /// A rule named by `node` that acts at `trigger` events.
+    public func rule(_ node: SpecNode, acting trigger: PlasticityTrigger) throws -> Rule {
+        let r = try rule(node)
+        guard r.entry.trigger == trigger else {
+            throw node.error(expected: "a rule that acts \(trigger.rawValue) (\(r.name) is \(r.type), which acts \(r.entry.trigger.rawValue))")
+        }
+        return r
+    }
+
+    /// What one unit of simulated time means in this model (its first population's unit model).
+    public var timeUnit: String { populations.first.flatMap { registry.unitModel($0.model)?.timeUnit } ?? "clock period" }
 }

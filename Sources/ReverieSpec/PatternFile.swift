@@ -1,5 +1,5 @@
 import Foundation
-import ReverieModels
+import ReverieKernel
 
 /// Patterns from a text file: one pattern per line, values ±1 (or 0/1, read as
 /// −1/+1) separated by commas or spaces; `#` starts a comment.

@@ -1,32 +1,29 @@
 import Foundation
 import ReverieKernel
-import ReverieModels
 
-/// Everything phases share during one run of a model: the network, pattern sets,
-/// rules, the run clock, the sinks and the seeded random streams.
+/// Everything phases share during one run of a model: the families' networks
+/// (in one `Simulation`), pattern sets, the run clock, the sinks and the seeded
+/// random streams.
 public final class RunContext {
     public let model: ModelSpec
     public let seed: UInt64
-    /// The binary-family populations and projections of the model.
-    public let network: BinaryNetwork
     public let sinks: SinkHub
+    /// The run loop and every family's network.
+    public let simulation: Simulation
     public private(set) var patterns: [String: PatternSet] = [:]
     /// Index of the phase being run.
     public internal(set) var phaseIndex = 0
-    /// Scheduler events (unit updates and deliveries) processed so far.
-    public var events = 0
     /// Simulated time, continuous across phases.
-    public var time = SimTime.zero
-    /// Called after every relaxation (e.g. periodic weight snapshots).
-    public var onRelaxationEnd: (RunContext) -> Void = { _ in }
+    public var time: SimTime {
+        get { simulation.time }
+        set { simulation.time = newValue }
+    }
+    /// Called after every advance of the networks (e.g. periodic weight snapshots).
+    public var onAdvanceEnd: (RunContext) -> Void = { _ in }
     /// Reports progress of the current phase in 0...1 (for the CLI's progress bar).
     public var progress: (Double) -> Void = { _ in }
     /// Metric names in code order (`RecordKind.metric` records).
     public let metrics: [String]
-    /// Populations driven by recorded traces.
-    var stimuli: [TraceStimulus] = []
-    /// Networks of other unit-model families, created by their phases on first use.
-    var extensions: [String: AnyObject] = [:]
 
     public init(model: ModelSpec, seed: UInt64, sinks: SinkHub = SinkHub()) throws {
         self.model = model
@@ -35,33 +32,23 @@ public final class RunContext {
         var names: [String] = []
         for p in model.phases { for m in p.runner.metrics where !names.contains(m) { names.append(m) } }
         metrics = names
-        let binary = model.populations.filter { UnitModelRegistry.entry($0.model)?.family == "binary" }
-        network = BinaryNetwork(populations: binary.map { ($0.name, $0.size) }, dynamics: model.dynamics,
-                                rng: RandomStream(seed: seed, stream: Self.stream("dynamics")), sinks: sinks)
-        var connRNG = RandomStream(seed: seed, stream: Self.stream("connectivity"))
-        for proj in model.projections {
-            let pre = try populationIndex(proj.from), post = try populationIndex(proj.to)
-            let np = network.populations[pre].size, nq = network.populations[post].size
-            let recurrent = pre == post
-            let synapses: Connectivity
-            switch proj.connectivity {
-            case .dense:
-                var w = DenseWeights(preCount: np, postCount: nq, initial: proj.initialWeight)
-                if recurrent && !proj.selfConnections { for i in 0..<np { w[pre: i, post: i] = 0 } }
-                synapses = .dense(w)
-            case .sparse(let p):
-                var w = SparseWeights.random(preCount: np, postCount: nq, probability: p,
-                                             allowSelf: !recurrent || proj.selfConnections, rng: &connRNG)
-                for k in w.weights.indices { w.weights[k] = proj.initialWeight }
-                synapses = .sparse(w)
-            }
-            network.connect(proj.name, from: pre, to: post, synapses: synapses, delay: SimTime(proj.delay),
-                            skipSelf: recurrent && !proj.selfConnections)
+        // Global ids: families in registry order, populations in the order each family lays them out.
+        var layouts: [[RunDescription.Population]] = []
+        var next: UInt32 = 0
+        for part in model.parts {
+            layouts.append(part.layout.map { p in
+                defer { next += UInt32(p.size) }
+                return RunDescription.Population(name: p.name, model: p.model, firstID: next, size: p.size)
+            })
         }
-        network.reportsAssignments = true
-        for p in model.populations {
-            if let trace = p.trace { stimuli.append(TraceStimulus(source: trace, population: try populationIndex(p.name), network: network)) }
+        var networks: [any NetworkFamily] = []
+        var links: [Simulation.Link] = []
+        for (k, part) in model.parts.enumerated() {
+            let context = BuildContext(model: model, seed: seed, sinks: sinks, layouts: layouts, familyIndex: k, links: links)
+            networks.append(try part.build(context))
+            links = context.links
         }
+        simulation = Simulation(families: networks, links: links)
         for set in model.patterns {
             let size = model.populations.first { $0.name == set.population }!.size
             switch set.source {
@@ -87,18 +74,27 @@ public final class RunContext {
         RandomStream(seed: seed, stream: Self.stream("phase\(index):\(purpose)"))
     }
 
-    public func populationIndex(_ name: String) throws -> Int {
-        guard let k = network.populations.firstIndex(where: { $0.name == name }) else {
-            throw ModelError(file: model.file, path: "populations", expected: "a binary population named \(name)")
-        }
-        return k
+    /// The network of family `F` (present whenever the model has populations of it,
+    /// which its phases check when they validate).
+    public func network<F: ModelFamily>(_ family: F.Type) -> F.Network {
+        for n in simulation.families { if let typed = n as? F.Network { return typed } }
+        preconditionFailure("the model has no \(F.name) populations")
     }
 
-    public func projectionIndex(_ name: String) -> Int? { network.projections.firstIndex { $0.name == name } }
-
-    public func rule(_ spec: ModelSpec.Rule, presynapticCount: Int) -> AnyPlasticityRule {
-        PlasticityRegistry.entry(spec.type)!.make(RuleParameters(values: spec.parameters, presynapticCount: presynapticCount))
+    /// Advances the networks linked to `network` from the run clock to `end`, or
+    /// until `control` stops them or they are quiescent; then `onAdvanceEnd`.
+    @discardableResult
+    public func advance(_ network: any NetworkFamily, until end: SimTime,
+                        control: AdvanceControl = AdvanceControl()) -> (reason: StopReason, events: Int) {
+        var control = control
+        let k = simulation.families.firstIndex { $0 === network }!
+        let reason = simulation.advance(component: k, until: end, control: &control)
+        onAdvanceEnd(self)
+        return (reason, control.events)
     }
+
+    /// Every family's counters, summed.
+    public var counters: RunCounters { simulation.counters }
 
     public func metricCode(_ name: String) -> UInt32 {
         UInt32(metrics.firstIndex(of: name) ?? { preconditionFailure("metric \(name) not declared by any phase") }())
@@ -108,38 +104,9 @@ public final class RunContext {
         sinks.emit(TraceRecord(kind: .metric, time: time, unit: metricCode(name), aux: UInt32(item), value: value))
     }
 
-    /// A network of another unit-model family kept for the whole run, created on first use.
-    public func extensionNetwork<T: AnyObject>(_ key: String, make: () throws -> T) rethrows -> T {
-        if let n = extensions[key] as? T { return n }
-        let n = try make()
-        extensions[key] = n
-        return n
-    }
-
-    /// Relaxes the binary network from its current state, continuing the run clock.
-    @discardableResult
-    public func relax(maxTime: Double, checkEvery: Int = 1, stop: ((BinaryNetwork) -> Bool)? = nil) -> (reason: StopReason, events: Int) {
-        var scheduler = Scheduler<BinaryNetwork.Message>(start: time)
-        network.beginRelaxation(at: time)
-        for s in stimuli { s.schedule(network, into: &scheduler, until: time + SimTime(maxTime)) }
-        let reason = scheduler.run(network, until: time + SimTime(maxTime), checkEvery: checkEvery, stop: stop)
-        time = scheduler.now
-        for s in stimuli { s.advance(past: time) }
-        events += scheduler.eventsProcessed
-        onRelaxationEnd(self)
-        return (reason, scheduler.eventsProcessed)
-    }
-
     /// The description sinks receive before the first record.
     public var runDescription: RunDescription {
-        var firstID: UInt32 = 0
-        var pops: [RunDescription.Population] = []
-        for p in network.populations {
-            pops.append(.init(name: p.name, model: "binary", firstID: firstID, size: p.size))
-            firstID += UInt32(p.size)
-        }
-        pops += pcPopulations + spikingPopulations
-        return RunDescription(modelName: model.name, modelSource: model.root.json, seed: seed, timeUnit: model.populations.compactMap { UnitModelRegistry.entry($0.model)?.timeUnit }.first ?? "clock period",
-                              populations: pops, phases: model.phases.map(\.name), metrics: metrics)
+        RunDescription(modelName: model.name, modelSource: model.root.json, seed: seed, timeUnit: model.timeUnit,
+                       populations: simulation.layout, phases: model.phases.map(\.name), metrics: metrics)
     }
 }

@@ -67,7 +67,7 @@ public struct SpecNode: Sendable {
         ModelError(file: file, line: line, path: path, expected: expected, found: shortDescription)
     }
 
-    var shortDescription: String {
+    public var shortDescription: String {
         switch kind {
         case .null: return "nothing"
         case .scalar(let s): return "\"\(s.count > 40 ? String(s.prefix(40)) + "…" : s)\""

@@ -86,14 +86,14 @@ struct LIFBench: ParsableCommand {
                 let spec = try ModelSpec.load(path: model, overrides: [
                     "populations[0].size=\(exc)", "populations[1].size=\(inh)", "spiking.queue=\(q)", "seed=\(seed)"])
                 guard spec.populations.count == 2, spec.populations.allSatisfy({ $0.model == "lif" }),
-                      spec.spikingProjections.allSatisfy({ $0.rule == nil && $0.weight == .constant($0.weight.mean) }) else {
+                      spec.part(SpikingFamily.self)!.projections.allSatisfy({ $0.rule == nil && $0.weight == .constant($0.weight.mean) }) else {
                     throw OutputError("\(model): expected two lif populations (excitatory, inhibitory) and static projections with one weight each")
                 }
                 // A fresh network per repeat; every repeat gives the same spikes.
                 var net: SpikingNetwork!
                 var seconds = Double.infinity
                 for r in 0..<repeats {
-                    let run = try RunContext(model: spec, seed: seed).spikingNetwork()
+                    let run = try RunContext(model: spec, seed: seed).network(SpikingFamily.self)
                     if r == 0 && q == queues[0] && !noPeer { try export(run, spec: spec) }
                     let timer = CPUTimer()
                     run.run(until: duration)

@@ -5,19 +5,41 @@ import ReverieSpec
 struct ListCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "list",
-        abstract: "List the unit models, plasticity rules and protocol phases model files can use.")
+        abstract: "List the model families, unit models, plasticity rules and protocol phases model files can use.")
+
+    @Flag(help: "Print the unit models' keys as the Markdown table of models/README.md.")
+    var markdown = false
 
     func run() throws {
-        print("unit models (populations[].model):")
-        for e in UnitModelRegistry.entries { print("  \(e.name.padding(toLength: 14, withPad: " ", startingAt: 0)) \(e.summary)") }
+        let registry = Registry.standard
+        if markdown { print(Self.markdownTable(registry)); return }
+        print("unit models (populations[].model), by family:")
+        for f in registry.families {
+            print("  \(f.name): \(f.summary)")
+            for u in f.unitModels {
+                print("    \(u.name.padding(toLength: 12, withPad: " ", startingAt: 0)) \(u.summary) [time in \(u.timeUnit)]")
+                for k in u.keys { print("      " + k.line) }
+            }
+        }
         print("plasticity rules (rules[].type, parameters with defaults):")
-        let rules = PlasticityRegistry.entries.map { ($0.type, $0.summary, $0.parameters) }
-            + SpikeTimingRegistry.entries.map { ($0.type, $0.summary + " (spiking projections)", $0.parameters) }
-        for (type, summary, parameters) in rules {
-            let params = parameters.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
-            print("  \(type.padding(toLength: 20, withPad: " ", startingAt: 0)) \(summary)  [\(params)]")
+        for r in registry.rules {
+            print("  \(r.type.padding(toLength: 20, withPad: " ", startingAt: 0)) \(r.summary); acts \(r.trigger.rawValue)  [\(r.parameterList)]")
         }
         print("protocol phases (protocol[].phase):")
-        for p in PhaseRegistry.phases { print("  \(p.kind.padding(toLength: 14, withPad: " ", startingAt: 0)) \(p.summary)") }
+        for p in registry.phases { print("  \(p.kind.padding(toLength: 14, withPad: " ", startingAt: 0)) \(p.summary)") }
+    }
+
+    /// One row per unit-model key: the schema table of models/README.md, generated from the registry.
+    static func markdownTable(_ registry: Registry) -> String {
+        var out = "| family | model | key | unit | default | meaning |\n|---|---|---|---|---|---|\n"
+        for f in registry.families {
+            for u in f.unitModels {
+                if u.keys.isEmpty { out += "| \(f.name) | `\(u.name)` | | | | \(u.summary) |\n" }
+                for k in u.keys {
+                    out += "| \(f.name) | `\(u.name)` | `\(k.name)` | \(k.unit) | \(k.defaultValue ?? "required") | \(k.meaning) |\n"
+                }
+            }
+        }
+        return out
     }
 }

@@ -41,17 +41,17 @@ extension StreamOptions {
     func scheduleWeightSnapshots(_ runner: ModelRunner) {
         let context = runner.context
         func snapshot() {
-            for k in context.network.projections.indices { context.network.emitWeights(projection: k, at: context.time) }
+            for n in context.simulation.families { n.emitWeights(at: context.time) }
         }
         switch weightsEvery {
         case nil: break
         case .perPhase: runner.onPhaseEnd = { _ in snapshot() }
         case .everyEvents(let k):
             var due = k
-            context.onRelaxationEnd = { c in
-                guard c.events >= due else { return }
+            context.onAdvanceEnd = { c in
+                guard c.counters.events >= due else { return }
                 snapshot()
-                due = c.events + k
+                due = c.counters.events + k
             }
         }
     }

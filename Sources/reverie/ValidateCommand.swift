@@ -13,7 +13,7 @@ struct ValidateCommand: ParsableCommand {
         let spec = try model.load()
         print("\(spec.file): ok — \(spec.name)")
         for p in spec.populations { print("  population \(p.name): \(p.size) \(p.model) units") }
-        for p in spec.projections { print("  projection \(p.name): \(p.from) → \(p.to), \(p.connectivity == .dense ? "dense" : "sparse"), delay \(p.delay)") }
+        for line in spec.parts.flatMap(\.projectionLines) { print("  projection " + line) }
         for r in spec.rules { print("  rule \(r.name): \(r.type) " + r.parameters.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")) }
         for p in spec.patterns {
             switch p.source {

@@ -6,14 +6,13 @@ final class EventQueueTests: XCTestCase {
         var q = EventQueue<String>()
         q.push("late", at: SimTime(2), phase: .delivery)
         q.push("update-a", at: SimTime(1), phase: .update)
-        q.push("marker", at: SimTime(1), phase: .marker)
         q.push("delivery", at: SimTime(1), phase: .delivery)
         q.push("update-b", at: SimTime(1), phase: .update)
         q.push("stimulus", at: SimTime(1), phase: .stimulus)
-        q.push("early", at: SimTime(0.5), phase: .marker)
+        q.push("early", at: SimTime(0.5), phase: .update)
         var order: [String] = []
         while let e = q.pop() { order.append(e.payload) }
-        XCTAssertEqual(order, ["early", "stimulus", "delivery", "update-a", "update-b", "marker", "late"])
+        XCTAssertEqual(order, ["early", "stimulus", "delivery", "update-a", "update-b", "late"])
     }
 
     func testManyTiesKeepInsertionOrder() {

@@ -1,5 +1,6 @@
 import ReverieKernel
 import ReverieModels
+import ReverieSpec
 
 /// A fully connected network of n units with closed-form Hebbian couplings.
 func hebbianNetwork(n: Int, patterns: PatternSet, dynamics: BinaryDynamics = BinaryDynamics(),
@@ -22,4 +23,16 @@ func freshFields(_ net: BinaryNetwork) -> [Double] {
     let syn = net.projections[0].synapses
     for j in 0..<syn.preCount { syn.forEachSynapse(from: j) { i, w in h[i] += w * net.state[j] } }
     return h
+}
+
+/// A rule built through the standard registry, as a model file builds it.
+func registryRule(_ type: String, _ values: [String: Double], presynapticCount: Int) -> AnyPlasticityRule {
+    let entry = Registry.standard.rule(type)!
+    return AnyPlasticityRule(type, entry.make(RuleParameters(values: entry.parameters.merging(values) { $1 }, presynapticCount: presynapticCount)))
+}
+
+/// The scale of a rule's rank-1 fast kernel.
+func rank1Scale(_ rule: AnyPlasticityRule) -> Double {
+    guard case .rank1(let scale)? = rule.fastKernel else { preconditionFailure("\(rule.name) has no rank-1 kernel") }
+    return scale
 }

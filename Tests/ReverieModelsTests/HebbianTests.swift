@@ -1,5 +1,6 @@
 import XCTest
 import ReverieKernel
+import ReverieSpec
 import ReverieModels
 
 final class HebbianTests: XCTestCase {
@@ -9,7 +10,7 @@ final class HebbianTests: XCTestCase {
         let patterns = PatternSet.random(count: 9, size: n, rng: &rng)
         let net = BinaryNetwork(populations: [("m", n)], dynamics: BinaryDynamics(), rng: RandomStream(seed: 1))
         net.connect("rec", from: 0, to: 0, synapses: .dense(DenseWeights(preCount: n, postCount: n)), skipSelf: true)
-        let rule = PlasticityRegistry.entry("hebbian")!.make(RuleParameters(values: ["eta": 1], presynapticCount: n))
+        let rule = registryRule("hebbian", ["eta": 1], presynapticCount: n)
         for mu in 0..<patterns.count {
             net.setState(patterns[mu], population: 0, clamped: true)
             net.learn(projection: 0, rule: rule)
@@ -31,10 +32,10 @@ final class HebbianTests: XCTestCase {
         var rng = RandomStream(seed: 5)
         let n = 40
         let patterns = PatternSet.random(count: 3, size: n, rng: &rng)
-        var csr = SparseWeights.random(preCount: n, postCount: n, probability: 0.2, allowSelf: false, rng: &rng)
+        var csr = SparseWeights(rows: .probability(0.2, preCount: n, postCount: n, allowSelf: false, rng: &rng))
         let net = BinaryNetwork(populations: [("m", n)], dynamics: BinaryDynamics(), rng: RandomStream(seed: 1))
         net.connect("rec", from: 0, to: 0, synapses: .sparse(csr), skipSelf: true)
-        let rule = PlasticityRegistry.entry("hebbian")!.make(RuleParameters(values: ["eta": 2], presynapticCount: n))
+        let rule = registryRule("hebbian", ["eta": 2], presynapticCount: n)
         for mu in 0..<patterns.count {
             net.setState(patterns[mu], population: 0, clamped: true)
             net.learn(projection: 0, rule: rule)

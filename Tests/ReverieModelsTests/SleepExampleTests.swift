@@ -1,5 +1,6 @@
 import XCTest
 import ReverieKernel
+import ReverieSpec
 @testable import ReverieModels
 
 final class SleepExampleTests: XCTestCase {
@@ -21,7 +22,7 @@ final class SleepExampleTests: XCTestCase {
         let xi = PatternSet.random(count: 3, size: 30, rng: &rng)
         let set = ExampleSet(archetypes: xi, perArchetype: 7, quality: 0.5, rng: &rng)
         var synapses = Connectivity.dense(DenseWeights(preCount: 30, postCount: 30))
-        let rule = PlasticityRegistry.entry("hebbian")!.make(RuleParameters(values: ["eta": 1], presynapticCount: 30))
+        let rule = registryRule("hebbian", ["eta": 1], presynapticCount: 30)
         set.storeHebbian(rule, into: &synapses, skipSelf: true)
         let expected = set.normalizedAverages.hebbianCouplings()
         for pre in 0..<30 { for post in 0..<30 { XCTAssertEqual(synapses.weight(pre: pre, post: post), expected[pre: pre, post: post], accuracy: 1e-12) } }

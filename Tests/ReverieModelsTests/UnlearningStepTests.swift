@@ -1,5 +1,6 @@
 import XCTest
 import ReverieKernel
+import ReverieSpec
 @testable import ReverieModels
 
 final class UnlearningStepTests: XCTestCase {
@@ -19,9 +20,9 @@ final class UnlearningStepTests: XCTestCase {
         var r = RandomStream(seed: 9)
         let s = (0..<40).map { _ in r.nextSpin() }
         fast.setState(s, population: 0); slow.setState(s, population: 0)
-        let rule = PlasticityRegistry.entry("anti-hebbian")!.make(RuleParameters(values: ["epsilon": 0.37], presynapticCount: 40))
-        XCTAssertTrue(fast.learnHebbian(rule.base as! HebbianRule, projection: 0))
-        slow.learn(projection: 0, rule: rule)
+        let rule = registryRule("anti-hebbian", ["epsilon": 0.37], presynapticCount: 40)
+        XCTAssertTrue(fast.learnRank1(scale: rank1Scale(rule), projection: 0))
+        slow.learn(projection: 0, rule: rule, fastKernel: false)
         XCTAssertEqual(fast.projections[0].synapses, slow.projections[0].synapses)
         for i in 0..<40 { XCTAssertEqual(fast.field[i], slow.field[i], accuracy: 1e-12) }
         XCTAssertEqual(fast.unstableCount, slow.unstableCount)
@@ -36,9 +37,9 @@ final class UnlearningStepTests: XCTestCase {
         var r = RandomStream(seed: 10)
         let s = (0..<41).map { _ in r.nextSpin() }, next = (0..<41).map { _ in r.nextSpin() }
         fast.setState(s, population: 0); slow.setState(s, population: 0)
-        let rule = PlasticityRegistry.entry("anti-hebbian")!.make(RuleParameters(values: ["epsilon": 0.21], presynapticCount: 41))
-        XCTAssertTrue(fast.learnHebbian(rule.base as! HebbianRule, projection: 0, thenImpose: next))
-        slow.learn(projection: 0, rule: rule)
+        let rule = registryRule("anti-hebbian", ["epsilon": 0.21], presynapticCount: 41)
+        XCTAssertTrue(fast.learnRank1(scale: rank1Scale(rule), projection: 0, thenImpose: next))
+        slow.learn(projection: 0, rule: rule, fastKernel: false)
         slow.setState(next, population: 0)
         XCTAssertEqual(fast.projections[0].synapses, slow.projections[0].synapses)
         XCTAssertEqual(fast.state, next)

@@ -78,7 +78,7 @@ final class DreamPhaseTests: XCTestCase {
                 for f in fragments { XCTAssertTrue(d.contains(f), "\(d) lacks \(f)", line: line) }
             }
         }
-        expectError(model("    dreams: 10", rule: "hebbian"), ["protocol", "rule", "anti-hebbian"])
+        expectError(model("    dreams: 10", rule: "hebbian"), ["protocol", "rule", "acts at a fixed point"])
         expectError(model("    dreams: 10", dynamics: "temperature: 0.5"), ["temperature", "0"])
         expectError(model("    dreams: -3"), ["dreams"])
         expectError(model("    dreams: 10\n    basin_overlaps: [2]"), ["basin_overlaps"])

@@ -1,4 +1,5 @@
 import XCTest
+import ReverieModels
 import ReverieSpec
 
 /// Every bad model file gives an error naming the file, the field path and what was expected.
@@ -66,7 +67,7 @@ final class ModelErrorTests: XCTestCase {
         assertError(valid.replacingOccurrences(of: "rule: storage", with: "rule: forgetting"),
                     path: "protocol[0].rule", expected: "one of storage")
         assertError(valid.replacingOccurrences(of: "phase: test", with: "phase: tset"),
-                    path: "protocol[1].phase", expected: "one of learn, test, run")
+                    path: "protocol[1].phase", expected: "one of run, learn, test")
         assertError(valid.replacingOccurrences(of: "type: hebbian", with: "type: hebbian\n    eta: fast"),
                     path: "rules[0].eta", expected: "expected a number")
         assertError(valid + "\n    initial_overlap: 2", path: "protocol[1].initial_overlap", expected: "a number in -1.0...1.0")

@@ -1,4 +1,5 @@
 import Foundation
+import ReverieModels
 import ReverieSpec
 
 /// Loads a model given as text, through a temporary file (errors name that file).

@@ -50,7 +50,7 @@ final class SpikingModelTests: XCTestCase {
             .replacingOccurrences(of: "weight: 0.25, delay", with: "weight: {normal: [0.25, 0.05]}, delay")
             .replacingOccurrences(of: "weight: -2.25, delay", with: "weight: {uniform: [-3, -1.5]}, delay")
         let model = try loadModel(text, overrides: small)
-        let a = try RunContext(model: model, seed: 1).spikingNetwork(), b = try RunContext(model: model, seed: 1).spikingNetwork()
+        let a = try RunContext(model: model, seed: 1).network(SpikingFamily.self), b = try RunContext(model: model, seed: 1).network(SpikingFamily.self)
         let ee = a.projections[0].synapseWeights!.map(Double.init), ie = a.projections[2].synapseWeights!.map(Double.init)
         XCTAssertEqual(ee.count, 64 * 400)
         let mean = ee.reduce(0, +) / Double(ee.count)
@@ -65,7 +65,7 @@ final class SpikingModelTests: XCTestCase {
 
         let plastic = text.replacingOccurrences(of: "projections:\n", with: "rules:\n  - {name: learn, type: stdp, w_max: 0.3}\nprojections:\n")
             .replacingOccurrences(of: "weight: {normal: [0.25, 0.05]}, delay: 0.125}", with: "weight: {normal: [0.25, 0.05]}, delay: 0.125, rule: learn}")
-        let learning = try RunContext(model: try loadModel(plastic, overrides: small), seed: 1).spikingNetwork()
+        let learning = try RunContext(model: try loadModel(plastic, overrides: small), seed: 1).network(SpikingFamily.self)
         let w = learning.weights(of: 0)!
         XCTAssertTrue(w.allSatisfy { (0...0.3).contains($0) })
         XCTAssertTrue(w.contains(0.3))

@@ -1,6 +1,7 @@
 import XCTest
 import Foundation
 import ReverieKernel
+import ReverieModels
 import ReverieSpec
 import ReverieTraces
 

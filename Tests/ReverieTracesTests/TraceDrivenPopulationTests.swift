@@ -1,6 +1,7 @@
 import XCTest
 import Foundation
 import ReverieKernel
+import ReverieModels
 import ReverieSpec
 import ReverieTraces
 
@@ -63,7 +64,7 @@ final class TraceDrivenPopulationTests: XCTestCase {
         let replayed = seen.records.filter { $0.kind == .state && $0.unit < 80 }
         XCTAssertEqual(replayed, recorded)
         // Its final state is the source's final state, and every Δs reached the follower: h_i = w Σ_j s_j.
-        let net = runner.context.network
+        let net = runner.context.network(BinaryFamily.self)
         var final = [Double](repeating: 0, count: 80)
         let first = try TraceSource(node: try ModelSpec.load(path: path).populations[0].node, size: 80, baseDirectory: dir)
         for k in 0..<80 { final[k] = first.initialState[k] }

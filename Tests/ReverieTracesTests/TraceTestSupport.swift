@@ -1,6 +1,7 @@
 import Foundation
 import ReverieKernel
 import ReverieModels
+import ReverieSpec
 import ReverieTraces
 
 /// Keeps a copy of every record a hub delivers.
@@ -32,7 +33,7 @@ enum TraceFixture {
                                 rng: rng.derived(7), sinks: hub)
         net.connect("rec", from: 0, to: 0, synapses: .dense(DenseWeights(preCount: n, postCount: n)), skipSelf: true)
         net.reportsAssignments = true
-        let rule = PlasticityRegistry.entry("hebbian")!.make(RuleParameters(values: ["eta": 1], presynapticCount: n))
+        let rule = AnyPlasticityRule("hebbian", Registry.standard.rule("hebbian")!.make(RuleParameters(values: ["eta": 1], presynapticCount: n)))
         hub.emit(TraceRecord(kind: .phase, time: .zero, unit: 0, aux: 0))
         for mu in 0..<patterns.count { net.setState(patterns[mu], population: 0, clamped: true); net.learn(projection: 0, rule: rule) }
         net.emitWeights(projection: 0, at: .zero)

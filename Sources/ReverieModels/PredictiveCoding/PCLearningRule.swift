@@ -10,6 +10,7 @@ import ReverieKernel
 public struct PCLearningRule: PlasticityRule {
     /// Δt/γ.
     public var rate: Double
+    public var trigger: PlasticityTrigger { .online }
     public init(rate: Double) { self.rate = rate }
 
     @inlinable

@@ -1,4 +1,5 @@
 import Foundation
+import ReverieKernel
 
 /// Pair-based spike-timing-dependent plasticity with all-to-all trace
 /// interactions (Song, Miller & Abbott 2000; van Rossum, Bi & Turrigiano 2000;
@@ -12,7 +13,7 @@ import Foundation
 ///     multiplicative:  w ← w + A₊ (1 − w/w_max) x,  w ← w − A₋ (w/w_max) y
 ///
 /// and kept in [0, w_max] (weights are excitatory jumps, mV).
-public struct PairSTDP: Sendable, Equatable {
+public struct PairSTDP: PlasticityRule, Equatable {
     public enum WeightDependence: String, Sendable, CaseIterable {
         case additive, multiplicative
     }
@@ -28,6 +29,33 @@ public struct PairSTDP: Sendable, Equatable {
                 dependence: WeightDependence = .additive) {
         self.aPlus = aPlus; self.aMinus = aMinus; self.tauPlus = tauPlus; self.tauMinus = tauMinus
         self.wMax = wMax; self.dependence = dependence
+    }
+
+    init(_ p: [String: Double], _ d: WeightDependence) {
+        self.init(aPlus: p["a_plus"]!, aMinus: p["a_minus"]!, tauPlus: p["tau_plus"]!, tauMinus: p["tau_minus"]!, wMax: p["w_max"]!, dependence: d)
+    }
+
+    /// The rule of a `.pairSTDP` fast kernel.
+    public init?(kernel: FastKernel) {
+        guard case let .pairSTDP(aPlus, aMinus, tauPlus, tauMinus, wMax, multiplicative) = kernel else { return nil }
+        self.init(aPlus: aPlus, aMinus: aMinus, tauPlus: tauPlus, tauMinus: tauMinus, wMax: wMax,
+                  dependence: multiplicative ? .multiplicative : .additive)
+    }
+
+    public var trigger: PlasticityTrigger { .spikes }
+    public var traceTimeConstants: (pre: Double, post: Double)? { (tauPlus, tauMinus) }
+    public var fastKernel: FastKernel? {
+        .pairSTDP(aPlus: aPlus, aMinus: aMinus, tauPlus: tauPlus, tauMinus: tauMinus, wMax: wMax, multiplicative: dependence == .multiplicative)
+    }
+
+    /// On a presynaptic arrival: depression with the postsynaptic trace `post.aux`.
+    public func onPresynapticSpike(weight: Double, pre: LocalSignal, post: LocalSignal) -> Double {
+        depressed(weight, postTrace: post.aux)
+    }
+
+    /// On a postsynaptic spike: potentiation with the presynaptic trace `pre.aux`.
+    public func onPostsynapticSpike(weight: Double, pre: LocalSignal, post: LocalSignal) -> Double {
+        potentiated(weight, preTrace: pre.aux)
     }
 
     /// The weight after a postsynaptic spike that finds the presynaptic trace at `x`.

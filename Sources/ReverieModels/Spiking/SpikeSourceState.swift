@@ -34,6 +34,16 @@ struct SpikeSourceState {
         }
     }
 
+    /// Whether the source will spike no more.
+    var isExhausted: Bool {
+        switch kind {
+        case .none: true
+        case .poisson: !nextTime.isFinite
+        case .times(let t): cursor >= t.count
+        case .train(let s): cursor >= s.count
+        }
+    }
+
     /// Appends the spikes before `end` to `out`.
     mutating func emit(before end: Double, into out: inout [(time: Double, unit: Int)]) {
         switch kind {

@@ -76,6 +76,12 @@ public final class SpikingNetwork {
     /// e^{(t − origin)/τ}, kept below e^30 for the shortest τ.
     let rebaseSpan: Double
 
+    /// Populations whose spikes other families receive, and those spikes.
+    var exported: [Bool]
+    var exportedEvents: [FamilyEvent] = []
+    /// Spike counts per unit when a run began (`markRunStart`).
+    var countsAtMark: [Int] = []
+
     public private(set) var statistics: SpikeStatistics
     public internal(set) var spikes = 0
     /// Synapses reached by arrivals (including those discarded by refractory targets).
@@ -113,6 +119,7 @@ public final class SpikingNetwork {
         sources = populations.enumerated().map { k, p in SpikeSourceState(population: p, rng: rng.derived(UInt64(k))) }
         for p in populations { if let lif = p.lif { for i in p.range { u[i] = lif.vReset - lif.vInfinity } } }
         refractoryEnds = populations.map { _ in SpikeFIFO() }
+        exported = populations.map { _ in false }
         let taus = populations.compactMap { $0.lif?.tauM } + projections.compactMap { $0.plasticity.map { min($0.rule.tauPlus, $0.rule.tauMinus) } }
         rebaseSpan = 30 * (taus.min() ?? .infinity)
     }
@@ -153,6 +160,9 @@ public final class SpikingNetwork {
         voltageEvery = everySlots
     }
 
+    /// Notes every unit's spike count, so a report can count the spikes since.
+    public func markRunStart() { countsAtMark = statistics.counts }
+
     /// The current weights of a plastic projection (nil if static).
     public func weights(of projection: Int) -> [Double]? { projections[projection].plasticity?.weights }
 
@@ -170,17 +180,6 @@ public final class SpikingNetwork {
     }
 
     // MARK: Running
-
-    /// Runs whole slots until the clock reaches `end` (rounded up to a slot
-    /// boundary); `progress` is called now and then with the fraction done.
-    public func run(until end: Double, progress: ((Double) -> Void)? = nil) {
-        let last = Int((end / slotWidth - 1e-9).rounded(.up))
-        let first = slot
-        while slot < last {
-            step()
-            if let progress, slot & 1023 == 0 { progress(Double(slot - first) / Double(last - first)) }
-        }
-    }
 
     /// Processes one slot.
     func step() {
@@ -252,6 +251,7 @@ public final class SpikingNetwork {
             for k in outgoing[p] {
                 queue.schedule(SpikeArrival(time: t + projections[k].delay, source: local, projection: UInt32(k)))
             }
+            if exported[p] { exportedEvents.append(FamilyEvent(time: SimTime(t), population: p, unit: Int(local))) }
         }
         spikes += fired.count
         fired.removeAll(keepingCapacity: true)

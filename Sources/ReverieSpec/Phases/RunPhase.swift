@@ -1,78 +1,59 @@
 import Foundation
 import ReverieKernel
-import ReverieModels
 
-/// `phase: run` — free dynamics from the current or a random state, for a
-/// duration, until a fixed point, or until the state has |overlap| ≥ `until_overlap`
-/// with some pattern of `patterns`; reports energy and overlaps with the patterns.
-/// In a model of spiking populations it simulates them for `duration` ms
-/// (`SpikingRunOptions`).
+/// `phase: run` — the free dynamics of every family of the model, for
+/// `duration` (in the model's time unit) or, where every family can reach one,
+/// until a fixed point. Each family adds its own keys and report
+/// (`ModelFamily.runOptions`): binary units a random start, a stop at an
+/// overlap, energy and overlaps; spiking units voltage and weight recording,
+/// rates and CVs.
 public struct RunPhase: ProtocolPhase {
     public static let kind = "run"
-    public static let summary = "free dynamics for a duration or until a fixed point (spiking models: for a duration)"
+    public static let summary = "free dynamics for a duration or until a fixed point; each family adds its keys and report"
 
-    let start: String
-    let population: String?
     let duration: Double?
-    let patterns: String?
-    let untilOverlap: Double?
     let checkEvery: Int
-    let spiking: SpikingRunOptions?
+    /// Each family's options, with the family's index among the model's parts (and networks).
+    let options: [(family: Int, options: any FamilyRunOptions)]
 
-    public var metrics: [String] { spiking != nil ? [] : ["energy"] + (patterns == nil ? [] : ["overlap"]) }
+    public var metrics: [String] { options.flatMap(\.options.metrics) }
 
     public init(node: SpecNode, model: ModelSpec) throws {
-        if model.populations.contains(where: { $0.spiking != nil }) {
-            spiking = try SpikingRunOptions(node: node, model: model)
-            (start, population, duration, patterns, untilOverlap, checkEvery) = ("current", nil, spiking!.duration, nil, nil, 1)
-            return
-        }
-        spiking = nil
-        try node.checkKeys(["phase", "name", "start", "population", "duration", "patterns", "until_overlap", "check_every"])
-        start = try node.choice("start", ["current", "random"], default: "current")
-        population = try node["population"].map { try model.population($0).name }
-        if start == "random" && population == nil { throw node.missing("population", "the population to randomise when start is random") }
+        let present = model.parts.map { p in model.registry.families.first { $0.name == p.family }! }
+        try node.checkKeys(["phase", "name", "duration", "check_every"] + present.flatMap(\.runKeys))
         duration = try node["duration"]?.double(in: 0...1e15)
-        if duration == nil, model.dynamics.temperature != .zero {
-            throw node.missing("duration", "a duration (at nonzero temperature there is no fixed point to stop at)")
-        }
-        patterns = try node["patterns"].map { try model.patternSet($0).name }
-        untilOverlap = try node["until_overlap"]?.double(in: -1...1)
         checkEvery = try node.int("check_every", default: 1, in: 1...Int.max)
-        if untilOverlap != nil && patterns == nil { throw node.missing("patterns", "the pattern set that until_overlap refers to") }
+        var options: [(family: Int, options: any FamilyRunOptions)] = []
+        for (k, f) in present.enumerated() { if let o = try f.runOptions(node, model) { options.append((k, o)) } }
+        self.options = options
     }
 
     public func run(_ context: RunContext) throws -> PhaseResult {
-        if let spiking { return spiking.run(context) }
-        let net = context.network
-        if start == "random", let population {
-            var rng = context.rng(phase: context.phaseIndex, "start")
-            net.randomize(population: try context.populationIndex(population), rng: &rng)
+        for o in options { try o.options.prepare(context) }
+        let stops = try options.compactMap { try $0.options.stopCondition(context) }
+        let before = context.simulation.families.map(\.counters)
+        let t0 = context.time
+        let end = t0 + SimTime(duration ?? options.compactMap(\.options.duration).min() ?? .infinity)
+        let started = Date()
+        var reason = StopReason.quiescent
+        var done: Set<Int> = []
+        for k in context.simulation.families.indices where !done.contains(k) {
+            done.formUnion(context.simulation.component(of: k))
+            let control = AdvanceControl(checkEvery: checkEvery, stop: stops.isEmpty ? nil : { stops.contains { $0() } }) { t in
+                if end.value.isFinite && end > t0 { context.progress((t - t0).value / (end - t0).value) }
+            }
+            context.time = t0
+            let r = context.advance(context.simulation.families[k], until: end, control: control).reason
+            if r != .quiescent { reason = r }
         }
-        let flips = net.flips, t0 = context.time
-        var stop: ((BinaryNetwork) -> Bool)? = nil
-        if let untilOverlap, let patterns, let set = context.patterns[patterns] {
-            let pop = try context.populationIndex(context.model.patterns.first { $0.name == patterns }!.population)
-            let all = (0..<set.count).map { set[$0] }
-            stop = { net in all.contains { abs(net.overlap(with: $0, population: pop)) >= untilOverlap } }
-        }
-        let (reason, events) = context.relax(maxTime: duration ?? .infinity, checkEvery: checkEvery, stop: stop)
-        context.emitMetric("energy", item: 0, value: net.energy)
-        var summary: [(key: String, value: Double)] = [
-            ("reached_fixed_point", reason == .quiescent ? 1 : 0), ("stopped_by_condition", reason == .condition ? 1 : 0),
-            ("time", (context.time - t0).value),
-            ("flips", Double(net.flips - flips)), ("events", Double(events)), ("energy", net.energy),
-        ]
-        var lines = [String(format: "stopped (%@) after t = %.4g, %ld flips, energy %.4f", reason.rawValue,
-                            (context.time - t0).value, net.flips - flips, net.energy)]
-        if let patterns, let set = context.patterns[patterns] {
-            let pop = try context.populationIndex(context.model.patterns.first { $0.name == patterns }!.population)
-            let overlaps = (0..<set.count).map { net.overlap(with: set[$0], population: pop) }
-            for (mu, m) in overlaps.enumerated() { context.emitMetric("overlap", item: mu, value: m) }
-            let best = overlaps.indices.max { abs(overlaps[$0]) < abs(overlaps[$1]) }!
-            summary.append(("max_abs_overlap", abs(overlaps[best])))
-            summary.append(("closest_pattern", Double(best)))
-            lines.append(String(format: "closest pattern %ld with overlap %.4f", best, overlaps[best]))
+        context.time = context.simulation.families.map(\.now).reduce(t0) { Swift.max($0, $1) }
+        let seconds = Date().timeIntervalSince(started)
+        var summary: [(key: String, value: Double)] = [("time", (context.time - t0).value)]
+        var lines: [String] = []
+        for (k, o) in options {
+            let r = try o.report(context, since: before[k], elapsed: context.time - t0, reason: reason, seconds: seconds)
+            summary += r.summary
+            lines += r.lines
         }
         return PhaseResult(summary: summary, lines: lines)
     }

@@ -1,0 +1,132 @@
+import ReverieKernel
+
+/// Hebbian unlearning, "dreaming" (Hopfield, Feinstein & Palmer 1983; Benedetti,
+/// Ventura, Marinari, Ruocco & Zamponi 2022; science.md §3). One dream:
+///
+/// 1. noise input: a uniformly random ±1 state drawn from the `noise` stream;
+/// 2. the free asynchronous dynamics of the network run to an exact fixed point
+///    s* (the scheduler stops at quiescence);
+/// 3. every synapse of the recurrent projection applies the local anti-Hebbian
+///    rule ("anti-hebbian" in model files): `J_ij ← J_ij − (ε/N) s*_i s*_j`, i ≠ j.
+///
+/// The noise input costs (#changed units) × N, the relaxation (#flips) × N and
+/// the update one rank-1 pass (`learnHebbian`) whose field change is O(N).
+public final class HebbianUnlearning {
+    public let network: BinaryNetwork
+    /// The recurrent projection that dreams.
+    public let projection: Int
+    public let population: Int
+    public let epsilon: Double
+    /// The anti-Hebbian rule, applied at each dream's fixed point.
+    public let rule: AnyPlasticityRule
+    /// Event budget of one relaxation.
+    public var maxEventsPerDream: Int
+    var noise: RandomStream
+    /// The noise input of the next dream, drawn when the previous one ended.
+    var nextStart: [Double]
+    /// Dreams done so far.
+    public private(set) var dreams = 0
+    /// Simulated time after the last relaxation (dreams run on the network's clock).
+    public var now: SimTime { network.now }
+    /// Flips in dream relaxations so far.
+    public private(set) var dreamFlips = 0
+
+    /// - Parameters:
+    ///   - projection: a recurrent projection (pre and post population equal).
+    ///   - noise: the stream the random starts are drawn from.
+    ///   - start: simulated time of the first dream (relaxations advance the network's clock).
+    public init(network: BinaryNetwork, projection: Int, epsilon: Double, noise: RandomStream, start: SimTime = .zero) {
+        let proj = network.projections[projection]
+        precondition(proj.pre == proj.post, "dreaming needs a recurrent projection")
+        network.scheduler.resume(at: start)
+        self.network = network
+        self.projection = projection
+        population = proj.post
+        self.epsilon = epsilon
+        let n = network.populations[population].size
+        rule = AnyPlasticityRule("anti-hebbian", HebbianRule(scale: -epsilon / Double(n), trigger: .fixedPoint))
+        maxEventsPerDream = 1000 * n
+        var noise = noise
+        nextStart = Self.draw(n, &noise)
+        self.noise = noise
+    }
+
+    static func draw(_ n: Int, _ noise: inout RandomStream) -> [Double] {
+        var s = [Double](repeating: 0, count: n)
+        for i in 0..<n { s[i] = noise.nextSpin() }
+        return s
+    }
+
+    /// One dream; returns s*, the fixed point that was unlearned.
+    ///
+    /// The anti-Hebbian pass of a dream also imposes the next dream's noise input
+    /// (`learnHebbian(_:projection:thenImpose:)`), so a dream normally finds its
+    /// start in place; if anything changed the state since, it is set again.
+    @discardableResult
+    public func dream() throws -> [Double] {
+        let ids = network.populations[population].ids
+        if !network.states(of: population).elementsEqual(nextStart) || !network.isFree(population) {
+            network.setState(nextStart, population: population)
+        }
+        dreamFlips += try network.relaxToFixedPoint(maxEvents: maxEventsPerDream)
+        let fixedPoint = Array(network.state[ids])
+        nextStart = Self.draw(ids.count, &noise)
+        if case .rank1(let scale)? = rule.fastKernel,
+           network.learnRank1(scale: scale, projection: projection, thenImpose: nextStart) {
+        } else {
+            network.learn(projection: projection, rule: rule)
+        }
+        dreams += 1
+        return fixedPoint
+    }
+
+    /// The couplings being unlearned.
+    public var couplings: Connectivity { network.projections[projection].synapses }
+
+    /// Dreams following `schedule`, measuring how `patterns` sit in the network;
+    /// `onRecord` sees every record as it is taken. Basin measurements use `probe`.
+    public func run(_ schedule: UnlearningSchedule, patterns: PatternSet, probe: inout RandomStream,
+                    onRecord: (UnlearningRecord) -> Void = { _ in }) throws -> UnlearningSummary {
+        let n = Double(network.populations[population].size)
+        var records: [UnlearningRecord] = []
+        var dIn: Int?, dFin: Int?
+        var flipsAtRecord = dreamFlips, dreamsAtRecord = dreams
+        func record() throws {
+            let s = StabilityMeasures(couplings: couplings, patterns: patterns)
+            let basins = schedule.basinOverlaps.isEmpty ? [] : try BasinMeasure(
+                network: network, population: population, patterns: patterns, initialOverlaps: schedule.basinOverlaps,
+                retrievalThreshold: schedule.retrievalThreshold, maxEvents: maxEventsPerDream, rng: &probe).points
+            let done = dreams - dreamsAtRecord
+            let r = UnlearningRecord(
+                dreams: dreams, scaledDreams: Double(dreams) * epsilon / n, fractionStable: s.fractionStable,
+                minimumStability: s.minimum, meanStability: s.mean, stabilityQuantiles: s.quantiles([0.05, 0.5, 0.95]),
+                flipsPerDream: done > 0 ? Double(dreamFlips - flipsAtRecord) / Double(done) : 0, basins: basins)
+            flipsAtRecord = dreamFlips; dreamsAtRecord = dreams
+            records.append(r)
+            onRecord(r)
+            if r.fractionStable == 1 && dIn == nil { dIn = dreams }
+        }
+        try record()
+        while dreams < schedule.maxDreams && !(schedule.stopAtAllStable && dIn != nil) {
+            try dream()
+            if schedule.measureEvery > 0 && dreams % schedule.measureEvery == 0 {
+                network.recomputeFields()  // bounds the rounding drift of the incremental fields
+                try record()
+            } else if dIn == nil && schedule.checkEvery > 0 && dreams % schedule.checkEvery == 0
+                        && StabilityMeasures.allFixedPoints(couplings: couplings, patterns: patterns) {
+                dIn = dreams
+            }
+        }
+        if records.last?.dreams != dreams { try record() }
+        let stable = records.filter { $0.fractionStable == 1 }
+        // Best retrieval: the widest basins, ties (saturated basins) broken by the largest Δ_min.
+        let basinScore = { (r: UnlearningRecord) in r.basins.map(\.meanFinalOverlap).reduce(0, +) }
+        let top = stable.max { a, b in
+            (basinScore(a), a.minimumStability, -a.dreams) < (basinScore(b), b.minimumStability, -b.dreams)
+        }
+        // Memories destroyed: the first record after the last one with every pattern stable.
+        let lastStable = records.lastIndex { $0.fractionStable == 1 }
+        if let lastStable, lastStable + 1 < records.count { dFin = records[lastStable + 1].dreams }
+        return UnlearningSummary(records: records, dreams: dreams, dIn: dIn, dTop: top?.dreams, dFin: dFin)
+    }
+}

@@ -1,0 +1,93 @@
+import ReverieKernel
+
+/// Random-sequential update order (science.md §1): sweeps through the free
+/// units in a fresh random permutation, one sweep per 1/rate time units, tick k
+/// of a sweep at `start + (k + 1)/(n · rate)`.
+///
+/// At zero temperature a tick of a stable unit changes nothing and draws no
+/// randomness, so the clock jumps to the next unstable unit of its permutation:
+/// the same trajectory and tick times as ticking every unit. Before a new sweep,
+/// and when the rest of a sweep holds no unstable unit, one O(N) count decides
+/// whether any unit can still change: if none can, this is a fixed point (and no
+/// permutation is drawn).
+struct SweepClock {
+    /// The free units in this sweep's order.
+    private(set) var order: [Int] = []
+    private(set) var position = 0
+    private var started = false
+    private var start = SimTime.zero
+    /// Time of the last tick of the current sweep that fired (−∞ before the first).
+    private var lastTick = SimTime(-.infinity)
+
+    /// Starts over at `time` with the free units (watched ≠ 0) in id order.
+    mutating func begin(at time: SimTime, watched: [Double], freeCount: Int) {
+        if order.count != freeCount { order = [Int](repeating: 0, count: freeCount) }
+        var c = 0
+        for i in watched.indices where watched[i] != 0 { order[c] = i; c += 1 }
+        precondition(c == freeCount, "free unit count out of date")
+        position = 0
+        started = false
+        start = time
+    }
+
+    /// The time of the tick at `position` in the current sweep.
+    @inline(__always) func tickTime(_ position: Int, rate: Double) -> SimTime {
+        start + SimTime(Double(position + 1) / (Double(order.count) * rate))
+    }
+
+    private mutating func newSweep(now: SimTime, rate: Double, rng: inout RandomStream) {
+        start = started ? start + SimTime(1 / rate) : now
+        started = true
+        lastTick = SimTime(-.infinity)
+        order.withUnsafeMutableBufferPointer { rng.shuffle(&$0) }
+        position = 0
+    }
+
+    /// The next tick after `now`, or nil at a fixed point (zero temperature) or
+    /// with no free unit. `updates` counts the stable units skipped.
+    mutating func nextTick(after now: SimTime, zeroTemperature: Bool, rate: Double, watched: [Double], field: [Double],
+                           rng: inout RandomStream, updates: inout Int) -> SimTime? {
+        if zeroTemperature && (!started || position >= order.count) && DenseKernels.countUnstable(watched, field) == 0 { return nil }
+        while true {
+            if !started || position >= order.count {
+                var r = rng  // a local copy stays in registers while the shuffle writes through a pointer
+                newSweep(now: now, rate: rate, rng: &r)
+                rng = r
+            }
+            if order.isEmpty { return nil }
+            guard zeroTemperature else { break }
+            let n = order.count, first = position
+            // Skip positions whose tick lies before `now` (a tick at exactly `now` runs after the delivery);
+            // there are none when the clock still stands at this sweep's last tick.
+            var passed = first
+            if now != lastTick { while passed < n && tickTime(passed, rate: rate) < now { passed += 1 } }
+            let found = Self.firstUnstable(order, from: passed, watched: watched, field: field)
+            if found == nil && DenseKernels.countUnstable(watched, field) == 0 { return nil }
+            position = found ?? n
+            updates += position - first
+            if found != nil { break }
+        }
+        return tickTime(position, rate: rate)
+    }
+
+    /// The unit whose tick fires at `time`.
+    mutating func fire(at time: SimTime) -> Int {
+        let i = order[position]
+        position += 1
+        lastTick = time
+        return i
+    }
+
+    /// The first position p ≥ `from` whose unit is unstable (watched · field < 0).
+    private static func firstUnstable(_ order: [Int], from: Int, watched: [Double], field: [Double]) -> Int? {
+        order.withUnsafeBufferPointer { o in
+            watched.withUnsafeBufferPointer { s in
+                field.withUnsafeBufferPointer { h in
+                    var p = from
+                    while p < o.count { let i = o[p]; if s[i] * h[i] < 0 { return p }; p += 1 }
+                    return nil
+                }
+            }
+        }
+    }
+}

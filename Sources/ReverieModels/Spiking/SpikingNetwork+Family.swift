@@ -1,0 +1,56 @@
+import ReverieKernel
+
+/// The spiking network as a family of the engine: it advances in whole
+/// min-delay slots, so an advance to `end` ends at the first slot boundary ≥ `end`.
+extension SpikingNetwork: NetworkFamily {
+    public var layout: [RunDescription.Population] {
+        populations.map { .init(name: $0.name, model: $0.kind.name, firstID: firstID + UInt32($0.first), size: $0.size) }
+    }
+
+    public var now: SimTime { SimTime(time) }
+
+    public var counters: RunCounters {
+        var c = RunCounters()
+        c.spikes = spikes
+        c.synapticEvents = synapticEvents
+        c.events = synapticEvents
+        return c
+    }
+
+    /// Spiking units evolve by themselves: the gap is simulated when next advanced.
+    public func resume(at time: SimTime) {}
+
+    public func advance(until end: SimTime, control: inout AdvanceControl) -> StopReason {
+        let last = end.value.isFinite ? Int((end.value / slotWidth - 1e-9).rounded(.up)) : Int.max
+        while slot < last {
+            if !end.value.isFinite && isQuiescent { return .quiescent }
+            let before = synapticEvents
+            step()
+            control.consume(synapticEvents - before)
+            if let progress = control.progress, slot & 1023 == 0 { progress(now) }
+            if let stop = control.stop, stop() { return .condition }
+            if control.budget == 0 { return .eventLimit }
+        }
+        return .timeLimit
+    }
+
+    /// Nothing queued, no source with spikes left, no unit driven above threshold.
+    var isQuiescent: Bool {
+        queue.count == 0 && sources.allSatisfy(\.isExhausted) && populations.allSatisfy { $0.lif.map { $0.vInfinity <= $0.vTh } ?? true }
+    }
+
+    /// Runs whole slots until the clock reaches `end` (rounded up to a slot boundary).
+    public func run(until end: Double) {
+        var control = AdvanceControl()
+        _ = advance(until: SimTime(end), control: &control)
+    }
+
+    public func emitWeights(at time: SimTime) {}
+
+    public func exportEvents(of population: Int) { exported[population] = true }
+
+    public func takeExportedEvents() -> [FamilyEvent] {
+        defer { exportedEvents.removeAll(keepingCapacity: true) }
+        return exportedEvents
+    }
+}

@@ -1,0 +1,76 @@
+import Foundation
+import ReverieKernel
+import ReverieSpec
+
+/// The spiking family's part of `phase: run`: `duration` (ms, required; the
+/// run ends at the first min-delay slot boundary at or after it), the membrane
+/// potential of the first `count` units of a LIF population every `every` ms
+/// (`record_voltage`), and every plastic weight at the end (`record_weights`).
+/// Reports spikes, rates and CVs of ISIs per population, weight statistics per
+/// plastic projection.
+struct SpikingRunOptions: FamilyRunOptions {
+    static let keys = ["record_voltage", "record_weights"]
+
+    let duration: Double?
+    let voltagePopulation: String?
+    let voltageCount: Int
+    let voltageEvery: Double
+    let recordWeights: Bool
+
+    init(node: SpecNode, model: ModelSpec) throws {
+        recordWeights = try node.bool("record_weights", default: false)
+        duration = try node.require("duration", "a duration in ms").double(in: 0...1e12)
+        if let r = node["record_voltage"] {
+            try r.checkKeys(["population", "count", "every"])
+            let pop = try model.population(try r.require("population", "a lif population"))
+            guard pop.model == "lif" else { throw try r.require("population", "").error(expected: "a lif population (\(pop.name) is \(pop.model))") }
+            voltagePopulation = pop.name
+            voltageCount = try r.int("count", default: pop.size, in: 1...pop.size)
+            voltageEvery = try r.double("every", default: 1, in: 1e-9...1e12)
+        } else {
+            (voltagePopulation, voltageCount, voltageEvery) = (nil, 0, 0)
+        }
+    }
+
+    func prepare(_ context: RunContext) throws {
+        let net = context.network(SpikingFamily.self)
+        if let name = voltagePopulation, let p = net.populations.first(where: { $0.name == name }) {
+            net.recordVoltages(of: Array(p.first..<(p.first + voltageCount)),
+                               everySlots: max(1, Int((voltageEvery / net.slotWidth).rounded())))
+        }
+        net.markRunStart()
+    }
+
+    func report(_ context: RunContext, since: RunCounters, elapsed: SimTime, reason: StopReason,
+                seconds: Double) throws -> (summary: [(key: String, value: Double)], lines: [String]) {
+        let net = context.network(SpikingFamily.self)
+        let done = net.counters - since
+        var summary: [(key: String, value: Double)] = [
+            ("spikes", Double(done.spikes)), ("synaptic_events", Double(done.synapticEvents)),
+            ("synaptic_events_per_second", Double(done.synapticEvents) / max(seconds, 1e-9)),
+        ]
+        var lines = [String(format: "simulated %.6g ms in %.3g s: %ld spikes, %ld synaptic events (%.3g per second), slot %g ms, %@ queue",
+                            elapsed.value, seconds, done.spikes, done.synapticEvents,
+                            Double(done.synapticEvents) / max(seconds, 1e-9), net.slotWidth, net.queueKind.rawValue)]
+        let counts = net.statistics.counts, counts0 = net.countsAtMark
+        for p in net.populations {
+            let n = p.range.reduce(0) { $0 + counts[$1] - counts0[$1] }
+            let rate = Double(n) / Double(p.size) / (elapsed.value / 1000)
+            let (cv, units) = net.statistics.meanCV(p.range)
+            summary.append(("\(p.name).rate_hz", rate))
+            summary.append(("\(p.name).cv_isi", cv))
+            lines.append(String(format: "%@: %.4g Hz, mean CV of ISIs %.3f over %ld units (whole run so far)", p.name, rate, cv, units))
+        }
+        for (k, proj) in net.projections.enumerated() {
+            guard let stdp = proj.plasticity else { continue }
+            let w = stdp.weights
+            let mean = w.reduce(0, +) / Double(max(w.count, 1))
+            let strong = Double(w.filter { $0 > stdp.rule.wMax / 2 }.count) / Double(max(w.count, 1))
+            summary.append(("\(proj.name).mean_weight", mean))
+            summary.append(("\(proj.name).strong_fraction", strong))
+            lines.append(String(format: "%@: mean weight %.4g mV, %.1f%% of %ld synapses above w_max/2", proj.name, mean, 100 * strong, w.count))
+            if recordWeights { net.emitWeights(of: k) }
+        }
+        return (summary, lines)
+    }
+}
