@@ -69,6 +69,7 @@ public struct PCEulerIntegrator {
         swap(&net.error, &nextError)
         net.time += SimTime(o.dt)
         net.eulerSteps += 1
+        net.receptions += 2 * n * n  // every synapse carries a prediction and an error term per step
         if net.sinks.isActive { report(net) }
     }
 

@@ -64,7 +64,7 @@ public final class PCFamilyNetwork: NetworkFamily {
 
     public var counters: RunCounters {
         var c = RunCounters()
-        for (_, n) in networks { c.events += n.events }
+        for (_, n) in networks { c.events += n.events; c.synapticEvents += n.receptions }
         return c
     }
 
@@ -82,5 +82,7 @@ public final class PCFamilyNetwork: NetworkFamily {
         return .timeLimit
     }
 
-    public func emitWeights(at time: SimTime) {}
+    public func emitWeights(at time: SimTime) {
+        for (_, n) in networks { n.emitWeights() }
+    }
 }

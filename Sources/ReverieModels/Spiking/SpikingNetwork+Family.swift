@@ -45,7 +45,11 @@ extension SpikingNetwork: NetworkFamily {
         _ = advance(until: SimTime(end), control: &control)
     }
 
-    public func emitWeights(at time: SimTime) {}
+    /// Reports the weights of every plastic projection (static weights are given
+    /// by the model file and the connectivity drawn from the seed).
+    public func emitWeights(at time: SimTime) {
+        for k in projections.indices where projections[k].plasticity != nil { emitWeights(of: k) }
+    }
 
     public func exportEvents(of population: Int) { exported[population] = true }
 
