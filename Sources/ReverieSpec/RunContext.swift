@@ -41,14 +41,6 @@ public final class RunContext {
                 return RunDescription.Population(name: p.name, model: p.model, firstID: next, size: p.size)
             })
         }
-        var networks: [any NetworkFamily] = []
-        var links: [Simulation.Link] = []
-        for (k, part) in model.parts.enumerated() {
-            let context = BuildContext(model: model, seed: seed, sinks: sinks, layouts: layouts, familyIndex: k, links: links)
-            networks.append(try part.build(context))
-            links = context.links
-        }
-        simulation = Simulation(families: networks, links: links)
         for set in model.patterns {
             let size = model.populations.first { $0.name == set.population }!.size
             switch set.source {
@@ -59,6 +51,15 @@ public final class RunContext {
                 patterns[set.name] = try PatternFile.read(url, size: size, node: set.node)
             }
         }
+        var networks: [any NetworkFamily] = []
+        var links: [Simulation.Link] = []
+        for (k, part) in model.parts.enumerated() {
+            let context = BuildContext(model: model, seed: seed, sinks: sinks, layouts: layouts, familyIndex: k, links: links,
+                                       patterns: patterns)
+            networks.append(try part.build(context))
+            links = context.links
+        }
+        simulation = Simulation(families: networks, links: links)
     }
 
     /// A stable 64-bit label for a named random stream (FNV-1a), so streams do not

@@ -90,12 +90,17 @@ public enum BinaryFamily: ModelFamily {
             if let pre = net.populationIndex(proj.from) {
                 let recurrent = pre == post
                 let synapses = proj.synapses(preCount: net.populations[pre].size, postCount: net.populations[post].size,
-                                             allowSelf: !recurrent || proj.selfConnections, rng: &rng)
+                                             allowSelf: !recurrent || proj.selfConnections,
+                                             patterns: context.patterns, rng: &rng)
                 net.connect(proj.name, from: pre, to: post, synapses: synapses, delay: SimTime(proj.delay),
                             skipSelf: recurrent && !proj.selfConnections)
             } else {
+                if let (set, mu, _) = proj.patternWeights, mu >= context.patterns[set]!.count {
+                    throw proj.node.error(expected: "a pattern index below \(context.patterns[set]!.count), the size of pattern set \(set)")
+                }
                 let source = context.foreignPopulation(proj.from)!
-                let synapses = proj.synapses(preCount: source.size, postCount: net.populations[post].size, allowSelf: true, rng: &rng)
+                let synapses = proj.synapses(preCount: source.size, postCount: net.populations[post].size, allowSelf: true,
+                                             patterns: context.patterns, rng: &rng)
                 let handle = context.link(from: proj.from, delay: SimTime(proj.delay))
                 let link = net.connectForeign(proj.name, foreignFirstID: source.firstID, to: post, synapses: synapses,
                                               delay: SimTime(proj.delay), pulse: SimTime(proj.pulse!))

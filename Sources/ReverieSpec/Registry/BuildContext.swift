@@ -14,11 +14,13 @@ public final class BuildContext {
     public let familyIndex: Int
     /// Links requested so far (by every family built).
     public internal(set) var links: [Simulation.Link]
+    /// The model's pattern sets, as the run drew or read them.
+    public let patterns: [String: PatternSet]
 
     init(model: ModelSpec, seed: UInt64, sinks: SinkHub, layouts: [[RunDescription.Population]], familyIndex: Int,
-         links: [Simulation.Link]) {
+         links: [Simulation.Link], patterns: [String: PatternSet]) {
         self.model = model; self.seed = seed; self.sinks = sinks; self.layouts = layouts
-        self.familyIndex = familyIndex; self.links = links
+        self.familyIndex = familyIndex; self.links = links; self.patterns = patterns
         firstID = layouts[familyIndex].first?.firstID ?? 0
     }
 
