@@ -1,13 +1,19 @@
 import Foundation
 import ReverieKernel
 
-/// The learning state of a plastic projection: one weight per synapse (in the
-/// projection's CSR order), an index of each postsynaptic unit's incoming
-/// synapses, and the two traces of `PairSTDP` per unit. Traces are stored
-/// scaled like the membrane, x̃ = x e^{(t − origin)/τ₊}, so decaying them costs
-/// nothing between events (see `SpikingNetwork`).
+/// The learning state of a plastic projection: a spike-timing rule, one weight
+/// per synapse (in the projection's CSR order), an index of each postsynaptic
+/// unit's incoming synapses, and a presynaptic trace x (τ_pre) and postsynaptic
+/// trace y (τ_post) per unit. Traces are stored scaled like the membrane,
+/// x̃ = x e^{(t − origin)/τ}, so decaying them costs nothing between events (see
+/// `SpikingNetwork`).
 public struct STDPSynapses: Sendable {
-    public var rule: PairSTDP
+    /// The rule's local definition (its spike hooks).
+    public let rule: any PlasticityRule
+    /// The pair-STDP form the rule declares as its fast kernel, if any.
+    public let pairKernel: PairSTDP?
+    public let tauPre: Double
+    public let tauPost: Double
     public var weights: [Double]
     /// Incoming synapses of post unit i: `incoming[incomingStart[i] ..< incomingStart[i + 1]]`.
     public let incomingStart: [Int]
@@ -16,14 +22,17 @@ public struct STDPSynapses: Sendable {
     var preTrace: [Double]
     var postTrace: [Double]
 
-    public init(rule: PairSTDP, rows: SynapseRows, initialWeight: Double) {
+    public init(rule: any PlasticityRule, rows: SynapseRows, initialWeight: Double) {
         self.init(rule: rule, rows: rows, initialWeights: [Double](repeating: initialWeight, count: rows.synapseCount))
     }
 
     /// Plastic synapses starting from the given weights (CSR order).
-    public init(rule: PairSTDP, rows: SynapseRows, initialWeights: [Double]) {
+    public init(rule: any PlasticityRule, rows: SynapseRows, initialWeights: [Double]) {
         precondition(initialWeights.count == rows.synapseCount, "one weight per synapse")
+        guard let taus = rule.traceTimeConstants else { preconditionFailure("a spike-timing rule needs trace time constants") }
         self.rule = rule
+        pairKernel = rule.fastKernel.flatMap(PairSTDP.init(kernel:))
+        (tauPre, tauPost) = taus
         weights = initialWeights
         var start = [Int](repeating: 0, count: rows.postCount + 1)
         for t in rows.targets { start[Int(t) + 1] += 1 }
@@ -51,7 +60,7 @@ public struct STDPSynapses: Sendable {
 
     /// Rescales the traces when the network moves its time origin by `shift` ms.
     mutating func rebase(by shift: Double) {
-        let fp = Foundation.exp(-shift / rule.tauPlus), fm = Foundation.exp(-shift / rule.tauMinus)
+        let fp = Foundation.exp(-shift / tauPre), fm = Foundation.exp(-shift / tauPost)
         for j in preTrace.indices { preTrace[j] *= fp }
         for i in postTrace.indices { postTrace[i] *= fm }
     }

@@ -91,10 +91,9 @@ public enum SpikingFamily: ModelFamily {
             let plasticity = try proj.rule.map { name -> STDPSynapses in
                 let entry = context.model.rules.first { $0.name == name }!
                 let made = entry.entry.make(RuleParameters(values: entry.parameters, presynapticCount: pops[pre].size))
-                guard case .pairSTDP? = made.fastKernel, let rule = PairSTDP(kernel: made.fastKernel!) else {
-                    throw entry.node.error(expected: "a pair-STDP rule (stdp or stdp-multiplicative)")
-                }
-                return STDPSynapses(rule: rule, rows: rows, initialWeights: drawn?.map { min(max($0, 0), rule.wMax) }
+                guard made.traceTimeConstants != nil else { throw entry.node.error(expected: "a spike-timing rule") }
+                let wMax = entry.parameters["w_max"] ?? .infinity
+                return STDPSynapses(rule: made, rows: rows, initialWeights: drawn?.map { min(max($0, 0), wMax) }
                                         ?? [Double](repeating: proj.weight.mean, count: rows.synapseCount))
             }
             projections.append(SpikingProjection(name: proj.name, pre: pre, post: post, rows: rows, weight: proj.weight.mean,

@@ -76,6 +76,8 @@ public final class SpikingNetwork {
     /// e^{(t − origin)/τ}, kept below e^30 for the shortest τ.
     let rebaseSpan: Double
 
+    /// Deliver through rules' declared fast kernels (else their hooks, synapse by synapse).
+    var useFastKernels = true
     /// Populations whose spikes other families receive, and those spikes.
     var exported: [Bool]
     var exportedEvents: [FamilyEvent] = []
@@ -120,7 +122,7 @@ public final class SpikingNetwork {
         for p in populations { if let lif = p.lif { for i in p.range { u[i] = lif.vReset - lif.vInfinity } } }
         refractoryEnds = populations.map { _ in SpikeFIFO() }
         exported = populations.map { _ in false }
-        let taus = populations.compactMap { $0.lif?.tauM } + projections.compactMap { $0.plasticity.map { min($0.rule.tauPlus, $0.rule.tauMinus) } }
+        let taus = populations.compactMap { $0.lif?.tauM } + projections.compactMap { $0.plasticity.map { min($0.tauPre, $0.tauPost) } }
         rebaseSpan = 30 * (taus.min() ?? .infinity)
     }
 

@@ -65,10 +65,14 @@ struct SpikingRunOptions: FamilyRunOptions {
             guard let stdp = proj.plasticity else { continue }
             let w = stdp.weights
             let mean = w.reduce(0, +) / Double(max(w.count, 1))
-            let strong = Double(w.filter { $0 > stdp.rule.wMax / 2 }.count) / Double(max(w.count, 1))
             summary.append(("\(proj.name).mean_weight", mean))
-            summary.append(("\(proj.name).strong_fraction", strong))
-            lines.append(String(format: "%@: mean weight %.4g mV, %.1f%% of %ld synapses above w_max/2", proj.name, mean, 100 * strong, w.count))
+            var line = String(format: "%@: mean weight %.4g mV over %ld synapses", proj.name, mean, w.count)
+            if let wMax = stdp.pairKernel?.wMax {
+                let strong = Double(w.filter { $0 > wMax / 2 }.count) / Double(max(w.count, 1))
+                summary.append(("\(proj.name).strong_fraction", strong))
+                line = String(format: "%@: mean weight %.4g mV, %.1f%% of %ld synapses above w_max/2", proj.name, mean, 100 * strong, w.count)
+            }
+            lines.append(line)
             if recordWeights { net.emitWeights(of: k) }
         }
         return (summary, lines)
