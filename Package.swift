@@ -12,6 +12,7 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .executable(name: "reverie", targets: ["reverie"]),
+        .executable(name: "reverie-bench", targets: ["reverie-bench"]),
         .library(name: "ReverieKernel", targets: ["ReverieKernel"]),
         .library(name: "ReverieModels", targets: ["ReverieModels"]),
         .library(name: "ReverieSpec", targets: ["ReverieSpec"]),
@@ -49,12 +50,20 @@ let package = Package(
                 "ReverieKernel", "ReverieModels", "ReverieReport", "ReverieSpec", "ReverieTraces", "ReverieTransport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
+        // The benchmarks and their peers, beside the tool: `swift build -c release --product reverie-bench`.
+        .executableTarget(
+            name: "reverie-bench",
+            dependencies: [
+                "ReverieKernel", "ReverieModels", "ReverieSpec", "ReverieTraces", "ReverieTransport",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Benchmarks/Sources/reverie-bench"),
         .testTarget(name: "ReverieKernelTests", dependencies: ["ReverieKernel"]),
         .testTarget(name: "ReverieModelsTests", dependencies: ["ReverieKernel", "ReverieModels", "ReverieSpec", "CReverieSIMD"]),
         .testTarget(name: "ReverieReportTests", dependencies: ["ReverieReport"]),
         .testTarget(name: "ReverieSpecTests", dependencies: ["ReverieKernel", "ReverieModels", "ReverieSpec", "ReverieReport"]),
         .testTarget(name: "ReverieTracesTests", dependencies: ["ReverieKernel", "ReverieModels", "ReverieSpec", "ReverieTraces"]),
         .testTarget(name: "ReverieTransportTests", dependencies: ["ReverieKernel", "ReverieTraces", "ReverieTransport"]),
-        .testTarget(name: "ReverieCLITests", dependencies: ["reverie"]),
+        .testTarget(name: "ReverieCLITests", dependencies: ["reverie", "reverie-bench"]),
     ]
 )

@@ -18,14 +18,14 @@ struct Reverie: ParsableCommand {
           reverie validate models/hopfield-hebbian.yaml       check a file without running it
           reverie list                                        unit models, rules and phases
           reverie experiment capacity                         retrieval vs load (science.md §2)
-          reverie bench relax                                 speed against a numpy peer
+          reverie list --markdown                             the unit models' keys as a table
         """,
         subcommands: [
             RunCommand.self,
             ValidateCommand.self,
             ListCommand.self,
             ExperimentCommand.self,
-            BenchCommand.self,
+            
             TraceCommand.self,
             MonitorCommand.self,
             ReplayCommand.self,

@@ -25,7 +25,7 @@ extension CLITests {
     func testSTDPModelAndBenchWithoutPeer() throws {
         let (out, _) = try reverie(["run", "models/stdp-poisson.yaml", "--set", "protocol[0].duration=2000"])
         XCTAssertTrue(out.contains("plastic: mean weight"), out)
-        let (bench, _) = try reverie(["bench", "lif", "--n", "1000", "--duration", "200", "--no-peer"])
+        let (bench, _) = try bench(["lif", "--n", "1000", "--duration", "200", "--no-peer"])
         XCTAssertTrue(bench.contains("reverie (exact)   ring") && bench.contains("heap"), bench)
     }
 }

@@ -5,21 +5,30 @@ import Foundation
 final class CLITests: XCTestCase {
     static let repo = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
-    static var binary: URL {
-        // The test bundle sits next to the executable in .build/<config>/.
+    /// A built executable of the package (the test bundle sits next to them in .build/<config>/).
+    static func executable(_ name: String) -> URL {
         var dir = Bundle.main.bundleURL
         while dir.path != "/" {
-            let candidate = dir.appendingPathComponent("reverie")
+            let candidate = dir.appendingPathComponent(name)
             if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
             dir.deleteLastPathComponent()
         }
-        return URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("reverie")
+        return URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent(name)
+    }
+
+    static var binary: URL { executable("reverie") }
+
+    /// Runs `reverie-bench` (the benchmarks beside the tool).
+    @discardableResult
+    func bench(_ args: [String], file: StaticString = #filePath, line: UInt = #line) throws -> (out: String, err: String) {
+        try reverie(args, executable: Self.executable("reverie-bench"), file: file, line: line)
     }
 
     @discardableResult
-    func reverie(_ args: [String], expectStatus: Int32 = 0, file: StaticString = #filePath, line: UInt = #line) throws -> (out: String, err: String) {
+    func reverie(_ args: [String], expectStatus: Int32 = 0, executable: URL = CLITests.binary,
+                 file: StaticString = #filePath, line: UInt = #line) throws -> (out: String, err: String) {
         let p = Process()
-        p.executableURL = Self.binary
+        p.executableURL = executable
         p.arguments = args
         p.currentDirectoryURL = Self.repo
         let out = Pipe(), err = Pipe()

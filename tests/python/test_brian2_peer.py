@@ -1,8 +1,8 @@
-"""Tests of the Brian2 peer (peers/brian2/benchmark4.py) that `reverie bench lif`
+"""Tests of the Brian2 peer (Benchmarks/peers/brian2/benchmark4.py) that `reverie-bench lif`
 compares against: the network it generates, what it counts, and that a network
 loaded with --network runs with the intended voltage-jump and refractory rules.
 
-Needs the peer's environment (bash peers/brian2/setup.sh); skipped without it.
+Needs the peer's environment (bash Benchmarks/peers/brian2/setup.sh); skipped without it.
 Each Brian2 project is compiled once per session (about 10-20 s each).
 """
 import json, math, shutil, subprocess, sys
@@ -12,12 +12,12 @@ import numpy as np
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-PEER = ROOT / "peers" / "brian2"
+PEER = ROOT / "Benchmarks" / "peers" / "brian2"
 SCRIPT = PEER / "benchmark4.py"
 PYTHON = PEER / ".venv" / "bin" / "python"
 
 needs_venv = pytest.mark.skipif(not PYTHON.exists(),
-                                reason=f"{PYTHON} is absent: run `bash peers/brian2/setup.sh` to test the Brian2 peer")
+                                reason=f"{PYTHON} is absent: run `bash Benchmarks/peers/brian2/setup.sh` to test the Brian2 peer")
 
 
 def peer(*args, check=True, python=PYTHON, script=SCRIPT):

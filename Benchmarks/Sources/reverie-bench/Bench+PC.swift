@@ -39,7 +39,7 @@ struct PCBench: ParsableCommand {
 
     func run() throws {
         #if DEBUG
-        print("warning: debug build; benchmark with `swift run -c release reverie bench pc`")
+        print("warning: debug build; benchmark with `swift run -c release reverie-bench pc`")
         #endif
         print("    N   P  integrator     θ      dt ms   epoch s  recall ms  messages/recall  events/s (recall)  receptions/s  hamming")
         let clock = ContinuousClock()

@@ -24,7 +24,7 @@ struct RelaxBench: ParsableCommand {
     var peerRelaxations = 10
 
     @Option(help: "The numpy peer script.")
-    var peerScript = "peers/numpy/relax.py"
+    var peerScript = "Benchmarks/peers/numpy/relax.py"
 
     @Option(help: "Repeats, alternating reverie and the peer; the best of each is reported.")
     var repeats = 3
@@ -45,7 +45,7 @@ struct RelaxBench: ParsableCommand {
 
     func run() throws {
         #if DEBUG
-        print("warning: debug build; benchmark with `swift run -c release reverie bench relax`")
+        print("warning: debug build; benchmark with `swift run -c release reverie-bench relax`")
         #endif
         print("Best of \(repeats) alternating repeats. Times are CPU ms per relaxation on one thread (wall ms in parentheses);")
         print(peerDefaultThreads ? "the numpy peer runs with its default BLAS threads. Ratio = numpy wall time / reverie wall time."

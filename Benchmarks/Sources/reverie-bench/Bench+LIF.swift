@@ -6,7 +6,7 @@ import ReverieSpec
 import ReverieTraces
 
 /// Brette et al. (2007) benchmark 4 (science.md §6) with exact spike times
-/// against Brian2 in C++ standalone mode on one thread (peers/brian2), run in
+/// against Brian2 in C++ standalone mode on one thread (Benchmarks/peers/brian2), run in
 /// the same invocation on the same network: the connectivity and initial
 /// potentials Reverie drew are exported for Brian2 (`--network`), which
 /// integrates on its time grid. Reverie's time is the CPU time of the
@@ -32,11 +32,11 @@ struct LIFBench: ParsableCommand {
     @Option(help: "Seed of the network and initial potentials.")
     var seed: UInt64 = 1
 
-    @Option(help: "Python of the Brian2 environment (made by peers/brian2/setup.sh, which runs when it is missing).")
-    var peerPython = "peers/brian2/.venv/bin/python"
+    @Option(help: "Python of the Brian2 environment (made by Benchmarks/peers/brian2/setup.sh, which runs when it is missing).")
+    var peerPython = "Benchmarks/peers/brian2/.venv/bin/python"
 
     @Option(help: "The Brian2 peer script.")
-    var peerScript = "peers/brian2/benchmark4.py"
+    var peerScript = "Benchmarks/peers/brian2/benchmark4.py"
 
     @Option(help: "Brian2's time step (ms).")
     var peerDt = 0.125
@@ -58,18 +58,18 @@ struct LIFBench: ParsableCommand {
 
     func run() throws {
         #if DEBUG
-        print("warning: debug build; benchmark with `swift run -c release reverie bench lif`")
+        print("warning: debug build; benchmark with `swift run -c release reverie-bench lif`")
         #endif
         if !noPeer && !FileManager.default.fileExists(atPath: peerPython) {
-            // Brian2 from PyPI into peers/brian2/.venv (about 20 s).
-            print("no Brian2 environment at \(peerPython): running peers/brian2/setup.sh")
+            // Brian2 from PyPI into Benchmarks/peers/brian2/.venv (about 20 s).
+            print("no Brian2 environment at \(peerPython): running Benchmarks/peers/brian2/setup.sh")
             let setup = Process()
             setup.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-            setup.arguments = ["bash", "peers/brian2/setup.sh"]
+            setup.arguments = ["bash", "Benchmarks/peers/brian2/setup.sh"]
             try setup.run()
             setup.waitUntilExit()
             guard setup.terminationStatus == 0, FileManager.default.fileExists(atPath: peerPython) else {
-                throw OutputError("peers/brian2/setup.sh failed (exit \(setup.terminationStatus)); pass --no-peer to skip Brian2")
+                throw BenchError("Benchmarks/peers/brian2/setup.sh failed (exit \(setup.terminationStatus)); pass --no-peer to skip Brian2")
             }
         }
         let queues = queue == "both" ? ["ring", "heap"] : [queue]
@@ -87,7 +87,7 @@ struct LIFBench: ParsableCommand {
                     "populations[0].size=\(exc)", "populations[1].size=\(inh)", "spiking.queue=\(q)", "seed=\(seed)"])
                 guard spec.populations.count == 2, spec.populations.allSatisfy({ $0.model == "lif" }),
                       spec.part(SpikingFamily.self)!.projections.allSatisfy({ $0.rule == nil && $0.weight == .constant($0.weight.mean) }) else {
-                    throw OutputError("\(model): expected two lif populations (excitatory, inhibitory) and static projections with one weight each")
+                    throw BenchError("\(model): expected two lif populations (excitatory, inhibitory) and static projections with one weight each")
                 }
                 // A fresh network per repeat; every repeat gives the same spikes.
                 var net: SpikingNetwork!
@@ -98,7 +98,7 @@ struct LIFBench: ParsableCommand {
                     let timer = CPUTimer()
                     run.run(until: duration)
                     seconds = min(seconds, timer.cpuSeconds)
-                    if let net, net.spikes != run.spikes { throw OutputError("repeats differ: \(net.spikes) and \(run.spikes) spikes") }
+                    if let net, net.spikes != run.spikes { throw BenchError("repeats differ: \(net.spikes) and \(run.spikes) spikes") }
                     net = run
                 }
                 let all = 0..<net.unitCount

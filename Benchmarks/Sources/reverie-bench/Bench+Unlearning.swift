@@ -5,7 +5,7 @@ import ReverieModels
 
 /// Hebbian unlearning (science.md §3) from Hebbian couplings up to D_in, the first
 /// checked D at which every pattern is a fixed point, against the numpy reference
-/// `peers/numpy/unlearning.py` run in the same invocation with the same N, α, ε and
+/// `Benchmarks/peers/numpy/unlearning.py` run in the same invocation with the same N, α, ε and
 /// check schedule (its random numbers differ, so its D_in differs slightly; the
 /// ratio is per dream, and also given for the whole run). Both sides are timed in
 /// CPU time of their thread (the peer's BLAS on one thread), wall time in parentheses.
@@ -36,7 +36,7 @@ struct UnlearningBench: ParsableCommand {
     var peerDreams: Int?
 
     @Option(help: "The numpy peer script.")
-    var peerScript = "peers/numpy/unlearning.py"
+    var peerScript = "Benchmarks/peers/numpy/unlearning.py"
 
     @Flag(help: "Skip the numpy peer.")
     var noPeer = false
@@ -56,7 +56,7 @@ struct UnlearningBench: ParsableCommand {
 
     func run() throws {
         #if DEBUG
-        print("warning: debug build; benchmark with `swift run -c release reverie bench unlearning`")
+        print("warning: debug build; benchmark with `swift run -c release reverie-bench unlearning`")
         #endif
         var rng = RandomStream(seed: seed, stream: 1)
         let patterns = PatternSet.random(count: Int((alpha * Double(size)).rounded()), size: size, rng: &rng)
@@ -69,7 +69,7 @@ struct UnlearningBench: ParsableCommand {
         let timer = CPUTimer()
         let summary = try? dreaming.run(schedule, patterns: patterns, probe: &probe)
         let (seconds, wall) = (timer.cpuSeconds, timer.wallSeconds)
-        guard let summary else { throw OutputError("a dream did not reach a fixed point") }
+        guard let summary else { throw BenchError("a dream did not reach a fixed point") }
         let perDream = seconds / Double(summary.dreams)
         func dIn(_ d: Int?) -> String { d.map { String(format: "%ld (D·ε/N = %.3f)", $0, Double($0) * epsilon / Double(size)) } ?? "not reached" }
         print(String(format: "N = %ld, α = %.2f (P = %ld), ε = %g, %@ order, check every %ld dreams; CPU time (wall)",

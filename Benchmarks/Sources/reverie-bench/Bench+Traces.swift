@@ -32,7 +32,7 @@ struct RecordBench: ParsableCommand {
 
     func run() throws {
         #if DEBUG
-        print("warning: debug build; benchmark with `swift run -c release reverie bench record`")
+        print("warning: debug build; benchmark with `swift run -c release reverie-bench record`")
         #endif
         var rng = RandomStream(seed: seed, stream: 1)
         let patterns = PatternSet.random(count: max(1, Int(alpha * Double(size))), size: size, rng: &rng)
@@ -105,7 +105,7 @@ struct PublishBench: ParsableCommand {
 
     func run() throws {
         #if DEBUG
-        print("warning: debug build; benchmark with `swift run -c release reverie bench publish`")
+        print("warning: debug build; benchmark with `swift run -c release reverie-bench publish`")
         #endif
         var rng = RandomStream(seed: 1)
         let pool = (0..<batch).map { k in TraceRecord.state(NeuronID(rng.nextInt(below: 4000)), rng.nextSpin(), at: SimTime(Double(k) * 1e-4)) }

@@ -1,12 +1,12 @@
 import Foundation
 
-/// Runs a peer implementation (e.g. `python3 peers/numpy/relax.py …`) and parses
+/// Runs a peer implementation (e.g. `python3 Benchmarks/peers/numpy/relax.py …`) and parses
 /// the JSON object it prints on its last line. By default the peer's BLAS runs on
 /// one thread, like Reverie; `pinThreads: false` leaves numpy's default.
 enum PeerProcess {
     static func runJSON(_ arguments: [String], pinThreads: Bool = true) throws -> [String: Any] {
         guard FileManager.default.fileExists(atPath: arguments[1]) else {
-            throw OutputError("peer script \(arguments[1]) not found (run from the repository root or pass --peer-script)")
+            throw BenchError("peer script \(arguments[1]) not found (run from the repository root or pass --peer-script)")
         }
         let p = Process()
         p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
@@ -22,7 +22,7 @@ enum PeerProcess {
         guard p.terminationStatus == 0,
               let line = String(decoding: data, as: UTF8.self).split(separator: "\n").last,
               let obj = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any] else {
-            throw OutputError("peer \(arguments.joined(separator: " ")) failed (exit \(p.terminationStatus))")
+            throw BenchError("peer \(arguments.joined(separator: " ")) failed (exit \(p.terminationStatus))")
         }
         return obj
     }
