@@ -1,9 +1,6 @@
 // swift-tools-version:6.0
 import PackageDescription
 
-// Hot loops keep dynamic exclusivity checks in debug builds (and tests) only.
-let fast: [SwiftSetting] = [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]
-
 // Targets depend one way: Kernel ← Spec (the model-file language, registry, run loop glue) ← Models (the
 // families: binary, predictive coding, spiking) ← reverie (the CLI); Traces and Transport sit on the kernel;
 // Report (tables, plots) is a leaf.
@@ -27,23 +24,22 @@ let package = Package(
     targets: [
         // Time, ids, event queue, scheduler, connectivity and dense kernels, rule and sink protocols, RNG,
         // the family protocol and the run loop (`Simulation`).
-        .target(name: "ReverieKernel", dependencies: ["CReverieSIMD"], swiftSettings: fast),
+        .target(name: "ReverieKernel", dependencies: ["CReverieSIMD"]),
         // The dense inner loops (fan-out, field assembly), AVX2 when available.
-        .target(name: "CReverieSIMD", cSettings: [.unsafeFlags(["-O3", "-ffp-contract=off"])]),
+        .target(name: "CReverieSIMD"),
         // Result tables (CSV/JSON) and SVG plots.
         .target(name: "ReverieReport"),
         // Model files: parsing with path-naming errors, the family/rule/phase registry, the generic
         // parts of a model, the run context and runner, the shared `run` phase.
         .target(name: "ReverieSpec", dependencies: ["ReverieKernel", "ReverieReport", "Yams"]),
         // The model families (one folder each), their unit models, rules and phases, and the standard registry.
-        .target(name: "ReverieModels", dependencies: ["ReverieKernel", "ReverieSpec", "ReverieReport", "ReverieTraces", "CReverieSIMD"],
-                swiftSettings: fast),
+        .target(name: "ReverieModels", dependencies: ["ReverieKernel", "ReverieSpec", "ReverieReport", "ReverieTraces", "CReverieSIMD"]),
         // Trace files: format, recorder sink, reader with recovery, export.
-        .target(name: "ReverieTraces", dependencies: ["ReverieKernel"], swiftSettings: fast),
+        .target(name: "ReverieTraces", dependencies: ["ReverieKernel"]),
         // libzmq (system library; the only target that links it is ReverieTransport).
         .systemLibrary(name: "CZeroMQ", pkgConfig: "libzmq", providers: [.apt(["libzmq3-dev"]), .brew(["zeromq"])]),
         // Live streaming over ZeroMQ: publisher sink and subscriber.
-        .target(name: "ReverieTransport", dependencies: ["ReverieKernel", "ReverieTraces", "CZeroMQ"], swiftSettings: fast),
+        .target(name: "ReverieTransport", dependencies: ["ReverieKernel", "ReverieTraces", "CZeroMQ"]),
         .executableTarget(
             name: "reverie",
             dependencies: [

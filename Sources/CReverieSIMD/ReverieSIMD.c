@@ -1,7 +1,7 @@
 // The hot inner loops of dense binary networks (and, at the end, of LIF
 // networks), compiled twice (baseline and AVX2) and chosen once at run time.
-// Compiled with -ffp-contract=off and without FMA so that both versions round
-// identically.
+// Floating-point contraction is off (the pragma below, whatever the build
+// flags) and FMA is never used, so both versions round identically.
 //
 // Loops over a weight row run over ranges [lo, hi) of the element index k, split
 // where the row becomes 32-byte aligned: Swift arrays start 16 bytes off that
@@ -10,6 +10,8 @@
 // no result.
 #include "ReverieSIMD.h"
 #include <stdint.h>
+
+#pragma clang fp contract(off)
 #include <stdlib.h>
 #include <string.h>
 

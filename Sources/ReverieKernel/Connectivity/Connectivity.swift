@@ -37,7 +37,7 @@ public enum Connectivity: Sendable, Equatable {
     /// When `skipSelf` is set, synapses with pre == post are left untouched (J_ii = 0).
     @inlinable
     public mutating func apply<R: PlasticityRule>(
-        _ rule: R, pre: UnsafeBufferPointer<LocalSignal>, post: UnsafeBufferPointer<LocalSignal>, skipSelf: Bool
+        _ rule: R, pre: [LocalSignal], post: [LocalSignal], skipSelf: Bool
     ) {
         switch self {
         case .dense(var d):
@@ -47,14 +47,12 @@ public enum Connectivity: Sendable, Equatable {
         case .sparse(var s):
             self = .sparse(SparseWeights(rows: SynapseRows(preCount: 0, sourcesByPost: [])))
             let rows = s.rows
-            s.weights.withUnsafeMutableBufferPointer { w in
-                for j in 0..<rows.preCount {
-                    let pj = pre[j]
-                    for k in rows.rowStart[j]..<rows.rowStart[j + 1] {
-                        let i = Int(rows.targets[k])
-                        if skipSelf && i == j { continue }
-                        w[k] += rule.delta(weight: w[k], pre: pj, post: post[i])
-                    }
+            for j in 0..<rows.preCount {
+                let pj = pre[j]
+                for k in rows.rowStart[j]..<rows.rowStart[j + 1] {
+                    let i = Int(rows.targets[k])
+                    if skipSelf && i == j { continue }
+                    s.weights[k] += rule.delta(weight: s.weights[k], pre: pj, post: post[i])
                 }
             }
             self = .sparse(s)

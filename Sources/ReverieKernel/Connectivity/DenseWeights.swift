@@ -21,16 +21,19 @@ public struct DenseWeights: Sendable, Equatable {
     /// Applies a local rule to every synapse: w_{pre→post} += rule.delta(w, pre, post).
     /// When `skipSelf` is set, synapses with pre == post are left untouched.
     @inlinable
-    public mutating func apply<R: PlasticityRule>(
-        _ rule: R, pre: UnsafeBufferPointer<LocalSignal>, post: UnsafeBufferPointer<LocalSignal>, skipSelf: Bool
-    ) {
+    public mutating func apply<R: PlasticityRule>(_ rule: R, pre: [LocalSignal], post: [LocalSignal], skipSelf: Bool) {
+        precondition(pre.count == preCount && post.count == postCount, "one signal per unit")
         let n = postCount
         weights.withUnsafeMutableBufferPointer { w in
-            for j in 0..<preCount {
-                let pj = pre[j]
-                let row = j * n
-                for i in 0..<n where !(skipSelf && i == j) {
-                    w[row + i] += rule.delta(weight: w[row + i], pre: pj, post: post[i])
+            pre.withUnsafeBufferPointer { pre in
+                post.withUnsafeBufferPointer { post in
+                    for j in 0..<preCount {
+                        let pj = pre[j]
+                        let row = j * n
+                        for i in 0..<n where !(skipSelf && i == j) {
+                            w[row + i] += rule.delta(weight: w[row + i], pre: pj, post: post[i])
+                        }
+                    }
                 }
             }
         }

@@ -44,7 +44,7 @@ public protocol SimulationSink: AnyObject {
 /// listens. A sink error stops delivery to all sinks and is reported by `flush`.
 public final class SinkHub {
     public private(set) var sinks: [any SimulationSink] = []
-    @usableFromInline var buffer: [TraceRecord] = []
+    @exclusivity(unchecked) @usableFromInline var buffer: [TraceRecord] = []
     @usableFromInline let batchSize: Int
     public private(set) var failure: Error?
     var flushed = 0

@@ -17,6 +17,10 @@ import ReverieKernel
 ///
 /// State is stored as structure of arrays indexed by unit; populations occupy
 /// consecutive ranges (global trace ids start at `firstID`).
+/// The state touched per event is marked `@exclusivity(unchecked)`: it is
+/// only ever accessed from the network's own methods, one event at a time, and
+/// the dynamic checks Swift would otherwise make on every access of a class
+/// property cost a measurable share of an event (see the README's design notes).
 public final class BinaryNetwork {
     public struct Population: Sendable {
         public var name: String
@@ -56,57 +60,57 @@ public final class BinaryNetwork {
     }
 
     public let populations: [Population]
-    public internal(set) var projections: [Projection]
+    @exclusivity(unchecked) public internal(set) var projections: [Projection]
     public var dynamics: BinaryDynamics { didSet { recountUnstable() } }
     public let sinks: SinkHub
     /// Global trace id of unit 0.
     public let firstID: UInt32
 
     /// s_i ∈ {−1, +1}.
-    public internal(set) var state: [Double]
+    @exclusivity(unchecked) public internal(set) var state: [Double]
     /// h_i = Σ_j J_ij s_j as assembled from the messages each unit received.
-    public internal(set) var field: [Double]
+    @exclusivity(unchecked) public internal(set) var field: [Double]
     /// s_i for free units, 0 for clamped ones: unit i is unstable iff watched_i h_i < 0,
     /// one multiply and compare per target in the fan-out loop.
-    var watched: [Double]
+    @exclusivity(unchecked) var watched: [Double]
     /// Number of free (unclamped) units.
-    var freeCount: Int
+    @exclusivity(unchecked) var freeCount: Int
     /// Number of free units with s_i h_i < 0.
     public var unstableCount: Int { tracksUnstable ? trackedUnstable : countUnstable() }
     /// The running count, kept exact by every delivery when `tracksUnstable`.
-    var trackedUnstable = 0
+    @exclusivity(unchecked) var trackedUnstable = 0
     /// Poisson clocks at zero temperature draw the next tick among unstable units,
     /// so every delivery keeps a running count; random-sequential sweeps find
     /// unstable units by scanning.
     var tracksUnstable: Bool { dynamics.order == .poisson && dynamics.temperature == .zero }
     var outgoing: [[Int]]
     var populationOf: [Int]
-    var rng: RandomStream
+    @exclusivity(unchecked) var rng: RandomStream
 
     /// The network's own event loop: its clock is the network's time.
-    var scheduler: Scheduler<Message>
-    var pendingTick: SimTime? = nil
-    var sweep = SweepClock()
+    @exclusivity(unchecked) var scheduler: Scheduler<Message>
+    @exclusivity(unchecked) var pendingTick: SimTime? = nil
+    @exclusivity(unchecked) var sweep = SweepClock()
     /// Populations driven by recorded traces.
     var stimuli: [TraceStimulus] = []
     /// Projections fed by each link from another family (`BinaryNetwork+Links`).
     var linkProjections: [[(projection: Int, pulse: SimTime)]] = []
     /// The part of each field that input from other families contributes (empty without links).
-    var externalField: [Double] = []
+    @exclusivity(unchecked) var externalField: [Double] = []
     /// Populations whose state changes other families receive, and those changes.
     var exported: [Bool]
-    var exportedEvents: [FamilyEvent] = []
+    @exclusivity(unchecked) var exportedEvents: [FamilyEvent] = []
 
     /// Report states set from outside the dynamics (`RecordKind.assign`) when a
     /// relaxation begins, so sinks can reconstruct every state (model runs do).
     public var reportsAssignments = false
     /// Each unit's state as last reported to the sinks (0: never).
-    var reported: [Double]
+    @exclusivity(unchecked) var reported: [Double]
 
     /// Counters since construction.
-    public internal(set) var updates = 0
-    public internal(set) var flips = 0
-    public internal(set) var synapticEvents = 0
+    @exclusivity(unchecked) public internal(set) var updates = 0
+    @exclusivity(unchecked) public internal(set) var flips = 0
+    @exclusivity(unchecked) public internal(set) var synapticEvents = 0
 
     /// - Parameter populations: (name, size) in id order, or (name, model, size).
     public convenience init(populations: [(name: String, size: Int)], dynamics: BinaryDynamics,

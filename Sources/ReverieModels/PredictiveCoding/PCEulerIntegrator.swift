@@ -43,28 +43,15 @@ public struct PCEulerIntegrator {
         let k = o.dt / o.tau, ke = o.dt / o.effectiveErrorTau
         for i in 0..<n { activity[i] = tanh(net.value[i]) }
         for j in 0..<n { prediction[j] = 0 }
-        activity.withUnsafeBufferPointer { a in
-            prediction.withUnsafeMutableBufferPointer { PCNetwork.accumulateRows(net.weights, a, into: $0) }
+        DenseKernels.project(net.weights, activity[...], into: &prediction)
+        DenseKernels.rowDots(net.weights, net.error, into: &feedback)
+        let v = net.value, e = net.error, b = net.bias
+        for i in 0..<n {
+            nextError[i] = e[i] + ke * (prediction[i] - v[i] - b[i] - e[i])
+            let a = activity[i]
+            nextValue[i] = net.clamped[i] ? v[i] : v[i] + k * (e[i] - (1 - a * a) * feedback[i])
         }
-        net.error.withUnsafeBufferPointer { e in
-            feedback.withUnsafeMutableBufferPointer { PCNetwork.rowDots(net.weights, e, into: $0) }
-        }
-        net.value.withUnsafeBufferPointer { v in
-            net.error.withUnsafeBufferPointer { e in
-                net.bias.withUnsafeBufferPointer { b in
-                    for i in 0..<n {
-                        nextError[i] = e[i] + ke * (prediction[i] - v[i] - b[i] - e[i])
-                        let a = activity[i]
-                        nextValue[i] = net.clamped[i] ? v[i] : v[i] + k * (e[i] - (1 - a * a) * feedback[i])
-                    }
-                }
-            }
-        }
-        if learning {
-            activity.withUnsafeBufferPointer { a in
-                net.error.withUnsafeBufferPointer { e in net.learn(activity: a, error: e, step: o.dt, signals: &signals) }
-            }
-        }
+        if learning { net.learn(activity: activity, error: e, step: o.dt, signals: &signals) }
         swap(&net.value, &nextValue)
         swap(&net.error, &nextError)
         net.time += SimTime(o.dt)

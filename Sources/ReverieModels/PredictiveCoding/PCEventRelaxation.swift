@@ -41,22 +41,19 @@ public final class PCEventRelaxation: DiscreteEventSystem {
     let n: Int
     let tau: Double, errorTau: Double, theta: Double, delay: SimTime
 
-    // State lives in unsafe buffers owned by this object (no bounds, exclusivity
-    // or copy-on-write checks in the per-message loops, even in debug builds).
-    // Per unit u ∈ 0..<2N (value units first): the state x at time `anchor`, its
-    // slope there, the local decay rate λ, the last value sent, the time of the
-    // next threshold crossing, the value receivers have been told, and the input
-    // change received since the last plan (in units of the unit's drive).
-    let x, anchor, slope, decay, sent, nextSend, received, slack: UnsafeMutableBufferPointer<Double>
-    // Per value unit k: σ(v_k) as received, σ'(v_k) at its last plan, Σ_j M_kj e_j
-    // as received, whether clamped (1) or free (0). Per error unit j: Σ_k M_kj σ(v_k)
-    // as received, and its bias.
-    let receivedActivity, sensitivity, feedback, clamped, prediction, bias: UnsafeMutableBufferPointer<Double>
+    /// Per unit u ∈ 0..<2N (value units first): the state x at time `anchor`, its
+    /// slope there, the local decay rate λ, the last value sent, the time of the
+    /// next threshold crossing, the value receivers have been told, and the input
+    /// change received since the last plan (in units of the unit's drive). Per value
+    /// unit k: σ(v_k) as received, σ'(v_k) at its last plan, Σ_j M_kj e_j as
+    /// received, whether clamped (1) or free (0). Per error unit j: Σ_k M_kj σ(v_k)
+    /// as received, and its bias.
+    let units: PCUnitStorage
     let replanTolerance: Double
-    var signals: [LocalSignal]
+    @exclusivity(unchecked) var signals: [LocalSignal]
 
-    var earliest = 0
-    var earliestIsStale = true
+    @exclusivity(unchecked) var earliest = 0
+    @exclusivity(unchecked) var earliestIsStale = true
 
     /// Threshold crossings (messages sent) and message receptions by units.
     public private(set) var sends = 0
@@ -70,43 +67,25 @@ public final class PCEventRelaxation: DiscreteEventSystem {
         theta = network.options.sendThreshold
         delay = SimTime(network.options.messageDelay)
         replanTolerance = 0.01 * theta
-        func buffer(_ count: Int) -> UnsafeMutableBufferPointer<Double> {
-            let b = UnsafeMutableBufferPointer<Double>.allocate(capacity: count)
-            b.initialize(repeating: 0)
-            return b
-        }
-        (x, anchor, slope, decay) = (buffer(2 * n), buffer(2 * n), buffer(2 * n), buffer(2 * n))
-        (sent, nextSend, received, slack) = (buffer(2 * n), buffer(2 * n), buffer(2 * n), buffer(2 * n))
-        (receivedActivity, sensitivity, feedback) = (buffer(n), buffer(n), buffer(n))
-        (clamped, prediction, bias) = (buffer(n), buffer(n), buffer(n))
+        units = PCUnitStorage(size: n)
         signals = Array(repeating: LocalSignal(activity: 0), count: n)
-    }
-
-    deinit {
-        for b in [x, anchor, slope, decay, sent, nextSend, received, slack,
-                  receivedActivity, sensitivity, feedback, clamped, prediction, bias] { b.deallocate() }
-    }
-
-    /// The error units' part of a per-unit buffer.
-    func errorPart(_ b: UnsafeMutableBufferPointer<Double>) -> UnsafeBufferPointer<Double> {
-        UnsafeBufferPointer(rebasing: b[n...])
     }
 
     /// Starts from the network's state at `time`: every unit's value counts as
     /// sent and received (an initial broadcast, assembled in O(N²)).
     public func begin(at time: SimTime) {
         for i in 0..<n {
-            x[i] = net.value[i]
-            x[n + i] = net.error[i]
-            clamped[i] = net.clamped[i] ? 1 : 0
-            bias[i] = net.bias[i]
+            units[.x, i] = net.value[i]
+            units[.x, n + i] = net.error[i]
+            units[.clamped, i] = net.clamped[i] ? 1 : 0
+            units[.bias, i] = net.bias[i]
         }
         for u in 0..<(2 * n) {
-            sent[u] = x[u]
-            received[u] = x[u]
-            anchor[u] = time.value
+            units[.sent, u] = units[.x, u]
+            units[.received, u] = units[.x, u]
+            units[.anchor, u] = time.value
         }
-        for k in 0..<n { receivedActivity[k] = tanh(x[k]) }
+        for k in 0..<n { units[.receivedActivity, k] = tanh(units[.x, k]) }
         reassembleInputs()
     }
 
@@ -114,23 +93,26 @@ public final class PCEventRelaxation: DiscreteEventSystem {
     public func synchronize(to time: SimTime) {
         for u in 0..<(2 * n) { advance(u, to: time.value) }
         for i in 0..<n {
-            net.value[i] = x[i]
-            net.error[i] = x[n + i]
+            net.value[i] = units[.x, i]
+            net.error[i] = units[.x, n + i]
         }
     }
 
     /// One learning step of length `step` ending at `time` (see the type's doc).
     public func learn(at time: SimTime, step: Double) {
         synchronize(to: time)
-        net.learn(activity: UnsafeBufferPointer(receivedActivity), error: errorPart(received), step: step, signals: &signals)
-        for j in 0..<n { bias[j] = net.bias[j] }
+        net.learn(activity: units.array(.receivedActivity, 0..<n), error: units.array(.received, n..<(2 * n)), step: step,
+                  signals: &signals)
+        for j in 0..<n { units[.bias, j] = net.bias[j] }
         reassembleInputs()
     }
 
     func reassembleInputs() {
-        prediction.update(repeating: 0)
-        PCNetwork.accumulateRows(net.weights, UnsafeBufferPointer(receivedActivity), into: prediction)
-        PCNetwork.rowDots(net.weights, errorPart(received), into: feedback)
+        var prediction = [Double](repeating: 0, count: n), feedback = [Double](repeating: 0, count: n)
+        DenseKernels.project(net.weights, units.array(.receivedActivity, 0..<n)[...], into: &prediction)
+        DenseKernels.rowDots(net.weights, units.array(.received, n..<(2 * n)), into: &feedback)
+        units.set(.prediction, to: prediction)
+        units.set(.feedback, to: feedback)
         for u in 0..<(2 * n) { plan(u) }
         earliestIsStale = true
     }
@@ -140,39 +122,39 @@ public final class PCEventRelaxation: DiscreteEventSystem {
     /// Moves unit u along its current trajectory to time t.
     @inline(__always)
     func advance(_ u: Int, to t: Double) {
-        let s = t - anchor[u]
+        let s = t - units[.anchor, u]
         guard s > 0 else { return }
-        let lambda = decay[u]
+        let lambda = units[.decay, u]
         if lambda == 0 {
-            x[u] += slope[u] * s
+            units[.x, u] += units[.slope, u] * s
         } else {
             let em1 = expm1(-lambda * s)
-            x[u] -= slope[u] * em1 / lambda
-            slope[u] *= 1 + em1
+            units[.x, u] -= units[.slope, u] * em1 / lambda
+            units[.slope, u] *= 1 + em1
         }
-        anchor[u] = t
+        units[.anchor, u] = t
     }
 
     /// Recomputes unit u's slope and decay from its state and inputs, and the time
     /// at which it will have moved θ from its last message.
     @inline(__always)
     func plan(_ u: Int) {
-        slack[u] = 0
+        units[.slack, u] = 0
         if u < n {
-            if clamped[u] == 1 {
-                slope[u] = 0; decay[u] = 0; nextSend[u] = .infinity; sensitivity[u] = 0
+            if units[.clamped, u] == 1 {
+                units[.slope, u] = 0; units[.decay, u] = 0; units[.nextSend, u] = .infinity; units[.sensitivity, u] = 0
                 return
             }
-            let th = tanh(x[u]), s1 = 1 - th * th, c = feedback[u]
-            sensitivity[u] = s1
-            slope[u] = (received[n + u] - s1 * c) / tau
-            decay[u] = -2 * c * th * s1 / tau
+            let th = tanh(units[.x, u]), s1 = 1 - th * th, c = units[.feedback, u]
+            units[.sensitivity, u] = s1
+            units[.slope, u] = (units[.received, n + u] - s1 * c) / tau
+            units[.decay, u] = -2 * c * th * s1 / tau
         } else {
             let j = u - n
-            slope[u] = (prediction[j] - received[j] - bias[j] - x[u]) / errorTau
-            decay[u] = 1 / errorTau
+            units[.slope, u] = (units[.prediction, j] - units[.received, j] - units[.bias, j] - units[.x, u]) / errorTau
+            units[.decay, u] = 1 / errorTau
         }
-        nextSend[u] = anchor[u] + crossingDelay(offset: x[u] - sent[u], slope: slope[u], decay: decay[u])
+        units[.nextSend, u] = units[.anchor, u] + crossingDelay(offset: units[.x, u] - units[.sent, u], slope: units[.slope, u], decay: units[.decay, u])
     }
 
     /// Smallest s ≥ 0 with |offset + slope·φ(s)| = θ, where φ(s) = (1 − e^{−λs})/λ
@@ -193,23 +175,23 @@ public final class PCEventRelaxation: DiscreteEventSystem {
     public func nextSpontaneousTime(after now: SimTime) -> SimTime? {
         if earliestIsStale {
             var best = 0
-            for u in 1..<(2 * n) where nextSend[u] < nextSend[best] { best = u }
+            for u in 1..<(2 * n) where units[.nextSend, u] < units[.nextSend, best] { best = u }
             earliest = best
             earliestIsStale = false
         }
-        let t = nextSend[earliest]
+        let t = units[.nextSend, earliest]
         return t.isFinite ? SimTime(Swift.max(t, now.value)) : nil
     }
 
     public func fireSpontaneous(at time: SimTime, scheduler: inout Scheduler<Message>) {
         let u = earliest
         advance(u, to: time.value)
-        sent[u] = x[u]
+        units[.sent, u] = units[.x, u]
         sends += 1
         if net.sinks.isActive {
-            net.sinks.emit(.state(u < n ? net.valueID(u) : net.errorID(u - n), x[u], at: time))
+            net.sinks.emit(.state(u < n ? net.valueID(u) : net.errorID(u - n), units[.x, u], at: time))
         }
-        scheduler.schedule(Message(sender: UInt32(u), value: x[u]), after: delay)
+        scheduler.schedule(Message(sender: UInt32(u), value: units[.x, u]), after: delay)
         plan(u)
         earliestIsStale = true
     }
@@ -217,37 +199,34 @@ public final class PCEventRelaxation: DiscreteEventSystem {
     public func handle(_ event: Event<Message>, scheduler: inout Scheduler<Message>) {
         let t = event.time.value
         let k = Int(event.payload.sender), v = event.payload.value
-        net.weights.weights.withUnsafeBufferPointer { m in
-            if k < n {
-                // σ(v_k) along row k of M to every error unit; the partner (unit N + k) also reads v_k.
-                let activity = tanh(v)
-                let d = activity - receivedActivity[k]
-                receivedActivity[k] = activity
-                received[k] = v
-                let row = m.baseAddress! + k * n
-                for j in 0..<n {
-                    let change = row[j] * d
-                    prediction[j] += change
-                    slack[n + j] += abs(change)
-                    if j == k || slack[n + j] > replanTolerance {
-                        advance(n + j, to: t)
-                        plan(n + j)
-                    }
+        let m = net.weights.weights
+        if k < n {
+            // σ(v_k) along row k of M to every error unit; the partner (unit N + k) also reads v_k.
+            let activity = tanh(v)
+            let d = activity - units[.receivedActivity, k]
+            units[.receivedActivity, k] = activity
+            units[.received, k] = v
+            for j in 0..<n {
+                let change = m[k * n + j] * d
+                units[.prediction, j] += change
+                units[.slack, n + j] += abs(change)
+                if j == k || units[.slack, n + j] > replanTolerance {
+                    advance(n + j, to: t)
+                    plan(n + j)
                 }
-            } else {
-                // e_j along column j of M to every value unit; the partner (unit j) also reads e_j.
-                let j = k - n
-                let d = v - received[k]
-                received[k] = v
-                let column = m.baseAddress! + j
-                for i in 0..<n {
-                    let change = column[i * n] * d
-                    feedback[i] += change
-                    slack[i] += sensitivity[i] * abs(change)
-                    if i == j || slack[i] > replanTolerance {
-                        advance(i, to: t)
-                        plan(i)
-                    }
+            }
+        } else {
+            // e_j along column j of M to every value unit; the partner (unit j) also reads e_j.
+            let j = k - n
+            let d = v - units[.received, k]
+            units[.received, k] = v
+            for i in 0..<n {
+                let change = m[i * n + j] * d
+                units[.feedback, i] += change
+                units[.slack, i] += units[.sensitivity, i] * abs(change)
+                if i == j || units[.slack, i] > replanTolerance {
+                    advance(i, to: t)
+                    plan(i)
                 }
             }
         }

@@ -27,24 +27,24 @@ public final class PCNetwork {
     public let firstID: UInt32
 
     /// v, the value units.
-    public internal(set) var value: [Double]
+    @exclusivity(unchecked) public internal(set) var value: [Double]
     /// e, the error units.
-    public internal(set) var error: [Double]
+    @exclusivity(unchecked) public internal(set) var error: [Double]
     /// b.
-    public internal(set) var bias: [Double]
+    @exclusivity(unchecked) public internal(set) var bias: [Double]
     /// M (row = presynaptic value unit, column = postsynaptic error unit).
-    public internal(set) var weights: DenseWeights
+    @exclusivity(unchecked) public internal(set) var weights: DenseWeights
     /// Clamped value units do not move.
-    public internal(set) var clamped: [Bool]
+    @exclusivity(unchecked) public internal(set) var clamped: [Bool]
     /// The network's clock: relaxations continue from here.
     public var time = SimTime.zero
 
     /// Counters since construction: scheduler events (threshold crossings and
     /// message deliveries), messages sent, synaptic receptions, Euler steps.
-    public internal(set) var events = 0
-    public internal(set) var messages = 0
-    public internal(set) var receptions = 0
-    public internal(set) var eulerSteps = 0
+    @exclusivity(unchecked) public internal(set) var events = 0
+    @exclusivity(unchecked) public internal(set) var messages = 0
+    @exclusivity(unchecked) public internal(set) var receptions = 0
+    @exclusivity(unchecked) public internal(set) var eulerSteps = 0
 
     public init(size: Int, options: PCOptions = PCOptions(), sinks: SinkHub = SinkHub(), firstID: UInt32 = 0) {
         precondition(size > 0, "a network needs units")
@@ -92,38 +92,9 @@ public final class PCNetwork {
     /// The errors at rest for the current values: Mᵀσ(v) − v − b.
     public func restErrors() -> [Double] {
         var out = [Double](repeating: 0, count: size)
-        let activity = value.map(tanh)
-        activity.withUnsafeBufferPointer { a in
-            out.withUnsafeMutableBufferPointer { Self.accumulateRows(weights, a, into: $0) }
-        }
+        DenseKernels.project(weights, value.map(tanh)[...], into: &out)
         for j in 0..<size { out[j] -= value[j] + bias[j] }
         return out
-    }
-
-    /// out_j += Σ_k M_kj a_k (rows of M are contiguous).
-    static func accumulateRows(_ m: DenseWeights, _ a: UnsafeBufferPointer<Double>, into o: UnsafeMutableBufferPointer<Double>) {
-        let n = m.postCount
-        m.weights.withUnsafeBufferPointer { w in
-            for k in 0..<m.preCount {
-                let ak = a[k]
-                if ak == 0 { continue }
-                let row = w.baseAddress! + k * n
-                for j in 0..<n { o[j] += row[j] * ak }
-            }
-        }
-    }
-
-    /// out_i = Σ_j M_ij x_j (the error fed back to each value unit).
-    static func rowDots(_ m: DenseWeights, _ x: UnsafeBufferPointer<Double>, into o: UnsafeMutableBufferPointer<Double>) {
-        let n = m.postCount
-        m.weights.withUnsafeBufferPointer { w in
-            for i in 0..<m.preCount {
-                let row = w.baseAddress! + i * n
-                var s = 0.0
-                for j in 0..<n { s += row[j] * x[j] }
-                o[i] = s
-            }
-        }
     }
 
     /// F = ½‖e‖², the energy the value units descend.
@@ -147,13 +118,10 @@ public final class PCNetwork {
     /// Applies one learning step of length `step` from the signals the synapses
     /// received: ΔM_kj = −(step/γ) a_k ε_j through `PCLearningRule` (the diagonal
     /// only if `learnDiagonal`), and Δb_j = (step/γ) e_j from each error unit's own state.
-    func learn(activity a: UnsafeBufferPointer<Double>, error eps: UnsafeBufferPointer<Double>, step: Double,
-               signals: inout [LocalSignal]) {
+    func learn(activity a: [Double], error eps: [Double], step: Double, signals: inout [LocalSignal]) {
         let rate = step / options.gamma
         for i in 0..<size { signals[i] = LocalSignal(activity: a[i], aux: eps[i]) }
-        signals.withUnsafeBufferPointer { s in
-            weights.apply(PCLearningRule(rate: rate), pre: s, post: s, skipSelf: !options.learnDiagonal)
-        }
+        weights.apply(PCLearningRule(rate: rate), pre: signals, post: signals, skipSelf: !options.learnDiagonal)
         for j in 0..<size { bias[j] += rate * error[j] }
     }
 

@@ -5,7 +5,7 @@ import ReverieKernel
 public struct AnyPlasticityRule: Sendable {
     public let name: String
     public let base: any PlasticityRule
-    let applyAll: @Sendable (inout Connectivity, UnsafeBufferPointer<LocalSignal>, UnsafeBufferPointer<LocalSignal>, Bool) -> Void
+    let applyAll: @Sendable (inout Connectivity, [LocalSignal], [LocalSignal], Bool) -> Void
 
     public init<R: PlasticityRule>(_ name: String, _ rule: R) {
         self.name = name
@@ -22,6 +22,6 @@ public struct AnyPlasticityRule: Sendable {
 
     /// `delta` on every synapse of `synapses`, synapse by synapse (the local definition).
     public func apply(to synapses: inout Connectivity, pre: [LocalSignal], post: [LocalSignal], skipSelf: Bool) {
-        pre.withUnsafeBufferPointer { a in post.withUnsafeBufferPointer { b in applyAll(&synapses, a, b, skipSelf) } }
+        applyAll(&synapses, pre, post, skipSelf)
     }
 }

@@ -30,9 +30,13 @@ import ReverieKernel
 ///
 /// The locality contract: a unit reads only its own state and the arrivals
 /// delivered to it; an STDP synapse reads only the traces of its two units.
+/// The state touched per event is marked `@exclusivity(unchecked)`: it is
+/// only ever accessed from the network's own methods, one event at a time, and
+/// the dynamic checks Swift would otherwise make on every access of a class
+/// property cost a measurable share of an event (see the README's design notes).
 public final class SpikingNetwork {
     public let populations: [SpikingPopulation]
-    public internal(set) var projections: [SpikingProjection]
+    @exclusivity(unchecked) public internal(set) var projections: [SpikingProjection]
     /// d_min (ms): the slot width.
     public let slotWidth: Double
     /// Trace id of unit 0.
@@ -40,23 +44,23 @@ public final class SpikingNetwork {
     public let sinks: SinkHub
     public let queueKind: SpikeQueueKind
 
-    var u: [Double]
-    var refractoryUntil: [Double]
+    @exclusivity(unchecked) var u: [Double]
+    @exclusivity(unchecked) var refractoryUntil: [Double]
     /// The time the scaled membrane and trace values refer to.
-    public private(set) var origin = 0.0
+    @exclusivity(unchecked) public private(set) var origin = 0.0
     /// The next slot to process; the network's clock is `slot × slotWidth`.
-    public private(set) var slot = 0
-    var queue: any SpikeArrivalQueue
+    @exclusivity(unchecked) public private(set) var slot = 0
+    @exclusivity(unchecked) var queue: any SpikeArrivalQueue
     /// The arrivals of the slot being delivered.
-    var arrivals: [SpikeArrival] = []
+    @exclusivity(unchecked) var arrivals: [SpikeArrival] = []
     /// Room for the units a kernel reports (a row's targets, a population's units).
-    var scratch: [Int64]
+    @exclusivity(unchecked) var scratch: [Int64]
     /// Units lifted to threshold by input at the current arrival time (flag and list).
-    var atThreshold: [Bool]
-    var thresholdUnits: [Int] = []
+    @exclusivity(unchecked) var atThreshold: [Bool]
+    @exclusivity(unchecked) var thresholdUnits: [Int] = []
     /// Spikes of the slot being processed, reported and sent at its end.
-    var fired: [(time: Double, unit: Int)] = []
-    var sources: [SpikeSourceState]
+    @exclusivity(unchecked) var fired: [(time: Double, unit: Int)] = []
+    @exclusivity(unchecked) var sources: [SpikeSourceState]
     /// What delivery needs of each projection, without its arrays.
     struct Route {
         var first: Int
@@ -66,7 +70,7 @@ public final class SpikingNetwork {
     }
     let routes: [Route]
     /// Per population: (end of refractory period, unit), in time order.
-    var refractoryEnds: [SpikeFIFO] = []
+    @exclusivity(unchecked) var refractoryEnds: [SpikeFIFO] = []
     /// Projections leaving / plastic projections entering each population.
     let outgoing: [[Int]]
     let plasticInto: [[Int]]
@@ -80,14 +84,14 @@ public final class SpikingNetwork {
     var useFastKernels = true
     /// Populations whose spikes other families receive, and those spikes.
     var exported: [Bool]
-    var exportedEvents: [FamilyEvent] = []
+    @exclusivity(unchecked) var exportedEvents: [FamilyEvent] = []
     /// Spike counts per unit when a run began (`markRunStart`).
     var countsAtMark: [Int] = []
 
-    public private(set) var statistics: SpikeStatistics
-    public internal(set) var spikes = 0
+    @exclusivity(unchecked) public private(set) var statistics: SpikeStatistics
+    @exclusivity(unchecked) public internal(set) var spikes = 0
     /// Synapses reached by arrivals (including those discarded by refractory targets).
-    public internal(set) var synapticEvents = 0
+    @exclusivity(unchecked) public internal(set) var synapticEvents = 0
 
     /// Builds the network; `slotWidth` defaults to the smallest delay or nonzero
     /// refractory period (1 ms if there is neither).

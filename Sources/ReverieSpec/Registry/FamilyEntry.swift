@@ -13,7 +13,6 @@ public struct FamilyEntry: Sendable {
     let read: @Sendable (_ populations: [ModelSpec.Population], _ projections: [ModelSpec.Projection],
                          _ sections: [String: SpecNode], _ model: ModelSpec) throws -> any FamilyPart
     let runOptions: @Sendable (SpecNode, ModelSpec) throws -> (any FamilyRunOptions)?
-    let networkType: any NetworkFamily.Type
 
     public init<F: ModelFamily>(_ family: F.Type) {
         name = F.name
@@ -24,7 +23,6 @@ public struct FamilyEntry: Sendable {
         phases = F.phases
         exportedEvents = F.exportedEvents
         runKeys = F.runKeys
-        networkType = F.Network.self
         runOptions = { try F.runOptions($0, model: $1) }
         read = { populations, projections, sections, model in
             var units: [(population: ModelSpec.Population, unit: F.Unit)] = []
