@@ -7,11 +7,14 @@ span, and the columns ``population``, ``unit_id`` (global id in the trace) and
 ``block`` are the ones neo.NWBIO reads back to name the trains and group them into
 one Segment of one Block. Sampled LIF potentials are ``TimeSeries`` in acquisition
 (``<population>_v``: time × recorded units, stored in mV with conversion 1e-3 to
-volts, regular rate when the samples lie on one grid, else timestamps).
+volts, regular rate when the samples lie on one grid, else timestamps; ``comments``
+holds the JSON ``{"block", "segment", "unit_ids"}`` that neo.NWBIO reads to put the
+signal into the same Segment as the trains).
 """
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 from datetime import datetime, timezone
 from typing import Iterable, Optional
@@ -65,7 +68,8 @@ def to_nwb(trace, path, populations: Optional[Iterable[str]] = None,
                   else dict(timestamps=times * scale))
         nwb.add_acquisition(TimeSeries(name=f"{name}_v", data=values, unit="volts", conversion=1e-3,
                                        description=f"membrane potential (mV) of units {ids.tolist()} of {name}",
-                                       comments=f"columns: global unit ids {ids.tolist()}", **timing))
+                                       comments=json.dumps({"block": model, "segment": "run",
+                                                            "unit_ids": ids.tolist()}), **timing))
     with NWBHDF5IO(path, "w") as io:
         io.write(nwb)
     return path
