@@ -62,29 +62,32 @@ def benchmark4_figures(result, out, window=(1000.0, 1500.0), raster_units=(200, 
     ax_rate.set_xlabel("time (ms)")
     ax_rate.set_xlim(*window)
     ax_rate.set_ylim(bottom=0)
-    ax_rate.legend(loc="upper right", ncol=2)
+    ax_rate.legend(loc="upper right", ncol=2, framealpha=0.85, frameon=True)
     written.append(save(fig, out, "benchmark4-raster"))
 
     # Rate and CV histograms.
     fig, (ax_r, ax_cv) = figure(1, 2, figsize=(7.5, 3.0))
     for name, color in (("exc", EXC), ("inh", INH)):
         rates = np.array([len(t) for t in trains[name]]) / duration_s
-        ax_r.hist(rates, bins=np.arange(0, rates.max() + 1.5, 1.0), histtype="step", color=color, density=True,
+        ax_r.hist(rates, bins=np.arange(0, rates.max() + 0.5, 0.2), histtype="step", color=color, density=True,
                   label=f"{name} (mean {rates.mean():.2f} Hz)")
         ax_r.axvline(summary[f"{name}.rate_hz"], color=color, ls=":", lw=1)
         cvs = isi_cvs(trains[name])
         ax_cv.hist(cvs, bins=np.arange(0, 1.2, 0.025), histtype="step", color=color, density=True,
                    label=f"{name} (mean {cvs.mean():.3f})")
         ax_cv.axvline(summary[f"{name}.cv_isi"], color=color, ls=":", lw=1)
+    ax_r.set_xlim(left=max(0.0, min(np.percentile([len(t) / duration_s for t in trains[n]], 0.5)
+                                    for n in ("exc", "inh")) - 1))
     ax_r.set_xlabel("firing rate (Hz)")
     ax_r.set_ylabel("density (1/Hz)")
     ax_r.set_title("rates of single units")
     ax_r.legend()
     ax_cv.axvline(1, color=REF, ls="--", lw=1, label="Poisson (CV = 1)")
+    ax_cv.set_xlim(0.2, 1.1)
     ax_cv.set_xlabel("CV of ISIs (units with ≥ 3 spikes)")
     ax_cv.set_ylabel("density")
     ax_cv.set_title("irregularity")
-    ax_cv.legend()
+    ax_cv.legend(loc="center right")
     written.append(save(fig, out, "benchmark4-rates-cv"))
 
     # Membrane potentials.
@@ -103,8 +106,9 @@ def benchmark4_figures(result, out, window=(1000.0, 1500.0), raster_units=(200, 
             ax.axhline(p["v_th"], color=REF, ls="--", lw=0.8)
             ax.axhline(p["v_reset"], color=REF, ls=":", lw=0.8)
             ax.set_ylabel(f"unit {unit}\nV (mV)")
-        axes[0, 0].set_title(f"membrane potential every 0.125 ms; dashed V_th = {p['v_th']:g} mV, dotted "
-                             f"V_reset = {p['v_reset']:g} mV, E_L = {p['e_l']:g} mV; bars: spikes")
+        axes[0, 0].set_title(f"membrane potential sampled every 0.125 ms (bars: spikes at exact times)\n"
+                             f"dashed: V_th = {p['v_th']:g} mV, dotted: V_reset = {p['v_reset']:g} mV; "
+                             f"E_L = {p['e_l']:g} mV lies above threshold")
         axes[-1, 0].set_xlabel("time (ms)")
         axes[-1, 0].set_xlim(*window_v)
         written.append(save(fig, out, "benchmark4-membrane"))
@@ -145,5 +149,5 @@ def stdp_figure(model, out, work, durations=(10000.0, 100000.0), binary=None) ->
     ax.set_xlabel("synaptic weight (mV)")
     ax.set_ylabel("synapses")
     ax.set_title("additive STDP from 1000 Poisson inputs (Song, Miller & Abbott 2000)")
-    ax.legend(loc="upper center")
+    ax.legend(loc="upper right", fontsize=8)
     return [save(fig, out, "stdp-weights")]
