@@ -67,9 +67,12 @@ def benchmark4_figures(result, out, window=(1000.0, 1500.0), raster_units=(200, 
 
     # Rate and CV histograms.
     fig, (ax_r, ax_cv) = figure(1, 2, figsize=(7.5, 3.0))
+    quantum = 1 / duration_s  # rates are whole spike counts over the run: bins hold whole numbers of counts
+    width = quantum * max(1, round(0.25 / quantum))
     for name, color in (("exc", EXC), ("inh", INH)):
         rates = np.array([len(t) for t in trains[name]]) / duration_s
-        ax_r.hist(rates, bins=np.arange(0, rates.max() + 0.5, 0.2), histtype="step", color=color, density=True,
+        ax_r.hist(rates, bins=np.arange(-quantum / 2, rates.max() + width, width), histtype="step", color=color,
+                  density=True,
                   label=f"{name} (mean {rates.mean():.2f} Hz)")
         ax_r.axvline(summary[f"{name}.rate_hz"], color=color, ls=":", lw=1)
         cvs = isi_cvs(trains[name])
@@ -81,7 +84,7 @@ def benchmark4_figures(result, out, window=(1000.0, 1500.0), raster_units=(200, 
     ax_r.set_xlabel("firing rate (Hz)")
     ax_r.set_ylabel("density (1/Hz)")
     ax_r.set_title("rates of single units")
-    ax_r.legend()
+    ax_r.legend(loc="upper left")
     ax_cv.axvline(1, color=REF, ls="--", lw=1, label="Poisson (CV = 1)")
     ax_cv.set_xlim(0.2, 1.1)
     ax_cv.set_xlabel("CV of ISIs (units with ≥ 3 spikes)")
@@ -106,9 +109,9 @@ def benchmark4_figures(result, out, window=(1000.0, 1500.0), raster_units=(200, 
             ax.axhline(p["v_th"], color=REF, ls="--", lw=0.8)
             ax.axhline(p["v_reset"], color=REF, ls=":", lw=0.8)
             ax.set_ylabel(f"unit {unit}\nV (mV)")
-        axes[0, 0].set_title(f"membrane potential sampled every 0.125 ms (bars: spikes at exact times)\n"
-                             f"dashed: V_th = {p['v_th']:g} mV, dotted: V_reset = {p['v_reset']:g} mV; "
-                             f"E_L = {p['e_l']:g} mV lies above threshold")
+        axes[0, 0].set_title(f"membrane potential every 0.125 ms; bars: spikes at their exact times\n"
+                             f"dashed V_th = {p['v_th']:g} mV, dotted V_reset = {p['v_reset']:g} mV "
+                             f"(E_L = {p['e_l']:g} mV)")
         axes[-1, 0].set_xlabel("time (ms)")
         axes[-1, 0].set_xlim(*window_v)
         written.append(save(fig, out, "benchmark4-membrane"))
