@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Set up (if needed) and run the whole test suite: Swift unit, integration and
-# CLI tests (XCTest), then the Python test clients, if any.
+# CLI tests (XCTest), then the Python tests (tests/python) in the repository's
+# virtual environment .venv (made by scripts/bootstrap.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/bootstrap.sh
@@ -17,7 +18,7 @@ if compgen -G "tests/python/test_*.py" >/dev/null; then
   # The Brian2 peer's environment, for the spiking benchmark's comparison tests.
   bash Benchmarks/peers/brian2/setup.sh >/dev/null
   pytest_status=0
-  python3 -m pytest -q tests/python | tee "$log" || pytest_status=$?
+  .venv/bin/python -m pytest -q tests/python | tee "$log" || pytest_status=$?
   [ "$pytest_status" -eq 0 ] || grep -qE "[0-9]+ (failed|errors?)" "$log" || echo "1 failed (pytest exited $pytest_status)" >> "$log"
   pytest_passed=$(grep -oE "[0-9]+ passed" "$log" | tail -1 | cut -d' ' -f1 || true)
   pytest_failed=$( (grep -oE "[0-9]+ (failed|errors?)" "$log" || true) | awk '{s+=$1} END {print s+0}')
