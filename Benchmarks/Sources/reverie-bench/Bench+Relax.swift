@@ -78,7 +78,7 @@ struct RelaxBench: ParsableCommand {
                 updatesPerRelax += Double(net.updates - u0) / k / r
                 eventsPerRelax += Double(net.synapticEvents - s0) / k / r
                 if !noPeer {
-                    let peer = try PeerProcess.runJSON(["python3", peerScript, "--n", "\(n)", "--alpha", "\(alpha)",
+                    let peer = try PeerProcess.runJSON([PeerProcess.python, peerScript, "--n", "\(n)", "--alpha", "\(alpha)",
                                                         "--relaxations", "\(peerRelaxations)", "--seed", "\(seed)"],
                                                         pinThreads: !peerDefaultThreads)
                     bestPeer = (min(bestPeer.cpu, (peer["cpu_ms_per_relaxation"] as? Double) ?? .nan),

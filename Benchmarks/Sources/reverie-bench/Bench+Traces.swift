@@ -111,7 +111,7 @@ struct PublishBench: ParsableCommand {
         let pool = (0..<batch).map { k in TraceRecord.state(NeuronID(rng.nextInt(below: 4000)), rng.nextSpin(), at: SimTime(Double(k) * 1e-4)) }
         let publisher = try ZMQPublisherSink(endpoint: endpoint, options: .init(lossless: !dropping, waitSubscribers: 1, waitTimeout: 30))
         let peer = PeerResult()
-        let arguments = ["python3", subscriber, publisher.boundEndpoint, "--quiet", "--timeout", "30"]
+        let arguments = [PeerProcess.python, subscriber, publisher.boundEndpoint, "--quiet", "--timeout", "30"]
         Thread.detachNewThread { peer.finish(Result { try PeerProcess.runJSON(arguments) }) }
         try publisher.begin(RunDescription(modelName: "bench-publish", modelSource: "", seed: 1, timeUnit: "clock period",
                                            populations: [.init(name: "memory", model: "binary", firstID: 0, size: 4000)],

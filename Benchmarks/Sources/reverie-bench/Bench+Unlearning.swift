@@ -83,7 +83,7 @@ struct UnlearningBench: ParsableCommand {
             print(String(format: "reverie: final couplings checksum %016lx, %ld flips in all", sum, dreaming.dreamFlips))
         }
         guard !noPeer else { return }
-        var args = ["python3", peerScript, "--n", "\(size)", "--alpha", "\(alpha)", "--epsilon", "\(epsilon)",
+        var args = [PeerProcess.python, peerScript, "--n", "\(size)", "--alpha", "\(alpha)", "--epsilon", "\(epsilon)",
                     "--measure-every", "\(checkEvery)", "--seed", "\(seed)", "--max-dreams", "\(peerDreams ?? maxDreams)"]
         if peerDreams != nil { args += ["--no-stop"] }
         let peer = try PeerProcess.runJSON(args)

@@ -4,6 +4,12 @@ import Foundation
 /// the JSON object it prints on its last line. By default the peer's BLAS runs on
 /// one thread, like Reverie; `pinThreads: false` leaves numpy's default.
 enum PeerProcess {
+    /// The repository's virtual environment (made by scripts/bootstrap.sh, with
+    /// numpy and pyzmq), else `python3` from the PATH.
+    static var python: String {
+        FileManager.default.isExecutableFile(atPath: ".venv/bin/python") ? ".venv/bin/python" : "python3"
+    }
+
     static func runJSON(_ arguments: [String], pinThreads: Bool = true) throws -> [String: Any] {
         guard FileManager.default.fileExists(atPath: arguments[1]) else {
             throw BenchError("peer script \(arguments[1]) not found (run from the repository root or pass --peer-script)")
