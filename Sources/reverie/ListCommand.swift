@@ -12,7 +12,7 @@ struct ListCommand: ParsableCommand {
 
     func run() throws {
         let registry = Registry.standard
-        if markdown { print(Self.markdownTable(registry)); return }
+        if markdown { print(Self.markdownTable(registry), terminator: ""); return }
         print("unit models (populations[].model), by family:")
         for f in registry.families {
             print("  \(f.name): \(f.summary)")

@@ -106,3 +106,15 @@ final class CLITests: XCTestCase {
         XCTAssertTrue(FileManager.default.fileExists(atPath: dir.appendingPathComponent("cap.svg").path))
     }
 }
+
+extension CLITests {
+    /// models/README.md's unit-model table is what the registry says (`reverie list --markdown`).
+    func testUnitModelTableInTheSchemaIsGeneratedFromTheRegistry() throws {
+        let (table, _) = try reverie(["list", "--markdown"])
+        let readme = try String(contentsOf: Self.repo.appendingPathComponent("models/README.md"), encoding: .utf8)
+        let begin = try XCTUnwrap(readme.range(of: "<!-- unit-models:begin -->\n")), end = try XCTUnwrap(readme.range(of: "<!-- unit-models:end -->"))
+        XCTAssertEqual(String(readme[begin.upperBound..<end.lowerBound]), table,
+                       "regenerate the table in models/README.md with `reverie list --markdown`")
+        XCTAssertTrue(table.contains("| spiking | `lif` | `tau_m` | ms |"), table)
+    }
+}
