@@ -3,14 +3,14 @@ import Foundation
 import ReverieReport
 import ReverieSpec
 
-/// Retrieval vs load α = P/N for Hebbian storage (science.md §2): for each α,
+/// Retrieval vs load α = P/N for Hebbian storage (docs/science.md §2): for each α,
 /// store P = round(αN) random patterns with the model's learn phase, start at each
 /// exact pattern and relax; report the fraction of patterns that are fixed points
 /// and the mean final overlap.
 struct CapacityExperiment: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "capacity",
-        abstract: "Sweep the load α and tabulate Hebbian retrieval (science.md §2).",
+        abstract: "Sweep the load α and tabulate Hebbian retrieval (docs/science.md §2).",
         discussion: """
         Uses a model file with one binary population, a learn phase and a test phase \
         (default models/hopfield-hebbian.yaml); the population size and the pattern count are \
@@ -60,7 +60,7 @@ struct CapacityExperiment: ParsableCommand {
                 } catch let e as ModelError { throw ValidationError(e.description) }
                 let runner = try ModelRunner(model: spec, seed: seed + UInt64(r))
                 _ = try runner.run()
-                // The table of science.md §2 starts every relaxation at the exact pattern.
+                // The table of docs/science.md §2 starts every relaxation at the exact pattern.
                 guard let test = runner.results.first(where: { $0.value("initial_overlap") == 1 }) else {
                     throw ValidationError("\(model): expected a test phase with initial_overlap: 1")
                 }

@@ -4,7 +4,7 @@ import ReverieKernel
 import ReverieModels
 import ReverieReport
 
-/// PC-trained vs Hebbian retrieval on the same patterns (science.md §5): a
+/// PC-trained vs Hebbian retrieval on the same patterns (docs/science.md §5): a
 /// predictive-coding network (value/error units, online training) and a
 /// zero-temperature Hebbian Hopfield network store the same random patterns and
 /// start from the same corrupted copies. Two sweeps: final overlap and Hamming
@@ -13,7 +13,7 @@ import ReverieReport
 struct PCExperiment: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "pc",
-        abstract: "Predictive-coding vs Hebbian Hopfield retrieval vs corruption and vs load (science.md §5).",
+        abstract: "Predictive-coding vs Hebbian Hopfield retrieval vs corruption and vs load (docs/science.md §5).",
         discussion: """
         For each repeat a fresh pattern set is drawn; both networks see the same patterns and the same \
         corrupted starting states. Writes one CSV row per (sweep, network, point, repeat) and two plots.

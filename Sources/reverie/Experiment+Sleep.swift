@@ -4,7 +4,7 @@ import ReverieKernel
 import ReverieModels
 import ReverieReport
 
-/// Sleeping from examples (science.md §4). Three tables:
+/// Sleeping from examples (docs/science.md §4). Three tables:
 /// - the minimum number of examples M per archetype needed to retrieve the
 ///   archetypes (never shown) against the sleep time t, at fixed α and r;
 /// - retrieval of the archetypes against α for t = 0 (Hebbian) and a large t;
@@ -16,7 +16,7 @@ import ReverieReport
 struct SleepExperiment: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sleep",
-        abstract: "Examples needed vs sleep time, retrieval vs α with and without sleep, local vs closed-form sleep (science.md §4).",
+        abstract: "Examples needed vs sleep time, retrieval vs α with and without sleep, local vs closed-form sleep (docs/science.md §4).",
         discussion: "Writes <out>-min-examples.csv, <out>-alpha.csv and <out>-distance.csv with an SVG for each.")
 
     @Option(name: .customLong("n"), help: "Number of units N.")

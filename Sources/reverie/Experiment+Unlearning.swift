@@ -4,14 +4,14 @@ import ReverieKernel
 import ReverieModels
 import ReverieReport
 
-/// Hebbian unlearning across loads (science.md §3): for each α, store P = αN random
+/// Hebbian unlearning across loads (docs/science.md §3): for each α, store P = αN random
 /// patterns with Hebbian couplings, dream with rate ε and record, every k dreams,
 /// the fraction of patterns that are fixed points, Δ_min and the basins at m0;
 /// tabulate D_in, D_top and D_fin on the D·ε/N scale.
 struct UnlearningExperiment: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "unlearning",
-        abstract: "Sweep α and record fraction-stable vs D·ε/N and D_in/D_top/D_fin (science.md §3).",
+        abstract: "Sweep α and record fraction-stable vs D·ε/N and D_in/D_top/D_fin (docs/science.md §3).",
         discussion: """
         Writes the curves to --out (one row per α and record), the landmarks beside it \
         (<name>-landmarks.csv), and SVG plots of both.

@@ -2,7 +2,7 @@ import XCTest
 import ReverieKernel
 @testable import ReverieModels
 
-/// The prototype of science.md §5 (N = 12, 4 patterns), trained once with the Euler reference.
+/// The prototype of docs/science.md §5 (N = 12, 4 patterns), trained once with the Euler reference.
 enum PCPrototype {
     /// Random patterns (seed 8) whose distances to each other and to each other's
     /// negation are ≥ 5, so a copy with 2 flipped bits is strictly nearest to its

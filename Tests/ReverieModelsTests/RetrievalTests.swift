@@ -2,7 +2,7 @@ import XCTest
 import ReverieKernel
 import ReverieModels
 
-/// Hebbian retrieval at N = 1000 against science.md §2 (numpy reference:
+/// Hebbian retrieval at N = 1000 against docs/science.md §2 (numpy reference:
 /// fraction of exact fixed points 0.996 / 0.53 / 0.00 and mean final overlap
 /// 1.000 / 0.998 / 0.36 at α = 0.05 / 0.10 / 0.20).
 final class RetrievalTests: XCTestCase {

@@ -5,7 +5,7 @@ import ReverieModels
 import ReverieSpec
 import ReverieTraces
 
-/// Brette et al. (2007) benchmark 4 (science.md §6) with exact spike times
+/// Brette et al. (2007) benchmark 4 (docs/science.md §6) with exact spike times
 /// against Brian2 in C++ standalone mode on one thread (Benchmarks/peers/brian2), run in
 /// the same invocation on the same network: the connectivity and initial
 /// potentials Reverie drew are exported for Brian2 (`--network`), which

@@ -3,7 +3,7 @@ import Foundation
 import ReverieKernel
 import ReverieModels
 
-/// Cost of predictive-coding training and recall (science.md §5) with the
+/// Cost of predictive-coding training and recall (docs/science.md §5) with the
 /// event-driven integrator against the synchronous Euler reference, run in the
 /// same invocation on the same patterns. Euler runs at the prototype's dt, or at
 /// half its stability limit γ/(N + 1) when the prototype's dt is beyond it.

@@ -3,7 +3,7 @@ import Foundation
 import ReverieKernel
 import ReverieModels
 
-/// Hebbian unlearning (science.md §3) from Hebbian couplings up to D_in, the first
+/// Hebbian unlearning (docs/science.md §3) from Hebbian couplings up to D_in, the first
 /// checked D at which every pattern is a fixed point, against the numpy reference
 /// `Benchmarks/peers/numpy/unlearning.py` run in the same invocation with the same N, α, ε and
 /// check schedule (its random numbers differ, so its D_in differs slightly; the

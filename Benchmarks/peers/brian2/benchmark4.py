@@ -15,7 +15,7 @@ anyway: it makes every write to an `(unless refractory)` variable conditional on
 not_refractory, NeuronGroup's set_conditional_write; the factor says so.)
 
 Brian2 runs in C++ standalone mode on one thread, so spike times lie on the dt
-grid. Defaults are science.md section 6: 3200 E + 800 I neurons, fixed in-degree
+grid. Defaults are docs/science.md section 6: 3200 E + 800 I neurons, fixed in-degree
 64 E + 16 I, tau_m = 20 ms, E_L = -49 mV, V_th = -50 mV, V_reset = -60 mV,
 t_ref = 5 ms, w = +0.25 / -2.25 mV, delay 0.125 ms, dt 0.125 ms, 10 s.
 
@@ -58,7 +58,7 @@ class NetworkError(Exception):
 
 
 def benchmark_params(n_exc, n_inh):
-    """The parameters of science.md section 6 (times in ms, voltages in mV)."""
+    """The parameters of docs/science.md section 6 (times in ms, voltages in mV)."""
     return {"n_exc": n_exc, "n_inh": n_inh, "tau_m": 20.0, "e_l": -49.0, "v_th": -50.0, "v_reset": -60.0,
             "t_ref": 5.0, "w_exc": 0.25, "w_inh": -2.25, "delay": 0.125}
 

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Reference Hebbian unlearning in numpy (science.md §3), for `reverie bench unlearning`.
+"""Reference Hebbian unlearning in numpy (docs/science.md §3), for `reverie bench unlearning`.
 
 Hebbian storage J = (1/N) ξᵀξ with J_ii = 0, then dreams: a uniformly random ±1
 start, random-sequential zero-temperature relaxation (fresh permutation per sweep,

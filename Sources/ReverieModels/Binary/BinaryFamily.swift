@@ -2,7 +2,7 @@ import Foundation
 import ReverieKernel
 import ReverieSpec
 
-/// Binary (±1) units with asynchronous dynamics (science.md §1–§4): Hebbian
+/// Binary (±1) units with asynchronous dynamics (docs/science.md §1–§4): Hebbian
 /// storage, retrieval, dreaming and sleep. Populations are `binary` units or
 /// `trace` units replaying a recording; projections are dense or sparse, from a
 /// binary population or, as field pulses, from another family's spikes.
@@ -13,14 +13,14 @@ public enum BinaryFamily: ModelFamily {
     }
 
     public static let name = "binary"
-    public static let summary = "±1 units with asynchronous zero-temperature or Glauber dynamics (science.md §1–§4)"
+    public static let summary = "±1 units with asynchronous zero-temperature or Glauber dynamics (docs/science.md §1–§4)"
     public static let sections = ["dynamics"]
     public static let exportedEvents: ExportedEvents? = .stateChanges
     public static let runKeys = BinaryRunOptions.keys
     public static let phases: [any ProtocolPhase.Type] = [LearnPhase.self, TestPhase.self, DreamPhase.self, SleepPhase.self]
 
     public static let unitModels: [UnitModel<Unit>] = [
-        UnitModel("binary", summary: "±1 units, asynchronous zero-temperature or Glauber updates (science.md §1)",
+        UnitModel("binary", summary: "±1 units, asynchronous zero-temperature or Glauber updates (docs/science.md §1)",
                   timeUnit: "clock period") { _, _ in .binary },
         UnitModel("trace", summary: "±1 units clamped to the states of a population in a recorded trace", timeUnit: "clock period",
                   keys: TraceSource.keyDocs) { node, unit in

@@ -1,6 +1,6 @@
 import ReverieKernel
 
-/// A network of binary (±1) units updating asynchronously (science.md §1).
+/// A network of binary (±1) units updating asynchronously (docs/science.md §1).
 ///
 /// Units are actors: on its clock tick a unit reads only its own state `s_i` and
 /// local field `h_i` and decides (`BinaryTemperature.decide`). When it flips it

@@ -1,6 +1,6 @@
 import ReverieKernel
 
-/// Continuous-time updates (science.md §1): every free unit owns a Poisson
+/// Continuous-time updates (docs/science.md §1): every free unit owns a Poisson
 /// clock of rate `rate`. At zero temperature only unstable units can change, so
 /// the next tick is drawn among them directly, at rate × #unstable (the n-fold
 /// way of Bortz, Kalos & Lebowitz 1975): exact in distribution, with no idle

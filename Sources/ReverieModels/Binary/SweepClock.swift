@@ -1,6 +1,6 @@
 import ReverieKernel
 
-/// Random-sequential update order (science.md §1): sweeps through the free
+/// Random-sequential update order (docs/science.md §1): sweeps through the free
 /// units in a fresh random permutation, one sweep per 1/rate time units, tick k
 /// of a sweep at `start + (k + 1)/(n · rate)`.
 ///

@@ -1,7 +1,7 @@
 import Foundation
 import ReverieKernel
 
-/// Event-driven integration of a `PCNetwork` (science.md §5): value and error
+/// Event-driven integration of a `PCNetwork` (docs/science.md §5): value and error
 /// units are actors that exchange messages through the kernel's `Scheduler` and
 /// re-send only when their own value moved by more than θ (`sendThreshold`)
 /// since their last message (send-on-delta).

@@ -1,6 +1,6 @@
 import ReverieKernel
 
-/// The predictive-coding weight rule (science.md §5; Ganjidoost, Snow & Orchard
+/// The predictive-coding weight rule (docs/science.md §5; Ganjidoost, Snow & Orchard
 /// 2024): `γ dM_kj/dt = −σ(v_k) e_j`, presynaptic activity times postsynaptic error.
 /// Integrated over a step Δt it is `ΔM_kj = −(Δt/γ) σ(v_k) e_j`.
 ///

@@ -1,7 +1,7 @@
 import Foundation
 import ReverieKernel
 
-/// A Hopfield network trained by predictive coding (science.md §5; Ganjidoost,
+/// A Hopfield network trained by predictive coding (docs/science.md §5; Ganjidoost,
 /// Snow & Orchard 2024, "Online Training of Hopfield Networks using Predictive
 /// Coding"). Each neuron i is a pair of actors: a value unit `v_i` and an error
 /// unit `e_i`, with σ = tanh, recurrent weights M and bias b:

@@ -8,7 +8,7 @@ public enum PCIntegrator: String, Sendable, Equatable, CaseIterable {
     case euler
 }
 
-/// Settings of a predictive-coding Hopfield network (science.md §5; Ganjidoost,
+/// Settings of a predictive-coding Hopfield network (docs/science.md §5; Ganjidoost,
 /// Snow & Orchard 2024). Defaults are the prototype's values; time is in seconds.
 public struct PCOptions: Sendable, Equatable {
     /// τ of value units, and of error units unless `errorTau` is set.

@@ -1,16 +1,16 @@
 import ReverieKernel
 import ReverieSpec
 
-/// Predictive-coding Hopfield networks (science.md §5; Ganjidoost, Snow &
+/// Predictive-coding Hopfield networks (docs/science.md §5; Ganjidoost, Snow &
 /// Orchard 2024): each `pc` population is a `PCNetwork` of value and error
 /// units, trained online by `pc-train` and tested by `pc-test`.
 public enum PredictiveCodingFamily: ModelFamily {
     public static let name = "predictive-coding"
-    public static let summary = "value/error unit pairs trained online by predictive coding (science.md §5)"
+    public static let summary = "value/error unit pairs trained online by predictive coding (docs/science.md §5)"
     public static let phases: [any ProtocolPhase.Type] = [PCTrainPhase.self, PCTestPhase.self]
     public static let runKeys = [String]()
     public static let unitModels: [UnitModel<Void>] = [
-        UnitModel("pc", summary: "value/error unit pairs trained by predictive coding (science.md §5)", timeUnit: "s") { _, _ in () },
+        UnitModel("pc", summary: "value/error unit pairs trained by predictive coding (docs/science.md §5)", timeUnit: "s") { _, _ in () },
     ]
 
     public struct Spec: Sendable {

@@ -1,6 +1,6 @@
 import ReverieKernel
 
-/// Hebbian storage (science.md §2): while a pattern is clamped, each synapse adds
+/// Hebbian storage (docs/science.md §2): while a pattern is clamped, each synapse adds
 /// `(η/N) s_i s_j` from the states its two units sent. Summed over P patterns this
 /// gives `J_ij = (η/N) Σ_μ ξ_i^μ ξ_j^μ` (Hopfield 1982, doi:10.1073/pnas.79.8.2554),
 /// with `J_ii = 0` when the projection has no self-synapses.

@@ -1,6 +1,6 @@
 import ReverieKernel
 
-/// The local sleep rule (science.md §4): while random probes s drive the network,
+/// The local sleep rule (docs/science.md §4): while random probes s drive the network,
 /// each unit sends its probe state and the field it receives, `(s_i, h_i = Σ_j J_ij s_j)`,
 /// and every synapse applies
 ///

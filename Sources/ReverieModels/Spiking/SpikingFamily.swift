@@ -2,7 +2,7 @@ import Foundation
 import ReverieKernel
 import ReverieSpec
 
-/// Spiking networks with exact spike times (science.md §6): LIF units with
+/// Spiking networks with exact spike times (docs/science.md §6): LIF units with
 /// voltage-jump synapses, Poisson, spike-time and recorded sources, per-projection
 /// delays, pair STDP.
 public enum SpikingFamily: ModelFamily {
@@ -19,13 +19,13 @@ public enum SpikingFamily: ModelFamily {
     }
 
     public static let name = "spiking"
-    public static let summary = "spiking units with exact spike times (science.md §6)"
+    public static let summary = "spiking units with exact spike times (docs/science.md §6)"
     public static let sections = ["spiking"]
     public static let exportedEvents: ExportedEvents? = .spikes
     public static let runKeys = SpikingRunOptions.keys
 
     public static let unitModels: [UnitModel<Unit>] = [
-        UnitModel("lif", summary: "leaky integrate-and-fire, voltage-jump synapses, exact spike times (science.md §6)",
+        UnitModel("lif", summary: "leaky integrate-and-fire, voltage-jump synapses, exact spike times (docs/science.md §6)",
                   timeUnit: "ms", keys: lifKeys) { node, _ in try lif(node) },
         UnitModel("poisson", summary: "independent Poisson spike sources", timeUnit: "ms",
                   keys: [UnitKey("rate", "Hz", "firing rate of each source")]) { node, _ in

@@ -1,7 +1,7 @@
 import ReverieKernel
 
 /// Basins of attraction: start at a corrupted copy of each pattern with overlap
-/// m0, relax to a fixed point, read the final overlap m_f (science.md §3).
+/// m0, relax to a fixed point, read the final overlap m_f (docs/science.md §3).
 public struct BasinMeasure: Sendable, Equatable {
     public struct Point: Sendable, Equatable {
         /// Initial overlap m0.

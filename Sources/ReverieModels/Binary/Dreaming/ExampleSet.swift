@@ -1,6 +1,6 @@
 import ReverieKernel
 
-/// Noisy examples of archetypes (science.md §4; Aquaro, Alemanno, Kanter, Durante,
+/// Noisy examples of archetypes (docs/science.md §4; Aquaro, Alemanno, Kanter, Durante,
 /// Agliari & Barra 2022): `η_i^{μ,a} = ξ_i^μ χ_i^{μ,a}`, a = 1..M, with independent
 /// `P(χ = +1) = (1 + r)/2` (quality r). The network is shown only the examples;
 /// retrieval is measured against the archetypes ξ.

@@ -1,7 +1,7 @@
 import ReverieKernel
 
 /// Hebbian unlearning, "dreaming" (Hopfield, Feinstein & Palmer 1983; Benedetti,
-/// Ventura, Marinari, Ruocco & Zamponi 2022; science.md §3). One dream:
+/// Ventura, Marinari, Ruocco & Zamponi 2022; docs/science.md §3). One dream:
 ///
 /// 1. noise input: a uniformly random ±1 state drawn from the `noise` stream;
 /// 2. the free asynchronous dynamics of the network run to an exact fixed point

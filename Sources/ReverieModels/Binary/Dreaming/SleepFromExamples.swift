@@ -1,6 +1,6 @@
 import ReverieKernel
 
-/// Hebbian storage from examples followed by sleep (science.md §4; Fachechi,
+/// Hebbian storage from examples followed by sleep (docs/science.md §4; Fachechi,
 /// Agliari & Barra 2019; Aquaro et al. 2022). The network is built from the
 /// examples only; the archetypes serve to measure generalisation.
 ///

@@ -1,7 +1,7 @@
 import ReverieKernel
 
 /// The dreaming kernel of Fachechi, Agliari & Barra (2019) with sleep time t
-/// (science.md §4):
+/// (docs/science.md §4):
 ///
 ///     J(t) = (1/N) ξᵀ (1 + t)(I + tC)^{-1} ξ,   C_μν = (1/N) Σ_i ξ_i^μ ξ_i^ν,
 ///

@@ -1,6 +1,6 @@
 import ReverieKernel
 
-/// How well stored patterns sit in a network (science.md §3).
+/// How well stored patterns sit in a network (docs/science.md §3).
 ///
 /// Stabilities `Δ_i^μ = ξ_i^μ h_i(ξ^μ) / sqrt(Σ_j J_ij²)` with `h_i(ξ) = Σ_j J_ij ξ_j`;
 /// pattern μ is a fixed point iff `min_i Δ_i^μ > 0` (Gardner 1988; Benedetti et al. 2022).

@@ -1,7 +1,7 @@
 import Foundation
 import ReverieKernel
 
-/// Sleep as a local, probe-driven rule (science.md §4): integrates
+/// Sleep as a local, probe-driven rule (docs/science.md §4): integrates
 /// `dJ/dτ = J − J²`, τ = ln(1 + t), from the current couplings up to sleep time t,
 /// whose exact solution from Hebbian couplings is `SleepKernel`.
 ///

@@ -3,7 +3,7 @@ import ReverieKernel
 import ReverieSpec
 import ReverieReport
 
-/// `phase: dream` — Hebbian unlearning (science.md §3; Hopfield, Feinstein &
+/// `phase: dream` — Hebbian unlearning (docs/science.md §3; Hopfield, Feinstein &
 /// Palmer 1983; Benedetti et al. 2022). D dreams, each a random start, free
 /// zero-temperature relaxation to an exact fixed point s*, and the local
 /// anti-Hebbian step `J_ij −= (ε/N) s*_i s*_j` with the ε of an `anti-hebbian`

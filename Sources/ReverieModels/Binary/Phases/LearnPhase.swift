@@ -3,7 +3,7 @@ import ReverieSpec
 
 /// `phase: learn` — clamp each pattern in turn on its population and let every
 /// synapse of a recurrent projection apply a local rule to the states it
-/// received (science.md §2). With the `hebbian` rule this builds
+/// received (docs/science.md §2). With the `hebbian` rule this builds
 /// J_ij = (η/N) Σ_μ ξ_i^μ ξ_j^μ.
 public struct LearnPhase: ProtocolPhase {
     public static let kind = "learn"

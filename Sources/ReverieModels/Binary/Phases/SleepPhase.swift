@@ -3,7 +3,7 @@ import ReverieKernel
 import ReverieSpec
 import ReverieReport
 
-/// `phase: sleep` — learning from examples and sleeping (science.md §4; Fachechi,
+/// `phase: sleep` — learning from examples and sleeping (docs/science.md §4; Fachechi,
 /// Agliari & Barra 2019; Aquaro et al. 2022). The archetypes of a pattern set are
 /// never shown: M examples per archetype with quality r are generated, stored
 /// with the local Hebbian rule on each unit's example average, and the couplings

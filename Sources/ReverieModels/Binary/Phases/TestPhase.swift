@@ -3,7 +3,7 @@ import ReverieKernel
 import ReverieSpec
 import ReverieReport
 
-/// `phase: test` — retrieval (science.md §2). For each pattern ξ^μ: note whether
+/// `phase: test` — retrieval (docs/science.md §2). For each pattern ξ^μ: note whether
 /// ξ^μ itself is a fixed point, start from a copy with overlap m0, relax freely to
 /// a fixed point (or `max_time`) and read the final overlap m^μ.
 public struct TestPhase: ProtocolPhase {

@@ -2,7 +2,7 @@ import ReverieKernel
 import ReverieSpec
 
 /// The predictive-coding settings a `pc-train` or `pc-test` phase may give
-/// (science.md §5). The network keeps its settings across phases: a field that
+/// (docs/science.md §5). The network keeps its settings across phases: a field that
 /// a phase leaves out keeps its current value (initially the `PCOptions` default).
 struct PCPhaseSettings: Sendable {
     static let keys = ["tau", "error_tau", "gamma", "dt", "scale", "learn_diagonal", "send_threshold",

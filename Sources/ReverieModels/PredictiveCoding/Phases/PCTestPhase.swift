@@ -2,7 +2,7 @@ import ReverieKernel
 import ReverieSpec
 import ReverieReport
 
-/// `phase: pc-test` — predictive-coding recall (science.md §5): for each pattern
+/// `phase: pc-test` — predictive-coding recall (docs/science.md §5): for each pattern
 /// and trial, free the value units at `scale ·` (ξ^μ with `flipped_bits` units
 /// flipped), errors at rest, relax for `recall_time` without learning, and compare
 /// sign(v) with ξ^μ by Hamming distance and overlap.

@@ -2,7 +2,7 @@ import ReverieKernel
 import ReverieSpec
 
 /// `phase: pc-train` — online predictive-coding training of a `pc` population
-/// (science.md §5; Ganjidoost, Snow & Orchard 2024): for each epoch, each pattern
+/// (docs/science.md §5; Ganjidoost, Snow & Orchard 2024): for each epoch, each pattern
 /// is clamped as `scale · ξ` for `hold_time` while the error units relax and M, b
 /// learn (γ dM/dt = −σ(v) eᵀ, γ db/dt = e).
 public struct PCTrainPhase: ProtocolPhase {
