@@ -91,6 +91,22 @@ public enum DenseKernels {
         return watched.withUnsafeBufferPointer { s in h.withUnsafeBufferPointer { Int(rv_count_unstable(s.baseAddress!, $0.baseAddress!, Int64(s.count))) } }
     }
 
+    /// The first position p ≥ `from` of `order` whose unit i = order[p] has
+    /// watched[i] · h[i] < 0 (the next unstable unit of a sweep), if any.
+    public static func firstUnstable(_ order: [Int], from: Int, watched: [Double], field h: [Double]) -> Int? {
+        precondition(watched.count == h.count && from >= 0)
+        assert(order.allSatisfy { $0 >= 0 && $0 < h.count }, "unit index out of range")
+        return order.withUnsafeBufferPointer { o in
+            watched.withUnsafeBufferPointer { s in
+                h.withUnsafeBufferPointer { h in
+                    var p = from
+                    while p < o.count { let i = o[p]; if s[i] * h[i] < 0 { return p }; p += 1 }
+                    return nil
+                }
+            }
+        }
+    }
+
     /// W[j, i] += a[j] u[i] for every synapse (a rank-1 update); with
     /// `keepDiagonal` (a square matrix) W[j, j] is left as it was.
     public static func rank1(_ w: inout DenseWeights, rows a: ArraySlice<Double>, columns u: [Double], keepDiagonal: Bool = false) {
@@ -124,7 +140,4 @@ public enum DenseKernels {
             }
         }
     }
-
-    /// Forces the baseline (non-AVX2) C loops; for tests.
-    public static func forceBaseline(_ on: Bool) { rv_force_baseline(on ? 1 : 0) }
 }

@@ -76,6 +76,14 @@ public struct RandomStream: RandomNumberGenerator, Sendable {
         nextUnit() < p ? 1 : -1
     }
 
+    /// Shuffles an array in place (Fisher–Yates), through its storage so the
+    /// stream's state stays in registers.
+    public mutating func shuffle(_ a: inout [Int]) {
+        var r = self
+        a.withUnsafeMutableBufferPointer { r.shuffle(&$0) }
+        self = r
+    }
+
     /// Fisher–Yates shuffle with this stream.
     @inlinable
     public mutating func shuffle<C: MutableCollection & RandomAccessCollection>(_ c: inout C) where C.Index == Int {

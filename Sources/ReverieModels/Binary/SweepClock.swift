@@ -39,7 +39,7 @@ struct SweepClock {
         start = started ? start + SimTime(1 / rate) : now
         started = true
         lastTick = SimTime(-.infinity)
-        order.withUnsafeMutableBufferPointer { rng.shuffle(&$0) }
+        rng.shuffle(&order)
         position = 0
     }
 
@@ -49,11 +49,7 @@ struct SweepClock {
                            rng: inout RandomStream, updates: inout Int) -> SimTime? {
         if zeroTemperature && (!started || position >= order.count) && DenseKernels.countUnstable(watched, field) == 0 { return nil }
         while true {
-            if !started || position >= order.count {
-                var r = rng  // a local copy stays in registers while the shuffle writes through a pointer
-                newSweep(now: now, rate: rate, rng: &r)
-                rng = r
-            }
+            if !started || position >= order.count { newSweep(now: now, rate: rate, rng: &rng) }
             if order.isEmpty { return nil }
             guard zeroTemperature else { break }
             let n = order.count, first = position
@@ -61,7 +57,7 @@ struct SweepClock {
             // there are none when the clock still stands at this sweep's last tick.
             var passed = first
             if now != lastTick { while passed < n && tickTime(passed, rate: rate) < now { passed += 1 } }
-            let found = Self.firstUnstable(order, from: passed, watched: watched, field: field)
+            let found = DenseKernels.firstUnstable(order, from: passed, watched: watched, field: field)
             if found == nil && DenseKernels.countUnstable(watched, field) == 0 { return nil }
             position = found ?? n
             updates += position - first
@@ -76,18 +72,5 @@ struct SweepClock {
         position += 1
         lastTick = time
         return i
-    }
-
-    /// The first position p ≥ `from` whose unit is unstable (watched · field < 0).
-    private static func firstUnstable(_ order: [Int], from: Int, watched: [Double], field: [Double]) -> Int? {
-        order.withUnsafeBufferPointer { o in
-            watched.withUnsafeBufferPointer { s in
-                field.withUnsafeBufferPointer { h in
-                    var p = from
-                    while p < o.count { let i = o[p]; if s[i] * h[i] < 0 { return p }; p += 1 }
-                    return nil
-                }
-            }
-        }
     }
 }

@@ -1,4 +1,3 @@
-import CReverieSIMD
 
 /// Per-unit spike counts and inter-spike-interval moments, kept as spikes
 /// happen (O(1) per spike), for firing rates and CVs of ISIs without a recording.
@@ -15,19 +14,17 @@ public struct SpikeStatistics: Sendable {
     init(units: Int) { entries = [Entry](repeating: Entry(), count: units) }
 
     mutating func record(_ unit: Int, at t: Double) {
-        entries.withUnsafeMutableBufferPointer { e in
-            if e[unit].count > 0 {
-                let isi = t - e[unit].last
-                e[unit].isiSum += isi
-                e[unit].isiSquares += isi * isi
-            }
-            e[unit].count += 1
-            e[unit].last = t
+        if entries[unit].count > 0 {
+            let isi = t - entries[unit].last
+            entries[unit].isiSum += isi
+            entries[unit].isiSquares += isi * isi
         }
+        entries[unit].count += 1
+        entries[unit].last = t
     }
 
     /// Brings unit `i`'s entry into the cache ahead of `record`.
-    func prefetch(_ unit: Int) { entries.withUnsafeBufferPointer { rv_prefetch($0.baseAddress! + unit) } }
+    func prefetch(_ unit: Int) { LIFKernels.prefetch(entries, unit) }
 
     /// Spike count of every unit.
     public var counts: [Int] { entries.map(\.count) }

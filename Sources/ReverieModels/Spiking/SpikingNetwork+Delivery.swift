@@ -1,4 +1,3 @@
-import CReverieSIMD
 import Foundation
 import ReverieKernel
 
@@ -19,15 +18,11 @@ extension SpikingNetwork {
             return
         }
         let targets = projections[k].rows.targets, weights = projections[k].synapseWeights
-        func kernel(_ w: UnsafePointer<Float>?) -> Int64 {
-            targets.withUnsafeBufferPointer {
-                rv_lif_deliver($0.baseAddress! + lo, w, Int64(hi - lo), Int64(route.first), route.weight, f, theta, &u, &scratch)
-            }
-        }
-        let late = weights.map { w in w.withUnsafeBufferPointer { kernel($0.baseAddress! + lo) } } ?? kernel(nil)
+        let late = LIFKernels.deliver(targets, lo..<hi, weights: weights, weight: route.weight, base: route.first, f: f, theta: theta,
+                                      u: &u, late: &scratch)
         // Rare cases, in row order: ~k's target reached threshold with this input,
         // k's was above it already (crossed earlier, or reached it at this same time).
-        for m in 0..<Int(late) {
+        for m in 0..<late {
             let x = Int(scratch[m])
             let s = lo + (x < 0 ? ~x : x), i = route.first + Int(targets[s])
             if x < 0 { markAtThreshold(i); continue }
@@ -40,9 +35,9 @@ extension SpikingNetwork {
         let k = Int(a.projection), j = Int(a.source)
         if targets {
             let start = projections[k].rows.rowStart[j]
-            projections[k].rows.targets.withUnsafeBufferPointer { rv_prefetch($0.baseAddress! + start) }
+            LIFKernels.prefetch(projections[k].rows.targets, start)
         } else {
-            projections[k].rows.rowStart.withUnsafeBufferPointer { rv_prefetch($0.baseAddress! + j) }
+            LIFKernels.prefetch(projections[k].rows.rowStart, j)
         }
     }
 
@@ -91,7 +86,7 @@ extension SpikingNetwork {
         guard let lif = populations[p].lif, lif.vInfinity > lif.vTh else { return }
         let theta = (lif.vTh - lif.vInfinity) * Foundation.exp((slotEnd - origin) / lif.tauM)
         let range = populations[p].range
-        let found = Int(u.withUnsafeBufferPointer { rv_find_above($0.baseAddress! + range.lowerBound, Int64(range.count), theta, &scratch) })
+        let found = LIFKernels.findAbove(u, range, theta: theta, into: &scratch)
         for m in 0..<found { spikeIfCrossed(range.lowerBound + Int(scratch[m]), before: slotEnd, lif: lif, slotStart: slotStart) }
     }
 

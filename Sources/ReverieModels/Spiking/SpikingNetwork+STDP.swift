@@ -1,4 +1,3 @@
-import CReverieSIMD
 import Foundation
 import ReverieKernel
 
@@ -10,7 +9,7 @@ extension SpikingNetwork {
     /// arrival afterwards. Units lifted to threshold spike when all arrivals at t
     /// are in (`spikeUnitsAtThreshold`).
     ///
-    /// A rule whose fast kernel is pair STDP runs in `rv_lif_deliver_stdp`;
+    /// A rule whose fast kernel is pair STDP runs in `LIFKernels.deliverSTDP`;
     /// targets that crossed earlier come back to be handled here, after it
     /// (targets of one row are distinct units, so the order between them does
     /// not matter). Otherwise the rule's hooks run synapse by synapse, in row
@@ -24,16 +23,10 @@ extension SpikingNetwork {
         if useFastKernels, let kernel = projections[k].plasticity!.pairKernel {
             // Taken out of the array while the kernel writes its weights (no copy: the arrays stay unique).
             var stdp = projections[k].plasticity.take()!
-            let late = targets.withUnsafeBufferPointer { tg in
-                stdp.weights.withUnsafeMutableBufferPointer { w in
-                    stdp.postTrace.withUnsafeBufferPointer { y in
-                        rv_lif_deliver_stdp(tg.baseAddress! + lo, w.baseAddress! + lo, Int64(n), Int64(base), y.baseAddress!, yScale,
-                                            kernel.aMinus, kernel.wMax, kernel.dependence == .multiplicative ? 1 : 0, f, theta, &u, &scratch)
-                    }
-                }
-            }
+            let late = LIFKernels.deliverSTDP(targets, lo..<(lo + n), weights: &stdp.weights, base: base, postTrace: stdp.postTrace,
+                                              yScale: yScale, rule: kernel, f: f, theta: theta, u: &u, late: &scratch)
             projections[k].plasticity = consume stdp
-            for m in 0..<Int(late) {
+            for m in 0..<late {
                 let x = Int(scratch[m])
                 let s = lo + (x < 0 ? ~x : x), i = base + Int(targets[s])
                 if x < 0 { markAtThreshold(i); continue }

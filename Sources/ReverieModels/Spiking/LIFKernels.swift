@@ -1,0 +1,66 @@
+import CReverieSIMD
+
+/// The C loops of spike delivery behind a bounds-checked API: the only pointer
+/// code of the spiking family. Each loop reports the targets it leaves to the
+/// caller in `late` (see `rv_lif_deliver` in CReverieSIMD): `k` for a target
+/// already above threshold, `~k` for one the arrival lifted to it, in row order.
+enum LIFKernels {
+    /// Voltage jumps to the targets `targets[row]` (population offset `base`) of
+    /// one arrival: `u[i] += w f` with `w` the synapse's weight or `weight`.
+    @inline(__always)
+    static func deliver(_ targets: [UInt32], _ row: Range<Int>, weights: [Float]?, weight: Double, base: Int, f: Double,
+                        theta: Double, u: inout [Double], late: inout [Int64]) -> Int {
+        precondition(row.lowerBound >= 0 && row.upperBound <= targets.count && late.count >= row.count
+                     && (weights?.count ?? targets.count) == targets.count)
+        return targets.withUnsafeBufferPointer { t in
+            u.withUnsafeMutableBufferPointer { u in
+                late.withUnsafeMutableBufferPointer { late in
+                    func run(_ w: UnsafePointer<Float>?) -> Int {
+                        Int(rv_lif_deliver(t.baseAddress! + row.lowerBound, w, Int64(row.count), Int64(base), weight, f, theta,
+                                           u.baseAddress!, late.baseAddress!))
+                    }
+                    guard let weights else { return run(nil) }
+                    return weights.withUnsafeBufferPointer { run($0.baseAddress! + row.lowerBound) }
+                }
+            }
+        }
+    }
+
+    /// Delivery through plastic pair-STDP synapses: depression with the targets'
+    /// postsynaptic traces `postTrace[target] · yScale`, then the jump.
+    @inline(__always)
+    static func deliverSTDP(_ targets: [UInt32], _ row: Range<Int>, weights: inout [Double], base: Int, postTrace: [Double],
+                            yScale: Double, rule: PairSTDP, f: Double, theta: Double, u: inout [Double], late: inout [Int64]) -> Int {
+        precondition(row.lowerBound >= 0 && row.upperBound <= targets.count && late.count >= row.count && weights.count == targets.count)
+        return targets.withUnsafeBufferPointer { t in
+            weights.withUnsafeMutableBufferPointer { w in
+                postTrace.withUnsafeBufferPointer { y in
+                    u.withUnsafeMutableBufferPointer { u in
+                        late.withUnsafeMutableBufferPointer { late in
+                            Int(rv_lif_deliver_stdp(t.baseAddress! + row.lowerBound, w.baseAddress! + row.lowerBound, Int64(row.count),
+                                                    Int64(base), y.baseAddress!, yScale, rule.aMinus, rule.wMax,
+                                                    rule.dependence == .multiplicative ? 1 : 0, f, theta, u.baseAddress!, late.baseAddress!))
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// The indices k in `range` with u[k] > theta, ascending, written to `out`
+    /// relative to `range.lowerBound`; returns how many.
+    @inline(__always)
+    static func findAbove(_ u: [Double], _ range: Range<Int>, theta: Double, into out: inout [Int64]) -> Int {
+        precondition(range.lowerBound >= 0 && range.upperBound <= u.count && out.count >= range.count)
+        return u.withUnsafeBufferPointer { u in
+            out.withUnsafeMutableBufferPointer { Int(rv_find_above(u.baseAddress! + range.lowerBound, Int64(range.count), theta, $0.baseAddress!)) }
+        }
+    }
+
+    /// Hints that element `i` of `a` will be needed soon (scattered accesses the hardware cannot predict).
+    @inline(__always)
+    static func prefetch<T>(_ a: [T], _ i: Int) {
+        guard i >= 0 && i < a.count else { return }
+        a.withUnsafeBufferPointer { rv_prefetch($0.baseAddress! + i) }
+    }
+}
