@@ -261,3 +261,50 @@ int64_t rv_find_above(const double *u, int64_t n, double theta, int64_t *out) {
 }
 
 void rv_prefetch(const void *p) { __builtin_prefetch(p); }
+
+// Exponential-current (lif-exp) kernels. coef[] = {m0, m1, e0, e1, ep, i0, i1, ip, fxe, fxi, fae, fai}.
+
+/// The term-wise upper bound of V − V_∞ of one unit over an interval (see rv_lifexp_deliver).
+static inline double lifexp_bound_inline(double u, double xe, double xi, const double *restrict c) {
+    double m = u * c[0], m1 = u * c[1];
+    m = m > m1 ? m : m1;
+    double e = xe * c[2], e1 = xe * c[3], ep = xe * c[4];
+    e = e > e1 ? e : e1;
+    e = e > ep ? e : ep;
+    double h = xi * c[5], h1 = xi * c[6], hp = xi * c[7];
+    h = h > h1 ? h : h1;
+    h = h > hp ? h : hp;
+    return m + e + h;
+}
+
+double rv_lifexp_bound(double u, double xe, double xi, const double *coef) { return lifexp_bound_inline(u, xe, xi, coef); }
+
+int64_t rv_lifexp_deliver(const uint32_t *restrict targets, const float *restrict weights, int64_t n, int64_t base,
+                          double weight, const double *restrict coef, double theta, double t, double *restrict u,
+                          double *restrict xe, double *restrict xi, double *restrict last, int64_t *restrict late) {
+    int64_t m = 0;
+    for (int64_t k = 0; k < n; k++) {
+        if (k + 8 < n) {
+            int64_t j = base + (int64_t)targets[k + 8];
+            __builtin_prefetch(u + j, 1);
+            __builtin_prefetch(xe + j, 1);
+            __builtin_prefetch(xi + j, 1);
+        }
+        int64_t i = base + (int64_t)targets[k];
+        if (lifexp_bound_inline(u[i], xe[i], xi[i], coef) >= theta) { late[m++] = k; continue; }
+        double w = weights ? (double)weights[k] : weight;
+        if (w >= 0) { xe[i] += w * coef[8]; u[i] -= w * coef[10]; }
+        else { xi[i] += w * coef[9]; u[i] -= w * coef[11]; }
+        last[i] = t;
+    }
+    return m;
+}
+
+int64_t rv_lifexp_find(const double *restrict u, const double *restrict xe, const double *restrict xi, int64_t n,
+                       const double *restrict coef, double theta, int64_t *restrict out) {
+    int64_t m = 0;
+    for (int64_t k = 0; k < n; k++) {
+        if (lifexp_bound_inline(u[k], xe[k], xi[k], coef) >= theta) out[m++] = k;
+    }
+    return m;
+}

@@ -36,7 +36,10 @@ extension SpikingNetwork: NetworkFamily {
 
     /// Nothing queued, no source with spikes left, no unit driven above threshold.
     var isQuiescent: Bool {
-        queue.count == 0 && sources.allSatisfy(\.isExhausted) && populations.allSatisfy { $0.lif.map { $0.vInfinity <= $0.vTh } ?? true }
+        queue.count == 0 && sources.allSatisfy(\.isExhausted) && populations.allSatisfy { p in
+            if let e = p.lifExp { return currentsAreQuiescent(p, e) }
+            return p.lif.map { $0.vInfinity <= $0.vTh } ?? true
+        }
     }
 
     /// Runs whole slots until the clock reaches `end` (rounded up to a slot boundary).
