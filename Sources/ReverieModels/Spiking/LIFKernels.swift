@@ -66,7 +66,7 @@ enum LIFKernels {
     static func deliverCurrent(_ targets: [UInt32], _ row: Range<Int>, weights: [Float]?, weight: Double, base: Int,
                                coefficients: [Double], theta: Double, t: Double, u: inout [Double], iEx: inout [Double],
                                iIn: inout [Double], lastInput: inout [Double], late: inout [Int64]) -> Int {
-        precondition(row.lowerBound >= 0 && row.upperBound <= targets.count && late.count >= row.count && coefficients.count == 12
+        precondition(row.lowerBound >= 0 && row.upperBound <= targets.count && late.count >= row.count && coefficients.count == 21
                      && (weights?.count ?? targets.count) == targets.count && iEx.count == u.count && iIn.count == u.count
                      && lastInput.count == u.count)
         return targets.withUnsafeBufferPointer { tg in
@@ -92,13 +92,13 @@ enum LIFKernels {
         }
     }
 
-    /// The units k in `range` whose exponential-current bound (`coefficients[0..<8]`)
+    /// The units k in `range` whose exponential-current bound (as in `deliverCurrent`)
     /// reaches `theta`, ascending, relative to `range.lowerBound`; returns how many.
     @inline(__always)
     static func findCurrentCandidates(u: [Double], iEx: [Double], iIn: [Double], _ range: Range<Int>, coefficients: [Double],
                                       theta: Double, into out: inout [Int64]) -> Int {
         precondition(range.lowerBound >= 0 && range.upperBound <= u.count && iEx.count == u.count && iIn.count == u.count
-                     && out.count >= range.count && coefficients.count >= 8)
+                     && out.count >= range.count && coefficients.count == 21)
         return u.withUnsafeBufferPointer { u in
             iEx.withUnsafeBufferPointer { xe in
                 iIn.withUnsafeBufferPointer { xi in
@@ -117,7 +117,7 @@ enum LIFKernels {
     /// The bound of one unit's V − V_∞ (as in `deliverCurrent`).
     @inline(__always)
     static func currentBound(u: Double, iEx: Double, iIn: Double, coefficients: [Double]) -> Double {
-        precondition(coefficients.count >= 8)
+        precondition(coefficients.count == 21)
         return coefficients.withUnsafeBufferPointer { rv_lifexp_bound(u, iEx, iIn, $0.baseAddress!) }
     }
 

@@ -40,31 +40,52 @@ extension SpikingNetwork {
         e.isDegenerate(c) ? s * Foundation.exp(-s / e.tauM) / e.cM : e.voltagePerCurrent(c) * Foundation.exp(-s / e.tauSyn(c))
     }
 
-    /// Fills `currentCoefficients` for population `p` on [slot start, t]:
-    /// the bound's factors at both ends (and at a degenerate term's peak),
-    /// and an input's factors at t (e^{s/τ_c} for x_c, h_c(s) e^{s/τ_m} for u).
+    /// Fills `currentCoefficients` for population `p` on [slot start, t]
+    /// (layout in `rv_lifexp_deliver`): each term's factor and slope factor at
+    /// both ends and at its interior extremum (a degenerate term's peak at
+    /// s = τ_m, its slope's trough at s = 2τ_m), an input's factors at t
+    /// (e^{s/τ_c} for x_c, h_c(s) e^{s/τ_c} e^{s/τ_m} for u), and the width.
     func fillCurrentCoefficients(population p: Int, _ e: LIFExpParameters, until t: Double) {
         let f = slotFactors[p], s = t - origin
         let em = Foundation.exp(-s / e.tauM)
         currentCoefficients[0] = f.membrane
         currentCoefficients[1] = em
+        currentCoefficients[12] = -f.membrane / e.tauM
+        currentCoefficients[13] = -em / e.tauM
         for c in 0..<2 {
             let h0 = c == 0 ? f.channel.0 : f.channel.1
-            let h1 = channelFactor(c, e, s: s)
-            let peak = e.isDegenerate(c) && f.s0 < e.tauM && e.tauM < s ? e.tauM * Foundation.exp(-1) / e.cM : h0
+            let decay = e.isDegenerate(c) ? em : Foundation.exp(-s / e.tauSyn(c))
+            let h1 = e.isDegenerate(c) ? s * em / e.cM : e.voltagePerCurrent(c) * decay
+            let d0: Double, d1: Double, peak: Double, trough: Double
+            if e.isDegenerate(c) {
+                // d/ds [s e^{−s/τ}/C] = (1 − s/τ) e^{−s/τ}/C.
+                d0 = (1 - f.s0 / e.tauM) * f.membrane / e.cM
+                d1 = (1 - s / e.tauM) * em / e.cM
+                peak = f.s0 < e.tauM && e.tauM < s ? e.tauM * Foundation.exp(-1) / e.cM : h0
+                trough = f.s0 < 2 * e.tauM && 2 * e.tauM < s ? -Foundation.exp(-2) / e.cM : d0
+            } else {
+                d0 = -h0 / e.tauSyn(c)
+                d1 = -h1 / e.tauSyn(c)
+                peak = h0
+                trough = d0
+            }
             currentCoefficients[2 + 3 * c] = h0
             currentCoefficients[3 + 3 * c] = h1
             currentCoefficients[4 + 3 * c] = peak
-            currentCoefficients[8 + c] = Foundation.exp(s / e.tauSyn(c))
+            currentCoefficients[14 + 3 * c] = d0
+            currentCoefficients[15 + 3 * c] = d1
+            currentCoefficients[16 + 3 * c] = trough
+            currentCoefficients[8 + c] = 1 / decay
             // h_c(s) e^{s/τ_c} e^{s/τ_m}: K_c e^{s/τ_m}, or s e^{s/τ_m}/C_m when degenerate.
             currentCoefficients[10 + c] = (e.isDegenerate(c) ? s / e.cM : e.voltagePerCurrent(c)) / em
         }
+        currentCoefficients[20] = s - f.s0
     }
 
     /// Delivers one arrival to lif-exp targets (step 2 of a slot).
     func deliverCurrent(_ a: SpikeArrival, route: Route, _ e: LIFExpParameters, slotStart: Double) {
         let k = Int(a.projection), t = a.time
-        let row = projections[k].synapses(of: Int(a.source))
+        let row = synapses(of: a)
         synapticEvents += row.count
         fillCurrentCoefficients(population: route.population, e, until: t)
         let theta = e.vTh - e.vInfinity

@@ -12,7 +12,7 @@ extension SpikingNetwork {
         let f = Foundation.exp((t - origin) / lif.tauM)
         /// u at or above this means V ≥ V_th at t.
         let theta = (lif.vTh - lif.vInfinity) * f
-        let row = projections[k].synapses(of: Int(a.source))
+        let row = synapses(of: a)
         let lo = row.lowerBound, hi = row.upperBound
         synapticEvents += hi - lo
         if route.plastic {
@@ -32,14 +32,22 @@ extension SpikingNetwork {
         }
     }
 
+    /// The synapses an arrival reaches: its source's row, or its delay group.
+    @inline(__always) func synapses(of a: SpikeArrival) -> Range<Int> {
+        let k = Int(a.projection), j = Int(a.source)
+        if projections[k].hasSynapseDelays { return projections[k].groupStart[j]..<projections[k].groupStart[j + 1] }
+        return projections[k].rows.rowStart[j]..<projections[k].rows.rowStart[j + 1]
+    }
+
     /// Brings the row (or delay group) start of an arrival's source, or its first targets, into the cache.
     func prefetchRow(_ a: SpikeArrival, targets: Bool) {
         let k = Int(a.projection), j = Int(a.source)
-        let starts = projections[k].hasSynapseDelays ? projections[k].groupStart : projections[k].rows.rowStart
         if targets {
-            LIFKernels.prefetch(projections[k].rows.targets, starts[j])
+            LIFKernels.prefetch(projections[k].rows.targets, synapses(of: a).lowerBound)
+        } else if projections[k].hasSynapseDelays {
+            LIFKernels.prefetch(projections[k].groupStart, j)
         } else {
-            LIFKernels.prefetch(starts, j)
+            LIFKernels.prefetch(projections[k].rows.rowStart, j)
         }
     }
 

@@ -36,10 +36,12 @@ extension SpikingNetwork: NetworkFamily {
 
     /// Nothing queued, no source with spikes left, no unit driven above threshold.
     var isQuiescent: Bool {
-        queue.count == 0 && sources.allSatisfy(\.isExhausted) && populations.allSatisfy { p in
-            if let e = p.lifExp { return currentsAreQuiescent(p, e) }
-            return p.lif.map { $0.vInfinity <= $0.vTh } ?? true
+        guard queue.count == 0 && sources.allSatisfy(\.isExhausted) else { return false }
+        for p in populations {
+            if let lif = p.lif, lif.vInfinity > lif.vTh { return false }
+            if let e = p.lifExp, !currentsAreQuiescent(p, e) { return false }
         }
+        return true
     }
 
     /// Runs whole slots until the clock reaches `end` (rounded up to a slot boundary).

@@ -83,8 +83,8 @@ public final class SpikingNetwork {
     @exclusivity(unchecked) var iEx: [Double]
     @exclusivity(unchecked) var iIn: [Double]
     @exclusivity(unchecked) var lastInput: [Double]
-    /// The bound and arrival coefficients handed to the lif-exp kernels (12 values).
-    @exclusivity(unchecked) var currentCoefficients = [Double](repeating: 0, count: 12)
+    /// The bound and arrival coefficients handed to the lif-exp kernels (21 values, see `rv_lifexp_deliver`).
+    @exclusivity(unchecked) var currentCoefficients = [Double](repeating: 0, count: 21)
     /// Per population, the lif-exp factors at the start of the slot being processed.
     @exclusivity(unchecked) var slotFactors: [CurrentSlotFactors]
     /// Per population: (end of refractory period, unit), in time order.

@@ -31,6 +31,8 @@ public struct SpikingProjection: Sendable {
     public let groupDelay: [Double]
     /// The longest delay (ms).
     public let maxDelay: Double
+    /// Whether delays are per synapse (arrivals then name delay groups rather than rows).
+    public let hasSynapseDelays: Bool
     /// Per-synapse weights and traces when the projection learns by STDP.
     public var plasticity: STDPSynapses?
 
@@ -42,6 +44,7 @@ public struct SpikingProjection: Sendable {
         self.name = name; self.pre = pre; self.post = post; self.rows = rows
         self.weight = weight; self.synapseWeights = synapseWeights; self.plasticity = plasticity
         self.synapseDelays = synapseDelays
+        hasSynapseDelays = synapseDelays != nil
         guard let d = synapseDelays else {
             self.delay = delay; maxDelay = delay
             rowGroupStart = []; groupStart = []; groupDelay = []
@@ -62,13 +65,6 @@ public struct SpikingProjection: Sendable {
         maxDelay = delays.max() ?? delay
     }
 
-    /// Whether arrivals name delay groups rather than rows.
-    public var hasSynapseDelays: Bool { synapseDelays != nil }
-
-    /// The synapses an arrival from `source` (a row, or a delay group) reaches.
-    @inline(__always) func synapses(of source: Int) -> Range<Int> {
-        hasSynapseDelays ? groupStart[source]..<groupStart[source + 1] : rows.rowStart[source]..<rows.rowStart[source + 1]
-    }
 
     /// Bytes held by the connectivity, weights and delays (and learning state).
     public var bytes: Int {
