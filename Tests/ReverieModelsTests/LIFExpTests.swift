@@ -188,6 +188,16 @@ final class LIFExpTests: XCTestCase {
         XCTAssertEqual(deg.firstCrossing(within: 10)!, firstRoot(0, 10) { -0.3 + 1.2 * $0 * exp(-$0) }!, accuracy: 1e-12)
     }
 
+    /// A crossing 6.6 µs into an 84 µs interval (found in the CUBA network at
+    /// t ≈ 719.92 ms, where NEST put it): the first root, not the interval's end.
+    func testEarlyCrossingInAShortIntervalIsTheRoot() {
+        let g = LIFExpTrajectory(c: 1.0, p: -0.20266735849111536, q: 0, rEx: -0.799789385260428, rIn: 0.0013314922504140418,
+                                 lM: 0.05, lEx: 0.2, lIn: 0.1)
+        let end = 720.0 - 719.9161134465519
+        XCTAssertLessThan(g.value(0), 0)
+        XCTAssertEqual(g.firstCrossing(within: end)!, firstRoot(0, end) { g.value($0) }!, accuracy: 1e-12)
+    }
+
     /// The ring and the heap give the same spikes on a recurrent lif-exp network with per-synapse delays.
     func testRingAndHeapAgreeWithSynapseDelays() throws {
         var results: [[(unit: Int, time: Double)]] = []

@@ -152,7 +152,7 @@ def simulate(network, duration, resolution):
     params, pre, post, weight, delay, v0 = network
     n = int(params["n"])
     nest.ResetKernel()
-    nest.set_verbosity("M_ERROR")
+    nest.verbosity = nest.VerbosityLevel.ERROR
     nest.SetKernelStatus({"resolution": resolution, "local_num_threads": 1, "print_time": False})
     model = MODELS[params["model"]]
     neuron = {"tau_m": params["tau_m"], "E_L": params["e_l"], "V_th": params["v_th"], "V_reset": params["v_reset"],

@@ -17,7 +17,7 @@ import Foundation
 /// same for g′ bounds the slope. On [a, b] with g(a) < 0:
 /// - upper bound of g below 0: no crossing;
 /// - g′ ≥ 0 throughout: a crossing iff g(b) ≥ 0, refined by Newton's method
-///   kept inside the bracket (bisection when a step leaves it), to ~1e-15 ms;
+///   kept inside the bracket (bisection when a step leaves it), to 1e-15 ms;
 /// - g′ ≤ 0 throughout: no crossing;
 /// - otherwise split at the midpoint and search the halves in order.
 /// The bounds tighten linearly with the interval, so the split ends after a
@@ -88,18 +88,21 @@ struct LIFExpTrajectory {
     }
 
     /// The root of g in (a, b], g nondecreasing there with g(a) < 0 ≤ g(b):
-    /// Newton's method inside the shrinking bracket.
+    /// Newton's method inside the shrinking bracket, to 1e-15 ms (relative
+    /// beyond 1 ms). Near the root g is rounding noise of ~1e-19 mV, and the
+    /// iterates creep by a few ulps: the tolerance ends that.
     private func refine(_ a: Double, _ b: Double, slope: LIFExpTrajectory) -> Double {
         var lo = a, hi = b
         var x = b
         for _ in 0..<100 {
             let gx = value(x)
             if gx >= 0 { hi = x } else { lo = x }
-            if hi - lo <= 2 * hi.ulp { return hi }
+            let tolerance = 1e-15 * max(1, hi)
+            if hi - lo <= tolerance { return hi }
             let d = slope.value(x)
             var next = d > 0 ? x - gx / d : .nan
             if !(next > lo && next < hi) { next = 0.5 * (lo + hi) }
-            if abs(next - x) <= 2 * x.ulp { return gx >= 0 ? x : min(next, hi) }
+            if abs(next - x) <= tolerance { return next }
             x = next
         }
         return hi
