@@ -15,8 +15,9 @@ read -r total failed <<<"${passed:-0 1}"
 [ "$swift_status" -eq 0 ] || [ "$failed" -gt 0 ] || failed=1
 pytest_passed=0 pytest_failed=0
 if compgen -G "tests/python/test_*.py" >/dev/null; then
-  # The Brian2 peer's environment, for the spiking benchmark's comparison tests.
+  # The Brian2 and NEST peers' environments, for the spiking benchmarks' comparison tests.
   bash Benchmarks/peers/brian2/setup.sh >/dev/null
+  bash Benchmarks/peers/nest/setup.sh >/dev/null
   pytest_status=0
   .venv/bin/python -m pytest -q tests/python | tee "$log" || pytest_status=$?
   [ "$pytest_status" -eq 0 ] || grep -qE "[0-9]+ (failed|errors?)" "$log" || echo "1 failed (pytest exited $pytest_status)" >> "$log"
