@@ -9,7 +9,7 @@ import ReverieSpec
 ///     delay: {uniform: [0.1, 2.0]}               # continuous
 ///     delay: {uniform: [0.1, 1.0], step: 0.1}    # uniform over 0.1, 0.2, …, 1.0
 ///     delay: {normal: [1.5, 0.3], min: 0.1}      # below min: min
-///     delay: {normal: [1.5, 0.3], min: 0.1, step: 0.1}   # then rounded to the grid
+///     delay: {normal: [1.5, 0.3], min: 0.1, step: 0.1}   # then the nearest grid point ≥ min
 ///
 /// With `step` h every delay is an integer multiple k h (k ≥ 1, computed as
 /// Double(k) × h), the grid NEST keeps delays on at resolution h, so an
@@ -40,7 +40,8 @@ public enum SpikingDelay: Sendable, Equatable {
         case .normal(let mean, let sd, let lo, let step):
             return (0..<count).map { _ in
                 let d = max(mean + sd * rng.nextGaussian(), lo)
-                return step.map { Self.onGrid(d, $0, rounding: .toNearestOrAwayFromZero) } ?? d
+                // On the grid: the nearest point, but never below the smallest one ≥ min.
+                return step.map { max(Self.onGrid(d, $0, rounding: .toNearestOrAwayFromZero), Self.onGrid(lo, $0, rounding: .up)) } ?? d
             }
         }
     }
