@@ -55,7 +55,10 @@ public struct ModelSpec: Sendable {
 
     public let registry: Registry
     public var file: String
+    /// The model as run: the file's tree after the `--set` overrides.
     public var root: SpecNode
+    /// The `--set` overrides applied, in order.
+    public var overrides: [String] = []
     /// The folder of the model file: relative paths in it start here.
     public var baseDirectory: URL
     public var name: String
@@ -81,7 +84,9 @@ public struct ModelSpec: Sendable {
         }
         var root = try SpecNode.parse(text, file: path)
         for o in overrides { try root.override(o) }
-        return try ModelSpec(root: root, baseDirectory: URL(fileURLWithPath: path).deletingLastPathComponent(), registry: registry)
+        var spec = try ModelSpec(root: root, baseDirectory: URL(fileURLWithPath: path).deletingLastPathComponent(), registry: registry)
+        spec.overrides = overrides
+        return spec
     }
 
     public init(root: SpecNode, baseDirectory: URL, registry: Registry) throws {

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import ReverieSpec
 
 /// The model file and the overrides every model-reading command takes.
@@ -18,7 +19,21 @@ struct ModelOptions: ParsableArguments {
     }
 
     func load() throws -> ModelSpec {
-        do { return try ModelSpec.load(path: model, overrides: overrides) }
-        catch let e as ModelError { throw ValidationError(e.description) }
+        try ModelFileExit.guarding { try ModelSpec.load(path: model, overrides: overrides) }
+    }
+}
+
+/// Problems with a model file (or an override) are printed without the usage
+/// text and end the command with status 65 (EX_DATAERR); command-line mistakes
+/// keep ArgumentParser's 64.
+enum ModelFileExit {
+    static let status: Int32 = 65
+
+    /// Runs `body`, turning a `ModelError` into that exit.
+    static func guarding<T>(_ body: () throws -> T) throws -> T {
+        do { return try body() } catch let e as ModelError {
+            FileHandle.standardError.write(Data("Error: \(e)\n".utf8))
+            throw ExitCode(status)
+        }
     }
 }

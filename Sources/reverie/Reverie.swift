@@ -1,4 +1,5 @@
 import ArgumentParser
+import ReverieSpec
 
 @main
 struct Reverie: ParsableCommand {
@@ -20,6 +21,7 @@ struct Reverie: ParsableCommand {
           reverie experiment capacity                         retrieval vs load (docs/science.md §2)
           reverie list --markdown                             the unit models' keys as a table
         """,
+        version: ReverieVersion.current,
         subcommands: [
             RunCommand.self,
             ValidateCommand.self,

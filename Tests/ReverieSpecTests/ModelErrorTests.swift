@@ -37,7 +37,7 @@ final class ModelErrorTests: XCTestCase {
             _ = try load(text, overrides: overrides)
             XCTFail("no error", file: file, line: line)
         } catch let e as ModelError {
-            XCTAssertTrue(e.file.hasSuffix(".yaml"), e.description, file: file, line: line)
+            XCTAssertTrue(e.file.hasSuffix(".yaml") || e.file.hasPrefix("--set "), e.description, file: file, line: line)
             XCTAssertEqual(e.path, path, e.description, file: file, line: line)
             XCTAssertTrue(e.description.contains(expected), e.description, file: file, line: line)
         } catch {
@@ -70,7 +70,7 @@ final class ModelErrorTests: XCTestCase {
                     path: "protocol[1].phase", expected: "one of run, learn, test")
         assertError(valid.replacingOccurrences(of: "type: hebbian", with: "type: hebbian\n    eta: fast"),
                     path: "rules[0].eta", expected: "expected a number")
-        assertError(valid + "\n    initial_overlap: 2", path: "protocol[1].initial_overlap", expected: "a number in -1.0...1.0")
+        assertError(valid + "\n    initial_overlap: 2", path: "protocol[1].initial_overlap", expected: "a number in -1...1")
     }
 
     func testNotYAMLAndEmptyAndNotAMapping() {
@@ -85,6 +85,15 @@ final class ModelErrorTests: XCTestCase {
         XCTAssertEqual(spec.seed, 9)
         assertError(valid, overrides: ["populations.cortex.size=5"], path: "--set populations.cortex.size", expected: "one of the names memory")
         assertError(valid, overrides: ["populations.memory.size=big"], path: "populations[0].size", expected: "expected an integer")
+        // An error in an overridden value names the override, not a line of the file.
+        XCTAssertThrowsError(try load(valid, overrides: ["populations.memory.size=big"])) {
+            XCTAssertTrue("\($0)".hasPrefix("--set populations.memory.size=big: populations[0].size:"), "\($0)")
+        }
+        // Inline YAML: a list for a list field.
+        XCTAssertNoThrow(try load(valid, overrides: ["protocol[1].initial_overlap=0.5", "patterns[0].count=7"]))
+        XCTAssertThrowsError(try load(valid, overrides: ["protocol[1].initial_overlap=[0.5, 0.7]"])) {
+            XCTAssertTrue("\($0)".contains("protocol[1].initial_overlap: expected a number in -1...1, found a list"), "\($0)")
+        }
     }
 
     func testPatternFileErrorsNameTheFileAndLine() throws {
