@@ -1,8 +1,12 @@
+import Yams
+
 /// `--set key=value` overrides and re-serialisation of the effective model.
 extension SpecNode {
     /// Sets the field at a dotted path (`seed`, `populations.memory.size`,
     /// `protocol[1].initial_overlap`; list items by index or by `name`) to a
-    /// YAML scalar. Missing mapping fields are added.
+    /// YAML scalar, or to an inline YAML list or mapping when the value starts
+    /// with `[` or `{` (`protocol.dreaming.basin_overlaps=[0.6, 0.8]`).
+    /// Missing mapping fields are added.
     public mutating func override(_ assignment: String) throws {
         guard let eq = assignment.firstIndex(of: "="), eq != assignment.startIndex else {
             throw ModelError(file: file, path: "--set \(assignment)", expected: "key=value")
@@ -27,7 +31,7 @@ extension SpecNode {
 
     mutating func set(_ segments: ArraySlice<String>, to value: String, fullKey: String) throws {
         guard let head = segments.first else {
-            kind = .scalar(value)
+            kind = value.hasPrefix("[") || value.hasPrefix("{") ? try Self.inline(value, path: path, file: file, key: fullKey).kind : .scalar(value)
             return
         }
         let rest = segments.dropFirst()
@@ -57,6 +61,16 @@ extension SpecNode {
             try set(segments, to: value, fullKey: fullKey)
         case .scalar:
             throw ModelError(file: file, path: "--set \(fullKey)", expected: "\(path) to be a mapping or list", found: shortDescription)
+        }
+    }
+
+    /// An inline YAML value (`[0.6, 0.8]`) given for the field at `path`.
+    static func inline(_ text: String, path: String, file: String, key: String) throws -> SpecNode {
+        do {
+            guard let node = try Yams.compose(yaml: text) else { return SpecNode(kind: .null, path: path, file: file) }
+            return try convert(node, path: path, file: file)
+        } catch is YamlError {
+            throw ModelError(file: file, path: "--set \(key)", expected: "an inline YAML list or mapping", found: "\"\(text)\"")
         }
     }
 

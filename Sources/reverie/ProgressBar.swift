@@ -18,6 +18,11 @@ final class ProgressBar {
         update(0)
     }
 
+    func update(_ fraction: Double, label: String) {
+        self.label = label
+        update(fraction)
+    }
+
     func update(_ fraction: Double) {
         guard enabled else { return }
         let now = Date()

@@ -17,7 +17,7 @@ struct Reverie: ParsableCommand {
           reverie run models/hopfield-hebbian.yaml --set patterns.memories.count=200
           reverie validate models/hopfield-hebbian.yaml       check a file without running it
           reverie list                                        unit models, rules and phases
-          reverie experiment capacity                         retrieval vs load (science.md §2)
+          reverie experiment experiments/capacity.yaml --out capacity   retrieval vs load (science.md §2)
           reverie bench relax                                 speed against a numpy peer
         """,
         subcommands: [
