@@ -50,8 +50,8 @@ struct ExperimentCommand: ParsableCommand {
     @Option(help: "Runs in parallel on this many threads.")
     var jobs = 1
 
-    @Option(help: "Output directory (created; must be new or empty unless --force).")
-    var out: String
+    @Option(help: "Output directory (created; must be new or empty unless --force). Required unless --dry-run.")
+    var out: String?
 
     @Flag(help: "Write into a non-empty output directory, replacing files of the same names.")
     var force = false
@@ -66,6 +66,7 @@ struct ExperimentCommand: ParsableCommand {
         guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1") }
         guard (repeats ?? 1) >= 1 else { throw ValidationError("--repeats must be at least 1") }
         guard (search == nil) == (until == nil) else { throw ValidationError("--search and --until go together") }
+        guard out != nil || dryRun else { throw ValidationError("--out DIR is required: the directory to write into (new or empty)") }
     }
 
     func run() throws {
@@ -76,8 +77,8 @@ struct ExperimentCommand: ParsableCommand {
                             search: try search.map { try SweepSearch(option: $0, until: until!) })
             plan = try SweepPlan(sweep)
         } catch let e as ModelError { throw ValidationError(e.description) }
-        if dryRun { return print(describe(plan)) }
-        try checkOutputDirectory()
+        guard let out, !dryRun else { return print(describe(plan)) }
+        try checkOutputDirectory(out)
 
         let start = Date()
         let searching = plan.sweep.parts.contains { $0.search != nil }
@@ -100,7 +101,7 @@ struct ExperimentCommand: ParsableCommand {
     }
 
     /// The output directory must not exist, or be an empty directory, unless --force.
-    func checkOutputDirectory() throws {
+    func checkOutputDirectory(_ out: String) throws {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: out, isDirectory: &isDirectory) else { return }
         guard isDirectory.boolValue else { throw ValidationError("--out \(out) is a file, not a directory") }
@@ -115,8 +116,9 @@ struct ExperimentCommand: ParsableCommand {
         var lines: [String] = []
         for (p, part) in plan.sweep.parts.enumerated() {
             let count = plan.tasks.filter { $0.part == p }.count
-            lines.append("\(part.name): \(part.model) (\(plan.modelNames[p])), \(part.pointCount) grid points × \(part.repeats) repeats = \(count) "
-                         + (part.search == nil ? "runs" : "searches"))
+            func n(_ k: Int, _ what: String) -> String { "\(k) \(what)" + (k == 1 ? "" : what.hasSuffix("h") ? "es" : "s") }
+            lines.append("\(part.name): \(part.model) (\(plan.modelNames[p])), \(n(part.pointCount, "grid point")) × \(n(part.repeats, "repeat")) = "
+                         + n(count, part.search == nil ? "run" : "search"))
             for o in part.set { lines.append("  set  \(o)") }
             for a in part.grid { lines.append("  grid \(a.column): " + a.values.joined(separator: ", ")
                                               + (a.fields.count == 1 && a.fields[0].path == a.column ? "" : "  (" + a.fields.map(\.path).joined(separator: ", ") + ")")) }

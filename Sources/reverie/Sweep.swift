@@ -56,7 +56,7 @@ struct Sweep: Sendable {
                 guard SweepPlot.isPlainName(name) else {
                     throw node.error(expected: "a part name of letters, digits, . _ - (it names the part's output directory)")
                 }
-                try node.checkKeys(fileKeys.filter { $0 != "parts" })
+                try node.checkKeys(fileKeys.filter { $0 != "parts" && $0 != "description" })
                 sweep.parts.append(try Self.part(node, name: name, base: base, inherited: defaults))
             }
             guard !sweep.parts.isEmpty else { throw partsNode.error(expected: "at least one part") }

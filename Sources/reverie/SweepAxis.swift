@@ -88,9 +88,9 @@ struct SweepAxis: Sendable, Equatable {
         return a == b
     }
 
-    /// The cell a value is written as: a number when it reads as a finite number.
+    /// The cell a value is written as: a number when it is a finite decimal number.
     static func cell(_ value: String) -> ResultTable.Cell {
-        if let x = Double(value), x.isFinite, !value.lowercased().hasPrefix("0x") { return .number(x) }
+        if value.allSatisfy({ "0123456789+-.eE".contains($0) }), let x = Double(value), x.isFinite { return .number(x) }
         return .text(value)
     }
 

@@ -97,7 +97,9 @@ extension CLITests {
 
     func testSweepOutputsAreByteIdenticalAcrossRunsAndThreadCounts() throws {
         let root = try tempDir()
-        let args = ["experiment", "experiments/capacity.yaml"] + Self.smallHebbian + ["--grid", "alpha=0.05,0.1,0.2", "--repeats", "2", "-q"]
+        // The first points are slow (N = 200), the last fast: with threads they finish out of order.
+        let args = ["experiment", "experiments/capacity.yaml", "--grid", "populations.memory.size=200,30", "--grid", "alpha=0.05,0.1,0.2",
+                    "--repeats", "2", "-q"]
         try reverie(args + ["--out", root.appendingPathComponent("a").path])
         try reverie(args + ["--out", root.appendingPathComponent("b").path])
         try reverie(args + ["--out", root.appendingPathComponent("c").path, "--jobs", "2"])
@@ -144,9 +146,11 @@ extension CLITests {
         try reverie(args + ["--out", dir.path, "--force"])
         XCTAssertEqual(try String(contentsOf: keep, encoding: .utf8), "mine")
         XCTAssertTrue(FileManager.default.fileExists(atPath: dir.appendingPathComponent("runs.csv").path))
-        // --out is required: there is no default directory.
+        // --out is required: there is no default directory (--dry-run only prints the plan).
         let (_, err3) = try reverie(["experiment", "models/hopfield-hebbian.yaml"], expectStatus: 64)
-        XCTAssertTrue(err3.contains("--out"), err3)
+        XCTAssertTrue(err3.contains("--out DIR is required"), err3)
+        let (plan, _) = try reverie(args + ["--dry-run"])
+        XCTAssertTrue(plan.contains("1 grid point × 1 repeat = 1 run") && plan.contains("grid patterns.memories.count: 3"), plan)
     }
 
     func testEveryShippedSweepFileRunsShrunk() throws {
@@ -252,14 +256,17 @@ extension CLITests {
         let dir = try tempDir().appendingPathComponent("l")
         try reverie(["experiment", "models/hopfield-unlearning.yaml", "-q", "--set", "populations.memory.size=40",
                      "--set", "protocol.dreaming.dreams=40", "--set", "protocol.dreaming.measure_every=20",
-                     "--grid", "protocol.dreaming.basin_overlaps=[0.6,0.8],[]", "--out", dir.path])
+                     "--grid", "protocol.dreaming.basin_overlaps=[0.6,0.8],[]", "--grid", "dynamics.order=random-sequential,poisson",
+                     "--out", dir.path])
         let runs = try readCSV(dir.appendingPathComponent("runs.csv"))
-        XCTAssertEqual(column(runs, "protocol.dreaming.basin_overlaps"), ["[0.6,0.8]", "[]"])
+        XCTAssertEqual(column(runs, "protocol.dreaming.basin_overlaps"), ["[0.6,0.8]", "[0.6,0.8]", "[]", "[]"])
+        XCTAssertEqual(column(runs, "dynamics.order"), ["random-sequential", "poisson", "random-sequential", "poisson"])
+        XCTAssertNotEqual(runs.rows[0].dropFirst(4), runs.rows[1].dropFirst(4), "the update order changes the run")
         let dreaming = try readCSV(dir.appendingPathComponent("dreaming.csv"))
-        XCTAssertEqual(dreaming.rows.count, 2 * 3)
+        XCTAssertEqual(dreaming.rows.count, 4 * 3)
         let overlaps = column(dreaming, "overlap_from_0.6")
-        XCTAssertTrue(overlaps.prefix(3).allSatisfy { Double($0) != nil }, "\(overlaps)")
-        XCTAssertEqual(Array(overlaps.suffix(3)), ["", "", ""])   // the run without basins has none
+        XCTAssertTrue(overlaps.prefix(6).allSatisfy { Double($0) != nil }, "\(overlaps)")
+        XCTAssertEqual(Array(overlaps.suffix(6)), Array(repeating: "", count: 6))   // the runs without basins have none
     }
 
     func testSweepErrorsNameTheFileTheFieldAndTheValue() throws {
