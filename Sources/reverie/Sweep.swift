@@ -61,6 +61,10 @@ struct Sweep: Sendable {
             }
             guard !sweep.parts.isEmpty else { throw partsNode.error(expected: "at least one part") }
             sweep.plots = try (root["plots"]?.sequence() ?? []).map(SweepPlot.init(node:))
+            // Default plots only for a sweep file that asks for none anywhere.
+            if root["plots"] != nil || sweep.parts.contains(where: { $0.plots != nil }) {
+                for p in sweep.parts.indices where sweep.parts[p].plots == nil { sweep.parts[p].plots = [] }
+            }
             for plot in sweep.plots {
                 for s in plot.series where !sweep.parts.contains(where: { $0.name == s.part }) {
                     throw ValidationError("\(plot.location): series of \(s.y) needs part: one of " + sweep.parts.map(\.name).joined(separator: ", "))

@@ -46,19 +46,22 @@ extension SweepPlot {
     }
 
     /// One point of a series: the mean, sample standard deviation and count of y over the rows at x.
-    struct Point: Equatable { var x: Double, mean: Double, std: Double, n: Int }
+    struct Point { var x: Double, mean: Double, std: Double, n: Int }
 
     /// Rows grouped by the text of `by` (first-appearance order), then by x (first-appearance order).
     static func aggregate(_ table: ResultTable, x: String, y: String, by: String?) -> [(by: String?, points: [Point])] {
         let xi = table.columns.firstIndex(of: x)!, yi = table.columns.firstIndex(of: y)!
         let bi = by.flatMap { table.columns.firstIndex(of: $0) }
-        var groups: [(by: String?, xs: [Double], ys: [[Double]])] = []
+        var groups: [(by: String?, xs: [Double], ys: [[Double]], index: [Double: Int])] = [], groupIndex: [String?: Int] = [:]
         for row in table.rows {
             guard case .number(let xv) = row[xi], xv.isFinite, case .number(let yv) = row[yi], yv.isFinite else { continue }
             let key = bi.map { row[$0].description }
-            if !groups.contains(where: { $0.by == key }) { groups.append((key, [], [])) }
-            let g = groups.firstIndex { $0.by == key }!
-            if let k = groups[g].xs.firstIndex(of: xv) { groups[g].ys[k].append(yv) } else { groups[g].xs.append(xv); groups[g].ys.append([yv]) }
+            let g = groupIndex[key] ?? { groups.append((key, [], [], [:])); groupIndex[key] = groups.count - 1; return groups.count - 1 }()
+            if let k = groups[g].index[xv] { groups[g].ys[k].append(yv) } else {
+                groups[g].index[xv] = groups[g].xs.count
+                groups[g].xs.append(xv)
+                groups[g].ys.append([yv])
+            }
         }
         return groups.map { g in
             (g.by, zip(g.xs, g.ys).map { xv, ys in

@@ -205,6 +205,8 @@ extension CLITests {
         XCTAssertEqual(column(hebbian, "corrupted.initial_overlap"), ["1", "0.9"])
         XCTAssertEqual(column(try readCSV(pc.appendingPathComponent("pc-load/runs.csv")), "recall.flipped_bits"), ["10", "10"])
         XCTAssertTrue(try String(contentsOf: pc.appendingPathComponent("corruption.svg"), encoding: .utf8).contains("Hebbian: exact"))
+        // The file asks for its plots: its parts get no default plots.
+        XCTAssertFalse(FileManager.default.fileExists(atPath: pc.appendingPathComponent("pc-load/plots").path))
     }
 
     func testSearchFindsTheBoundaryByBisection() throws {
