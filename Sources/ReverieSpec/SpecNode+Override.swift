@@ -32,7 +32,10 @@ extension SpecNode {
         guard let head = segments.first else {
             let origin = "--set \(fullKey)=\(value)"
             let trimmed = value.trimmingCharacters(in: .whitespaces)
-            if trimmed.hasPrefix("[") || trimmed.hasPrefix("{"), let parsed = try? Self.parse(value, file: origin) {
+            if trimmed.hasPrefix("[") || trimmed.hasPrefix("{") {
+                guard let parsed = try? Self.parse(value, file: origin) else {
+                    throw ModelError(file: origin, path: path, expected: "an inline YAML list or mapping", found: "\"\(value)\"")
+                }
                 self = Self.rebased(parsed, path: path)
             } else {
                 kind = .scalar(value)

@@ -36,14 +36,24 @@ final class ProgressBar {
         let eta = f > 0.001 ? String(format: "ETA %.0f s", inPhase * (1 - f) / f) : "ETA ?"
         let status = String(format: "%@ %3.0f%%  t = %.6g %@  %.1f s elapsed, %@", label, f * 100, time, timeUnit,
                             now.timeIntervalSince(start), eta)
-        if terminal {
-            let width = 30, filled = Int((f * Double(width)).rounded())
-            let bar = String(repeating: "█", count: filled) + String(repeating: "·", count: width - filled)
-            FileHandle.standardError.write(Data(("\r\u{1B}[K" + bar + " " + status).utf8))
-            drawn = true
-        } else {
-            FileHandle.standardError.write(Data(("progress: " + status + "\n").utf8))
-        }
+        if terminal { draw(f, status) } else { FileHandle.standardError.write(Data(("progress: " + status + "\n").utf8)) }
+    }
+
+    /// Draws the bar with `text` as its status, on a terminal only (callers that
+    /// report in their own words print their own plain lines).
+    func show(_ fraction: Double, _ text: String) {
+        guard enabled && terminal else { return }
+        let now = Date()
+        guard now.timeIntervalSince(lastDraw) > 0.1 else { return }
+        lastDraw = now
+        draw(min(max(fraction, 0), 1), text)
+    }
+
+    private func draw(_ f: Double, _ status: String) {
+        let width = 30, filled = Int((f * Double(width)).rounded())
+        let bar = String(repeating: "█", count: filled) + String(repeating: "·", count: width - filled)
+        FileHandle.standardError.write(Data(("\r\u{1B}[K" + bar + " " + status).utf8))
+        drawn = true
     }
 
     func finish() {

@@ -25,12 +25,12 @@ final class CLITests: XCTestCase {
     }
 
     @discardableResult
-    func reverie(_ args: [String], expectStatus: Int32 = 0, executable: URL = CLITests.binary,
+    func reverie(_ args: [String], expectStatus: Int32 = 0, executable: URL = CLITests.binary, in directory: URL = CLITests.repo,
                  file: StaticString = #filePath, line: UInt = #line) throws -> (out: String, err: String) {
         let p = Process()
         p.executableURL = executable
         p.arguments = args
-        p.currentDirectoryURL = Self.repo
+        p.currentDirectoryURL = directory
         let out = Pipe(), err = Pipe()
         p.standardOutput = out
         p.standardError = err
@@ -93,18 +93,6 @@ final class CLITests: XCTestCase {
         XCTAssertTrue(l.contains("hebbian") && l.contains("binary") && l.contains("test"), l)
         let (h, _) = try reverie(["--help"])
         XCTAssertTrue(h.contains("reverie run models/hopfield-hebbian.yaml"), h)
-    }
-
-    func testCapacityExperimentWritesTable() throws {
-        let dir = try tempDir()
-        let (out, _) = try reverie(["experiment", "capacity", "--n", "200", "--alphas", "0.05", "0.3", "--out", dir.appendingPathComponent("cap.csv").path])
-        XCTAssertTrue(out.contains("fixed-points"), out)
-        let csv = try String(contentsOf: dir.appendingPathComponent("cap.csv"), encoding: .utf8).split(separator: "\n")
-        XCTAssertEqual(csv.count, 3)
-        let low = csv[1].split(separator: ","), high = csv[2].split(separator: ",")
-        XCTAssertEqual(Double(low[4])!, 1, accuracy: 0.1)   // α = 0.05: (almost) every pattern is a fixed point
-        XCTAssertEqual(Double(high[4])!, 0, accuracy: 0.05) // α = 0.3: none
-        XCTAssertTrue(FileManager.default.fileExists(atPath: dir.appendingPathComponent("cap.svg").path))
     }
 }
 

@@ -96,6 +96,15 @@ final class ModelErrorTests: XCTestCase {
         }
     }
 
+    func testOverridesTakeInlineYAMLLists() throws {
+        let model = valid + "\n  - phase: dream\n    patterns: memories\n    projection: recurrent\n    rule: unlearning\n    dreams: 10\n"
+        let withRule = model.replacingOccurrences(of: "    type: hebbian", with: "    type: hebbian\n  - name: unlearning\n    type: anti-hebbian")
+        let spec = try load(withRule, overrides: ["protocol[2].basin_overlaps=[0.6, 0.8]"])
+        XCTAssertEqual(try spec.root["protocol"]?.sequence()[2]["basin_overlaps"]?.sequence().map { try $0.double() }, [0.6, 0.8])
+        assertError(withRule, overrides: ["protocol[2].basin_overlaps=[0.6, 2]"], path: "protocol[2].basin_overlaps[1]", expected: "a number in -1...1")
+        assertError(withRule, overrides: ["protocol[2].basin_overlaps=[0.6"], path: "protocol[2].basin_overlaps", expected: "an inline YAML list")
+    }
+
     func testPatternFileErrorsNameTheFileAndLine() throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("reverie-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
