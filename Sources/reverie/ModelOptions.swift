@@ -12,14 +12,20 @@ struct ModelOptions: ParsableArguments {
         valueName: "key=value"))
     var overrides: [String] = []
 
+    @Option(help: ArgumentHelp("Refuse models that would need more memory than this (GB; default: the machine's).", valueName: "GB"))
+    var maxMemory: Double?
+
     func validate() throws {
         for o in overrides where !o.contains("=") || o.hasPrefix("=") {
             throw ValidationError("--set \(o): expected key=value")
         }
+        if let maxMemory, !(maxMemory > 0 && maxMemory.isFinite) { throw ValidationError("--max-memory must be a positive number of GB") }
     }
 
     func load() throws -> ModelSpec {
-        try ModelFileExit.guarding { try ModelSpec.load(path: model, overrides: overrides) }
+        try ModelFileExit.guarding {
+            try ModelSpec.load(path: model, overrides: overrides, memoryLimit: maxMemory.map { $0 * 1e9 } ?? ModelSpec.defaultMemoryLimit)
+        }
     }
 }
 
