@@ -112,8 +112,8 @@ final class ModelErrorTests: XCTestCase {
         try "1 -1 1\n1 1 7\n".write(to: dir.appendingPathComponent("p.txt"), atomically: true, encoding: .utf8)
         let model = valid.replacingOccurrences(of: "size: 20", with: "size: 3").replacingOccurrences(of: "count: 3", with: "file: p.txt")
         try model.write(to: dir.appendingPathComponent("m.yaml"), atomically: true, encoding: .utf8)
-        let spec = try ModelSpec.load(path: dir.appendingPathComponent("m.yaml").path)
-        XCTAssertThrowsError(try RunContext(model: spec, seed: 1)) { e in
+        // Read when the model is validated, so `reverie validate` catches it.
+        XCTAssertThrowsError(try ModelSpec.load(path: dir.appendingPathComponent("m.yaml").path)) { e in
             let m = e as? ModelError
             XCTAssertEqual(m?.line, 2)
             XCTAssertTrue(m?.file.hasSuffix("p.txt") ?? false)
