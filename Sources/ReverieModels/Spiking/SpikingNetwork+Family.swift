@@ -36,7 +36,12 @@ extension SpikingNetwork: NetworkFamily {
 
     /// Nothing queued, no source with spikes left, no unit driven above threshold.
     var isQuiescent: Bool {
-        queue.count == 0 && sources.allSatisfy(\.isExhausted) && populations.allSatisfy { $0.lif.map { $0.vInfinity <= $0.vTh } ?? true }
+        guard queue.count == 0 else { return false }
+        for s in sources where !s.isExhausted { return false }
+        for p in populations {
+            if case .lif(let lif) = p.kind, lif.vInfinity > lif.vTh { return false }
+        }
+        return true
     }
 
     /// Runs whole slots until the clock reaches `end` (rounded up to a slot boundary).
