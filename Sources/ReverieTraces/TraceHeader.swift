@@ -62,11 +62,3 @@ public struct TraceHeader: Codable, Equatable, Sendable {
         }
     }
 }
-
-extension RunDescription {
-    /// Index of the population holding global unit id `unit`, if any (a linear
-    /// search; `PopulationLookup` is the fast version for many records).
-    public func populationIndex(of unit: UInt32) -> Int? {
-        populations.firstIndex { unit >= $0.firstID && UInt64(unit - $0.firstID) < UInt64(max($0.size, 0)) }
-    }
-}

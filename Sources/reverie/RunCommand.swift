@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import ReverieKernel
 import ReverieSpec
+import ReverieTransport
 
 struct RunCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -29,7 +30,8 @@ struct RunCommand: ParsableCommand {
     func run() throws {
         let spec = try model.load()
         let runner: ModelRunner
-        do { runner = try ModelRunner(model: spec, seed: seed, sinks: try streams.makeSinks()) }
+        let sinks = try streams.makeSinks()
+        do { runner = try ModelRunner(model: spec, seed: seed, sinks: sinks) }
         catch let e as ModelError { throw ValidationError(e.description) }
         streams.scheduleWeightSnapshots(runner)
         let progress = ProgressBar(enabled: !quiet)
@@ -38,6 +40,7 @@ struct RunCommand: ParsableCommand {
         let report = try runner.run()
         progress.finish()
         print(RunSummary.text(report, results: runner.results, phases: spec.phases.map(\.name)))
+        for case let publisher as ZMQPublisherSink in sinks { print(publisher.summary) }
         if let out {
             try OutputDirectory(out).write(report: report, results: runner.results, phases: spec.phases.map(\.name))
             print("wrote \(out)/summary.json" + (runner.results.contains { $0.table != nil } ? " and per-phase CSV files" : ""))

@@ -167,7 +167,8 @@ def test_reverie_monitor_shows_a_live_run(tmp_path):
     assert "model hopfield-hebbian (seed 1)" in last
     assert "gaps: 0 messages" in last
     assert re.search(r"memory\s+200 units", last)
-    assert re.search(r"overlap: 0:1\.000", last)   # overlaps with the stored patterns, from metric records
+    # Overlaps with the 10 stored patterns, from metric records, the newest (pattern 9) shown.
+    assert re.search(r"overlap \(10 items\): mean 1\.000 \[1\.000, 1\.000\]; latest .*9:1\.000", last)
     assert "weights: 40000" in last                # the last weight snapshot (200 × 200)
     assert "ended:" in last
 
