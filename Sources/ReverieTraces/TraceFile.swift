@@ -43,9 +43,14 @@ public final class TraceFile {
 
     /// Opens and scans `path`. Throws when it is not a readable regular file, not a
     /// trace, of an unknown version, or when its header is damaged without an intact copy.
-    public init(path: String) throws {
+    public convenience init(path: String) throws {
+        try self.init(data: try FileAccess.mapForReading(path), path: path)
+    }
+
+    /// Scans trace bytes already in memory; `path` names them in messages.
+    public init(data: Data, path: String) throws {
         self.path = path
-        data = try FileAccess.mapForReading(path)
+        self.data = data
         fileSize = data.count
         let opened = try data.withUnsafeBytes { try Self.readHeader($0, path: path) }
         header = opened.header

@@ -99,6 +99,33 @@ final class HostileCLITests: XCTestCase {
         XCTAssertFalse(FileManager.default.fileExists(atPath: dir.deletingLastPathComponent().appendingPathComponent("escaped").path))
     }
 
+    /// A spike-trace population fed a recording whose spike times include −∞, NaN and
+    /// 1e300 (checksums valid): a model error naming the file, not a trap.
+    func testNonFiniteSpikeTimesInAnInputTraceAreAModelError() throws {
+        let dir = try tempDir()
+        try FileManager.default.createDirectory(at: dir.appendingPathComponent("models"), withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(at: dir.appendingPathComponent("traces/samples"), withIntermediateDirectories: true)
+        let model = dir.appendingPathComponent("models/spike-replay.yaml")
+        try FileManager.default.copyItem(at: CLITests.repo.appendingPathComponent("models/spike-replay.yaml"), to: model)
+        for (k, time) in [-Double.infinity, .nan, 1e300].enumerated() {
+            var b = try sample("benchmark4-exc.rvt")
+            // The first record of the first record chunk gets the time; both CRCs are redone.
+            let c = TraceBytes.chunks(b).first { $0.type == 1 }!
+            withUnsafeBytes(of: time.bitPattern.littleEndian) { b.replaceSubrange((c.offset + 32)..<(c.offset + 40), with: $0) }
+            b.replaceSubrange((c.offset + 12)..<(c.offset + 16), with: TraceBytes.le(TraceBytes.crc32(b[(c.offset + 32)..<c.end])))
+            b.replaceSubrange((c.offset + 28)..<(c.offset + 32), with: TraceBytes.le(TraceBytes.crc32(b[c.offset..<(c.offset + 28)])))
+            try Data(b).write(to: dir.appendingPathComponent("traces/samples/benchmark4-exc.rvt"))
+            let r = try run(["run", model.path, "-q"])
+            XCTAssertFalse(r.crashed, "time \(time): \(r.err)")
+            if k < 2 {
+                XCTAssertEqual(r.status, 64, "time \(time)")
+                XCTAssertTrue(r.err.contains("populations[0].trace") && r.err.contains("invalid record kind, padding or time"), r.err)
+            } else {
+                XCTAssertEqual(r.status, 0, "a spike at 1e300 ms is never reached: \(r.err)")
+            }
+        }
+    }
+
     // MARK: Damaged traces
 
     func testVerifyReportsADuplicatedChunkExactlyAndExportReadsItOnce() throws {

@@ -245,7 +245,7 @@ final class TraceHostileTests: XCTestCase {
         let fifo = dir + "/fifo.rvt", loop = dir + "/loop.rvt", empty = dir + "/empty.rvt"
         XCTAssertEqual(mkfifo(fifo, 0o644), 0)
         try FileManager.default.createSymbolicLink(atPath: loop, withDestinationPath: loop)
-        FileManager.default.createFile(atPath: empty, contents: Data())
+        XCTAssertTrue(FileManager.default.createFile(atPath: empty, contents: Data()))
         func message(_ p: String) -> String {
             do { _ = try TraceFile(path: p); return "no error" } catch { return "\(error)" }
         }
