@@ -5,6 +5,8 @@ public struct TraceDamage: Equatable, Sendable, CustomStringConvertible {
         case damagedHeader(reason: String, copyOffset: Int)
         /// A chunk header with a valid checksum whose records do not match their checksum.
         case payloadChecksum(chunk: Int, records: Int)
+        /// A header copy whose payload does not match its checksum; skipped.
+        case headerCopyChecksum
         /// A chunk whose records are not all valid (unknown kind, non-zero padding or non-finite time).
         case invalidRecords(chunk: Int)
         /// A chunk whose record indices `first ..< first + count` do not fit in 64 bits.
@@ -51,6 +53,7 @@ public struct TraceDamage: Equatable, Sendable, CustomStringConvertible {
             return "the file header is damaged (\(reason)); its copy at byte \(copy) is intact and was used"
         case let .payloadChecksum(chunk, records):
             return "chunk \(chunk) \(at): checksum mismatch, its \(records) records are skipped"
+        case .headerCopyChecksum: return "header copy \(at): checksum mismatch, skipped"
         case let .invalidRecords(chunk):
             return "chunk \(chunk) \(at): invalid record kind, padding or time, chunk skipped"
         case let .indexOverflow(chunk):

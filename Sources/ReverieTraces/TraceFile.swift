@@ -201,7 +201,7 @@ public final class TraceFile {
                     let (last, overflow) = h.first.addingReportingOverflow(UInt64(h.count))
                     if !overflow { accounted.insert(h.first..<last) }
                 } else {
-                    report(.unreadableBytes(count: resume - pos), at: pos)
+                    report(h.type == .headerCopy ? .headerCopyChecksum : .unreadableBytes(count: resume - pos), at: pos)
                 }
                 pos = resume
                 continue

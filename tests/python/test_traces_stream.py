@@ -122,7 +122,8 @@ def test_damaged_and_foreign_files_give_clear_errors(tmp_path):
     v = reverie("trace", "verify", str(flipped), check=False)
     assert v.returncode == 1 and "checksum mismatch" in v.stdout and "recovered" in v.stdout
     version = tmp_path / "v9.rvt"
-    version.write_bytes(bytes(data[:8]) + (9).to_bytes(4, "little") + bytes(data[12:]))
+    # The file header alone: its header copies (format v2) would say version 2 and replace it.
+    version.write_bytes(bytes(data[:8]) + (9).to_bytes(4, "little") + bytes(data[12:20 + n]))
     assert "format version 9; this reverie reads version 1" in reverie("trace", "inspect", str(version), check=False).stderr
     foreign = tmp_path / "notes.txt"
     foreign.write_text("hello\n")
