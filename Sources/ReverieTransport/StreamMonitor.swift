@@ -81,12 +81,13 @@ public final class StreamMonitor {
             return
         default: break
         }
+        // Sequence numbers come from the network: saturating arithmetic, never a trap.
         let h = message.header
         if let expected = next[message.topic], h.seq > expected.seq {
-            gapMessages += Int(h.seq - expected.seq)
-            gapRecords += h.first - expected.first
+            gapMessages = gapMessages.addingSaturated(Int(clamping: h.seq - expected.seq))
+            gapRecords = gapRecords.addingSaturated(h.first > expected.first ? h.first - expected.first : 0)
         }
-        next[message.topic] = (h.seq + 1, h.first + UInt64(h.count))
+        next[message.topic] = (h.seq.addingSaturated(1), h.first.addingSaturated(UInt64(h.count)))
         let batch = try message.records()
         records += batch.count
         windowRecords += batch.count
@@ -119,11 +120,12 @@ public final class StreamMonitor {
               let sent = json["messages"] as? [String: Int], let total = json["records"] as? [String: Int] else { return }
         for (topic, count) in sent {
             let (seq, first) = next[topic] ?? (0, 0)
-            if UInt64(count) > seq {
-                gapMessages += count - Int(seq)
-                gapRecords += UInt64(total[topic] ?? 0) - first
+            let messages = UInt64(clamping: count), records = UInt64(clamping: total[topic] ?? 0)
+            if messages > seq {
+                gapMessages = gapMessages.addingSaturated(Int(clamping: messages - seq))
+                gapRecords = gapRecords.addingSaturated(records > first ? records - first : 0)
             }
-            next[topic] = (UInt64(count), UInt64(total[topic] ?? 0))
+            next[topic] = (messages, records)
         }
     }
 
@@ -172,5 +174,13 @@ public final class StreamMonitor {
         windowEvents = Array(repeating: 0, count: windowEvents.count)
         windowSpikes = windowEvents
         return lines
+    }
+}
+
+extension FixedWidthInteger {
+    /// `self + other`, or the largest value instead of overflowing.
+    func addingSaturated(_ other: Self) -> Self {
+        let (sum, overflow) = addingReportingOverflow(other)
+        return overflow ? .max : sum
     }
 }

@@ -269,6 +269,18 @@ final class StreamMonitorTests: XCTestCase {
         XCTAssertTrue(mem.hasSuffix("changes per unit per ms"), mem)
     }
 
+    func testCraftedSequenceNumbersDoNotTrap() throws {
+        let m = StreamMonitor()
+        let r = [TraceRecord.state(NeuronID(0), 1, at: SimTime(1))]
+        for (seq, first) in [(UInt64(5), UInt64(100)), (UInt64.max, UInt64.max), (UInt64.max, 0), (3, UInt64.max - 1)] {
+            try m.consume(message(StreamTopic.records(.state), r, seq: seq, first: first))
+        }
+        try m.consume(StreamMessage(frames: [Array(StreamTopic.end.utf8), StreamHeader(count: 0, seq: 0, first: 0).bytes,
+                                             Array(#"{"messages": {"rv.state": -4, "rv.spike": 9223372036854775807}, "records": {"rv.state": -1, "rv.spike": 3}}"#.utf8)]))
+        XCTAssertEqual(m.records, 4)
+        XCTAssertEqual(m.gapMessages, Int.max)
+    }
+
     func testAbsurdRunDescriptionsAreMalformedMessages() throws {
         let m = StreamMonitor()
         var header = TraceHeader(run: RunDescription(modelName: "m", modelSource: "", seed: 1, timeUnit: "ms",
