@@ -55,10 +55,15 @@ public enum FileAccess {
         return Data(bytesNoCopy: p, count: size, deallocator: .custom { p, n in munmap(p, n) })
     }
 
+    /// Why creating `path` failed (ENOENT there means a missing directory).
+    static func creationReason(_ code: Int32) -> String {
+        code == ENOENT ? "its directory does not exist" : reason(code)
+    }
+
     /// Opens `path` for writing (created or truncated). A directory or a FIFO is refused.
     static func openForWriting(_ path: String, mode: mode_t = 0o644) throws -> Int32 {
         let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NONBLOCK, mode)
-        guard fd >= 0 else { throw TraceError.cannotWrite(path: path, reason: reason(errno)) }
+        guard fd >= 0 else { throw TraceError.cannotWrite(path: path, reason: creationReason(errno)) }
         var st = stat()
         guard fstat(fd, &st) == 0 else { let e = errno; close(fd); throw TraceError.cannotWrite(path: path, reason: reason(e)) }
         let type = st.st_mode & S_IFMT
@@ -76,7 +81,7 @@ public enum FileAccess {
         let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK, 0o644)
         guard fd >= 0 else {
             let e = errno
-            throw TraceError.cannotWrite(path: path, reason: e == ELOOP ? "is a symbolic link; refusing to write through it" : reason(e))
+            throw TraceError.cannotWrite(path: path, reason: e == ELOOP ? "is a symbolic link; refusing to write through it" : creationReason(e))
         }
         defer { close(fd) }
         var st = stat()

@@ -259,6 +259,9 @@ final class TraceHostileTests: XCTestCase {
         let header = reference.header
         XCTAssertThrowsError(try TraceWriter(path: dir, header: header)) { XCTAssertEqual("\($0)", "cannot write '\(dir)': is a directory, not a file") }
         XCTAssertThrowsError(try TraceWriter(path: fifo, header: header)) { XCTAssertTrue("\($0)".contains("is a FIFO or socket"), "\($0)") }
+        XCTAssertThrowsError(try TraceWriter(path: dir + "/no/such.rvt", header: header)) {
+            XCTAssertEqual("\($0)", "cannot write '\(dir)/no/such.rvt': its directory does not exist")
+        }
     }
 
     // MARK: Export
