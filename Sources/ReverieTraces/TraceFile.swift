@@ -72,7 +72,9 @@ public final class TraceFile {
 
     static func readHeader(_ b: UnsafeRawBufferPointer, path: String) throws -> OpenedHeader {
         let size = b.count
-        let hasMagic = size >= TraceFormat.fileMagic.count && b.prefix(TraceFormat.fileMagic.count).elementsEqual(TraceFormat.fileMagic)
+        let magic = TraceFormat.fileMagic
+        let matching = zip(b.prefix(magic.count), magic).filter { $0 == $1 }.count
+        let hasMagic = matching == magic.count
         /// The first intact header copy instead of a damaged header, or `error`.
         func copy(_ reason: String, else error: TraceError) throws -> OpenedHeader {
             guard let c = findHeaderCopy(b, path: path) else { throw error }
@@ -81,7 +83,12 @@ public final class TraceFile {
             return OpenedHeader(header: c.header, version: UInt32(c.header.version), runTag: c.tag, dataStart: start,
                                 damage: TraceDamage(kind: .damagedHeader(reason: reason, copyOffset: c.offset), offset: 0))
         }
-        guard hasMagic else { return try copy("no \"REVTRACE\" magic", else: .notATrace(path: path)) }
+        // A magic with a byte or two damaged is a damaged trace; anything else is not a trace
+        // (and is not searched for header copies).
+        guard hasMagic else {
+            guard matching >= magic.count - 2 else { throw TraceError.notATrace(path: path) }
+            return try copy("its magic is damaged", else: .notATrace(path: path))
+        }
         guard size >= TraceFormat.filePreambleSize else { throw TraceError.truncatedHeader(path: path, size: size) }
         let p = b.baseAddress!
         let version = p.loadLE32(at: 8)

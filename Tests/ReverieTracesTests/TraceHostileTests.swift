@@ -175,6 +175,18 @@ final class TraceHostileTests: XCTestCase {
         XCTAssertGreaterThan(copy, reference.chunks.last!.offset)
     }
 
+    func testADamagedMagicIsRecoveredButAnotherFileIsNotATrace() throws {
+        var bytes = original
+        bytes[2] ^= 0x20
+        let trace = try open(bytes, "magic")
+        XCTAssertEqual(trace.allRecords(), reference.allRecords())
+        XCTAssertEqual(trace.damage.first?.description.contains("its magic is damaged"), true, "\(trace.damage)")
+        // Not a trace: the bytes after the first 8 are not searched for header copies.
+        XCTAssertThrowsError(try open(Data("NOTATRACE".utf8) + original.dropFirst(8), "other")) {
+            XCTAssertTrue("\($0)".contains("is not a Reverie trace"), "\($0)")
+        }
+    }
+
     func testAbsurdHeadersAreRejectedNamingTheField() throws {
         func message(_ edit: (inout RunDescription) -> Void) throws -> String {
             var header = reference.header
