@@ -63,8 +63,8 @@ public final class ZMQPublisherSink: SimulationSink {
     private var first: [UInt64]
     private var runSeq: UInt64 = 0
     private var runJSON: [UInt8]? = nil
-    /// Subscriptions per topic still held by connected subscribers.
-    private var liveTopics: [[UInt8]: Int] = [:]
+    /// Topics some connected subscriber still subscribes to.
+    private var liveTopics: Set<[UInt8]> = []
     private var buffer: [UInt8] = []
 
     /// Binds at once, so a bad or busy endpoint fails before the run starts.
@@ -235,10 +235,10 @@ public final class ZMQPublisherSink: SimulationSink {
         let topic = Array(frame.dropFirst())
         if flag == 1 {
             statistics.subscriptions += 1
-            liveTopics[topic, default: 0] += 1
+            liveTopics.insert(topic)
             return true
         }
-        if flag == 0 { liveTopics[topic] = nil }
+        if flag == 0 { liveTopics.remove(topic) }
         return false
     }
 
