@@ -44,6 +44,8 @@ struct MonitorCommand: ParsableCommand {
             lastDraw = now
             let text = "reverie monitor \(endpoint)   \(String(format: "%.1f", (now - start).seconds)) s\n" + lines.joined(separator: "\n")
             print(plain ? text + "\n" : "\u{1B}[H\u{1B}[2J" + text)
+            // Each refresh reaches a pipe or log at once (stdout is block-buffered there; nil flushes it).
+            fflush(nil)
         }
         while monitor.endSummary == nil {
             if let duration, (clock.now - start).seconds >= duration { break }
