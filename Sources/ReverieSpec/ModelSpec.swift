@@ -213,6 +213,12 @@ public struct ModelSpec: Sendable {
             let kind = try step.choice("phase", registry.phases.map { $0.kind })
             let type = registry.phase(kind)!
             let name = try step.string("name", default: "\(kind)-\(phases.filter { $0.kind == kind }.count + 1)")
+            // Phase names name result files (<phase>.csv): one path component, each once.
+            if name.contains("/") || name.contains("\\") || name.hasPrefix(".") || name.utf8.count > 100
+                || name.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
+                throw try step.require("name", "").error(expected: "a phase name without /, \\, control characters or a leading dot, at most 100 bytes")
+            }
+            if phases.contains(where: { $0.name == name }) { throw (step["name"] ?? step).error(expected: "a unique phase name (\(name) is taken)") }
             phases.append(Phase(kind: kind, name: name, node: step, runner: try type.init(node: step, model: self)))
         }
         self.phases = phases
