@@ -92,6 +92,11 @@ public struct ModelSpec: Sendable {
         return spec
     }
 
+    /// A path from a model file: absolute as given, else relative to the model's folder.
+    public static func resolve(_ path: String, in base: URL) -> URL {
+        (path.hasPrefix("/") ? URL(fileURLWithPath: path) : base.appendingPathComponent(path)).standardizedFileURL
+    }
+
     /// The text of a model file, or an error that says what is wrong with the path
     /// (missing, a directory, not a regular file, unreadable) or which line is not UTF-8.
     static func readModelText(_ path: String) throws -> String {
@@ -179,7 +184,7 @@ public struct ModelSpec: Sendable {
             let size = populations.first { $0.name == popName }!.size
             let source: PatternSource
             if let f = p["file"] {
-                let url = URL(fileURLWithPath: try f.string(), relativeTo: baseDirectory).standardizedFileURL
+                let url = Self.resolve(try f.string(), in: baseDirectory)
                 source = .file(url, try PatternFile.read(url, size: size, node: p))
             } else if let load = p["load"] {
                 let alpha = try load.double(in: 0...1e6)
