@@ -118,7 +118,7 @@ final class HostileCLITests: XCTestCase {
             let r = try run(["run", model.path, "-q"])
             XCTAssertFalse(r.crashed, "time \(time): \(r.err)")
             if k < 2 {
-                XCTAssertEqual(r.status, 64, "time \(time)")
+                XCTAssertEqual(r.status, 65, "time \(time): a model error")
                 XCTAssertTrue(r.err.contains("populations[0].trace") && r.err.contains("invalid record kind, padding or time"), r.err)
             } else {
                 XCTAssertEqual(r.status, 0, "a spike at 1e300 ms is never reached: \(r.err)")
