@@ -36,6 +36,10 @@ let package = Package(
         .target(name: "ReverieModels", dependencies: ["ReverieKernel", "ReverieSpec", "ReverieReport", "ReverieTraces", "CReverieSIMD"]),
         // Trace files: format, recorder sink, reader with recovery, export.
         .target(name: "ReverieTraces", dependencies: ["ReverieKernel"]),
+        // Open MPI (system library; the only target that links it is ReverieMPI).
+        .systemLibrary(name: "CMPI", pkgConfig: "ompi-c", providers: [.apt(["libopenmpi-dev", "openmpi-bin"])]),
+        // Runs across MPI ranks: the communicator and the spike exchange between ranks.
+        .target(name: "ReverieMPI", dependencies: ["ReverieKernel", "CMPI"]),
         // libzmq (system library; the only target that links it is ReverieTransport).
         .systemLibrary(name: "CZeroMQ", pkgConfig: "libzmq", providers: [.apt(["libzmq3-dev"]), .brew(["zeromq"])]),
         // Live streaming over ZeroMQ: publisher sink and subscriber.
