@@ -30,6 +30,8 @@ public final class StreamMonitor {
     /// the publisher's totals), and their records.
     public private(set) var gapMessages = 0
     public private(set) var gapRecords: UInt64 = 0
+    /// The same per topic.
+    public private(set) var gaps: [String: Gap] = [:]
     public private(set) var simulatedTime = SimTime.zero
     /// Latest value per (metric code, item).
     public private(set) var metrics: [Int: [Int: Double]] = [:]
@@ -48,9 +50,18 @@ public final class StreamMonitor {
     private var windowEvents: [Int] = []
     private var windowStart: SimTime?
 
+    /// Messages and records missing on one topic.
+    public struct Gap: Equatable, Sendable {
+        public var messages = 0
+        public var records: UInt64 = 0
+        public init() {}
+    }
+
     public init() {}
 
-    public func consume(_ message: StreamMessage) throws {
+    /// Counts `message` and returns its records (decoded once, for other views of the stream).
+    @discardableResult
+    public func consume(_ message: StreamMessage) throws -> [TraceRecord] {
         messages += 1
         windowMessages += 1
         defer { lastTopic = message.topic }
@@ -61,19 +72,18 @@ public final class StreamMonitor {
                 run = header.run
                 windowEvents = Array(repeating: 0, count: header.run.populations.count)
             }
-            return
+            return []
         case StreamTopic.end:
             endSummary = String(decoding: message.payload, as: UTF8.self)
             countTailGaps(message.payload)
-            return
+            return []
         default: break
         }
         let h = message.header
         if let expected = next[message.topic], h.seq > expected.seq {
-            gapMessages += Int(h.seq - expected.seq)
-            gapRecords += h.first - expected.first
+            countGap(message.topic, messages: Int(clamping: h.seq - expected.seq), records: h.first &- expected.first)
         }
-        next[message.topic] = (h.seq + 1, h.first + UInt64(h.count))
+        next[message.topic] = (h.seq &+ 1, h.first &+ UInt64(h.count))
         let batch = try message.records()
         records += batch.count
         windowRecords += batch.count
@@ -94,6 +104,16 @@ public final class StreamMonitor {
                 phase = r.aux == 0 ? name : nil
             }
         }
+        return batch
+    }
+
+    /// `records` wrapped below zero (a publisher whose counts disagree) counts as none.
+    private func countGap(_ topic: String, messages: Int, records wrapped: UInt64) {
+        let records = wrapped > UInt64(Int64.max) ? 0 : wrapped
+        gapMessages += messages
+        gapRecords += records
+        gaps[topic, default: Gap()].messages += messages
+        gaps[topic, default: Gap()].records += records
     }
 
     /// Messages lost after the last one received on each topic, from the end summary's totals.
@@ -102,11 +122,10 @@ public final class StreamMonitor {
               let sent = json["messages"] as? [String: Int], let total = json["records"] as? [String: Int] else { return }
         for (topic, count) in sent {
             let (seq, first) = next[topic] ?? (0, 0)
-            if UInt64(count) > seq {
-                gapMessages += count - Int(seq)
-                gapRecords += UInt64(total[topic] ?? 0) - first
+            if count > 0 && UInt64(count) > seq {
+                countGap(topic, messages: Int(clamping: UInt64(count) - seq), records: UInt64(max(0, total[topic] ?? 0)) &- first)
             }
-            next[topic] = (UInt64(count), UInt64(total[topic] ?? 0))
+            next[topic] = (UInt64(max(0, count)), UInt64(max(0, total[topic] ?? 0)))
         }
     }
 
