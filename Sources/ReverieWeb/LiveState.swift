@@ -47,12 +47,13 @@ struct LiveState {
 
     /// `[t_end, span, events of population 0, 1, ...]` per tick in which simulated time advanced.
     private var rates = BoundedSeries(width: 2, capacity: 2048, merge: .sumAfterTime)
-    /// Per metric code: `[t, item, value]`.
+    /// Per metric code: `[t, item, value, phase index or −1]`.
     private var metrics: [Int: BoundedSeries] = [:]
     /// Per weight snapshot: `[t, count, mean, sd, min, max]`.
     private var weightStats = BoundedSeries(width: 6, capacity: 1024, merge: .keepFirst)
     /// `[t, phase index, 0 = begin / 1 = end]`.
     private var phases = BoundedSeries(width: 3, capacity: 1024, merge: .keepFirst)
+    private var currentPhase = -1
     private var snapshot: WeightSnapshot?
     private var histogram: [Double] = []
     private var histogramStats: [Double] = []  // t, count, mean, sd, min, max
@@ -85,9 +86,11 @@ struct LiveState {
             case .metric:
                 let code = Int(r.unit)
                 guard code < Self.maxMetricCodes else { break }
-                metrics[code, default: BoundedSeries(width: 3, capacity: 4096, merge: .keepFirst)]
-                    .append([r.time.value, Double(r.aux), r.value])
-            case .phase: phases.append([r.time.value, Double(r.unit), Double(r.aux)])
+                metrics[code, default: BoundedSeries(width: 4, capacity: 4096, merge: .keepFirst)]
+                    .append([r.time.value, Double(r.aux), r.value, Double(currentPhase)])
+            case .phase:
+                phases.append([r.time.value, Double(r.unit), Double(r.aux)])
+                currentPhase = r.aux == 0 ? Int(r.unit) : -1
             case .assign: break
             }
         }
@@ -167,7 +170,18 @@ struct LiveState {
     /// padding to a multiple of 8 bytes, then the raster block of the JSON's
     /// `raster.count` events n: n f64 times, n u32 units (index within the
     /// population), n u16 population indices, n u8 marks (1 spike, 2 up, 3 down);
-    /// all little-endian. Web/README.md describes the JSON.
+    /// all little-endian. The JSON: `frame` (tick number), `wall` (s since the
+    /// monitor started), `run` (once per client and run: modelName, seed, timeUnit,
+    /// populations [{name, model, size}], allPopulations, phases, metrics,
+    /// modelSource), `t` (latest simulated time), `phase`, `ended`, `totals`
+    /// (messages, records, gapMessages, gapRecords, spikes[p], flips[p], and per
+    /// topic messages, records, gapMessages, gapRecords), `rate` (messages and
+    /// records per second over the last second), `client` (this client's
+    /// framesDropped and rasterDropped), `raster` (count, rows[p] shown, omitted[p]),
+    /// `series` (rates, weights, phases, metrics by code: null when nothing is new,
+    /// else {from, width, points} to append at point `from`, 0 meaning replace),
+    /// `histogram` (when a new weight snapshot ended: stats, bins) and `end` (the
+    /// publisher's end summary, once).
     func encodeFrame(for c: inout ClientCursor, framesDropped: Int) -> [UInt8] {
         if c.runGeneration != runGeneration { c = ClientCursor(); c.runGeneration = runGeneration }
         var j = JSONText()

@@ -5,10 +5,12 @@
 /// population: unit i (index within the population) is shown iff
 /// i = ⌊k·size/rows⌋ for some k in 0..<rows. Every event of a shown unit is sent,
 /// with its exact time, until the frame's budget is spent; later ones in that
-/// frame are counted as `omitted`. At the end of a frame that ran out of budget the
-/// subset halves; one that used under a quarter of it doubles the subset again
-/// (up to every unit, at most `maxRows`). So a population of thousands of units
-/// firing 10⁵ spikes/s is drawn as a few hundred units' exact spike trains.
+/// frame are counted as `omitted`. At the end of each frame the subset is resized
+/// so that, at the rate just seen (events per shown unit), the next frame would
+/// use half the budget: rows ← rows · (budget/2) / demand, growing at most 2× per
+/// frame, between `minRows` and every unit (at most `maxRows`). So a population of
+/// thousands of units firing 10⁵ spikes/s is drawn as a few hundred units' exact
+/// spike trains, and a quiet one shows every unit.
 struct RasterDecimator {
     static let maxRows = 512
     static let minRows = 8
@@ -17,6 +19,7 @@ struct RasterDecimator {
     let budget: Int
     private(set) var rows: Int
     private(set) var sentThisFrame = 0
+    private var demandThisFrame = 0
     /// Events of shown units left out because a frame's budget was spent (total).
     private(set) var omitted = 0
 
@@ -36,17 +39,16 @@ struct RasterDecimator {
     /// Whether an event of unit `i` goes to the page in this frame.
     mutating func admit(_ i: Int) -> Bool {
         guard shows(i) else { return false }
+        demandThisFrame += 1
         guard sentThisFrame < budget else { omitted += 1; return false }
         sentThisFrame += 1
         return true
     }
 
     mutating func endFrame() {
-        if sentThisFrame >= budget {
-            rows = max(min(Self.minRows, size), rows / 2)
-        } else if sentThisFrame < budget / 4 {
-            rows = min(size, Self.maxRows, rows * 2)
-        }
+        let target = demandThisFrame > 0 ? rows * (budget / 2) / demandThisFrame : 2 * rows
+        rows = max(min(Self.minRows, size), min(target, 2 * rows, size, Self.maxRows))
         sentThisFrame = 0
+        demandThisFrame = 0
     }
 }

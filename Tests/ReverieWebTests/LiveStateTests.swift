@@ -1,0 +1,173 @@
+import XCTest
+import Foundation
+import ReverieKernel
+import ReverieTraces
+import ReverieTransport
+@testable import ReverieWeb
+
+final class LiveStateTests: XCTestCase {
+    static let awkward = "</script><img src=x onerror=\"alert(1)\">\\ \n\t\u{1}é"
+    let run = RunDescription(modelName: "live", modelSource: "name: live\n", seed: 3, timeUnit: "ms",
+                             populations: [.init(name: "exc", model: "lif", firstID: 0, size: 10_000),
+                                           .init(name: awkward, model: "binary", firstID: 10_000, size: 100)],
+                             phases: ["learn", "test"], metrics: ["overlap", "fraction_stable"])
+
+    func frame(_ f: StreamFixture, _ cursor: inout ClientCursor) throws -> DecodedFrame {
+        try DecodedFrame(f.state.encodeFrame(for: &cursor, framesDropped: 0))
+    }
+
+    func testCountsSpikesAndFlipsPerPopulationAndSendsTheRunNamesAsText() throws {
+        var f = StreamFixture(run: run)
+        try f.feed(f.runMessage())
+        try f.feed((0..<500).map { TraceRecord.spike(NeuronID(UInt32($0 * 7)), at: SimTime(Double($0) * 0.1)) })
+        let flips: [TraceRecord] = (0..<40).map { (k: Int) -> TraceRecord in
+            let s: Double = k % 2 == 0 ? 1 : -1
+            return .state(NeuronID(UInt32(10_000 + k)), s, at: SimTime(50 + Double(k)))
+        }
+        try f.feed(flips)
+        try f.feed([TraceRecord.state(NeuronID(10_001), 0.5, at: SimTime(95))])  // not a ±1 change
+        f.state.tick(wall: 0.1)
+        var cursor = ClientCursor()
+        let d = try frame(f, &cursor)
+        XCTAssertEqual(d["totals", "spikes"] as? [Int], [500, 0])
+        XCTAssertEqual(d["totals", "flips"] as? [Int], [0, 40])
+        XCTAssertEqual(d["totals", "records"] as? Int, 541)
+        let pops = d["run", "populations"] as! [[String: Any]]
+        XCTAssertEqual(pops[1]["name"] as? String, Self.awkward)  // escaped in JSON, decoded back exactly
+        // The first frame has every unit's events (10 000 units: a 512-unit subset), exact times, marks.
+        let exc = (0..<d.times.count).filter { d.populations[$0] == 0 }
+        XCTAssertEqual(exc.count, (0..<500).filter { RasterDecimator(size: 10_000, budget: 4000).shows($0 * 7) }.count)
+        for k in exc { XCTAssertEqual(d.times[k], Double(d.units[k] / 7) * 0.1, accuracy: 1e-12); XCTAssertEqual(d.marks[k], 1) }
+        let bin = (0..<d.times.count).filter { d.populations[$0] == 1 }
+        XCTAssertEqual(bin.map { d.units[$0] }, (0..<40).map(UInt32.init))
+        XCTAssertEqual(bin.map { d.marks[$0] }, (0..<40).map { $0 % 2 == 0 ? 2 : 3 })
+        // A second frame carries only what is new; the run description is not repeated.
+        try f.feed([TraceRecord.spike(NeuronID(0), at: SimTime(200))])
+        f.state.tick(wall: 0.2)
+        let d2 = try frame(f, &cursor)
+        XCTAssertNil(d2["run"])
+        XCTAssertEqual(d2.times, [200])
+        XCTAssertEqual(d2["series", "rates", "from"] as? Int, 1)
+    }
+
+    func testGapsAreCountedPerTopicFromSequenceNumbersAndTheEndTotals() throws {
+        var f = StreamFixture(run: run)
+        try f.feed(f.runMessage())
+        try f.feed([TraceRecord.spike(NeuronID(1), at: SimTime(1))])
+        try f.feed([TraceRecord.spike(NeuronID(2), at: SimTime(2))], skip: 3, skippedRecords: 30)
+        let end = #"{"dropped_messages": 5, "dropped_records": 31, "messages": {"rv.spike": 6, "rv.metric": 1}, "records": {"rv.spike": 33, "rv.metric": 1}}"#
+        try f.feed(StreamMessage(frames: [Array(StreamTopic.end.utf8), StreamHeader(count: 0, seq: 0, first: 0).bytes, Array(end.utf8)]))
+        f.state.tick(wall: 0.1)
+        var cursor = ClientCursor()
+        let d = try frame(f, &cursor)
+        // seq jumped 1 → 4 (3 messages, 30 records); the end says 6 spike messages (1 more, 1 record) and 1 metric.
+        XCTAssertEqual(d["totals", "topics", "rv.spike", "gapMessages"] as? Int, 4)
+        XCTAssertEqual(d["totals", "topics", "rv.spike", "gapRecords"] as? Int, 31)
+        XCTAssertEqual(d["totals", "topics", "rv.metric", "gapMessages"] as? Int, 1)
+        XCTAssertEqual(d["totals", "gapMessages"] as? Int, 5)
+        XCTAssertEqual(d["ended"] as? Bool, true)
+        XCTAssertEqual(d["end"] as? String, end)
+        XCTAssertNil(try frame(f, &cursor)["end"])  // sent once
+    }
+
+    func testAFastPopulationIsDecimatedToTheBudgetAndTheSubsetShrinks() throws {
+        var f = StreamFixture(run: run)
+        try f.feed(f.runMessage())
+        var t = 0.0
+        func burst(_ n: Int) throws {
+            for chunk in stride(from: 0, to: n, by: 8192) {
+                try f.feed((chunk..<min(n, chunk + 8192)).map { k in
+                    t += 1e-4
+                    return TraceRecord.spike(NeuronID(UInt32(k % 10_000)), at: SimTime(t))
+                })
+            }
+        }
+        try burst(100_000)  // 10 spikes per unit in one frame
+        f.state.tick(wall: 0.1)
+        var cursor = ClientCursor()
+        let d = try frame(f, &cursor)
+        XCTAssertEqual(d.times.count, LiveState.rasterBudget)
+        XCTAssertEqual((d["raster", "omitted"] as? [Int])?.first, 512 * 10 - LiveState.rasterBudget)
+        let rows = (d["raster", "rows"] as? [Int])!.first!
+        XCTAssertLessThan(rows, 512)  // resized for half the budget at this rate: 512 · 2000 / 5120 = 200
+        XCTAssertEqual(rows, 200)
+        try burst(100_000)
+        f.state.tick(wall: 0.2)
+        let d2 = try frame(f, &cursor)
+        XCTAssertLessThanOrEqual(d2.times.count, LiveState.rasterBudget)
+        XCTAssertEqual(d2.times.count, 2000)  // 200 units × 10 spikes
+        XCTAssertEqual(Set(d2.units).count, 200)
+        XCTAssertEqual(d["totals", "spikes"] as? [Int], [100_000, 0])
+        XCTAssertEqual(d2["totals", "spikes"] as? [Int], [200_000, 0])
+    }
+
+    func testAClientThatFellBehindGetsTheNewestRasterAndCountsTheRest() throws {
+        var f = StreamFixture(run: run)
+        try f.feed(f.runMessage())
+        var reader = ClientCursor()
+        _ = try frame(f, &reader)
+        var t = 0.0
+        // 100 frames of 4000 events of unit 0 (always shown): 400 000 > the ring's 262 144.
+        for k in 0..<100 {
+            try f.feed((0..<4000).map { _ in t += 1e-3; return TraceRecord.spike(NeuronID(0), at: SimTime(t)) })
+            f.state.tick(wall: Double(k))
+        }
+        let d = try frame(f, &reader)
+        XCTAssertEqual(d.times.count, LiveState.maxRasterPerFrame)
+        XCTAssertEqual(d["client", "rasterDropped"] as? Int, 400_000 - LiveState.maxRasterPerFrame)
+        XCTAssertEqual(d.times.last, t)  // the newest events
+    }
+
+    func testSeriesStayBoundedAndAReaderReloadsAfterAMerge() throws {
+        var s = BoundedSeries(width: 3, capacity: 4, merge: .sumAfterTime)
+        var cursor = BoundedSeries.Cursor()
+        for k in 1...4 { s.append([Double(k), 1, 10]) }
+        XCTAssertEqual(s.delta(after: cursor)?.from, 0)
+        cursor = s.cursor
+        XCTAssertNil(s.delta(after: cursor))
+        s.append([5, 1, 10])  // full: pairs merge (later time, summed spans and counts)
+        XCTAssertEqual(s.values, [2, 2, 20, 4, 2, 20, 5, 1, 10])
+        let d = s.delta(after: cursor)!
+        XCTAssertEqual(d.from, 0)
+        XCTAssertEqual(Array(d.points), s.values)
+        var k = BoundedSeries(width: 1, capacity: 4, merge: .keepFirst)
+        for x in 0..<1000 { k.append([Double(x)]) }
+        XCTAssertLessThanOrEqual(k.count, 4)
+    }
+
+    func testWeightSnapshotsGiveAHistogramAndStatistics() throws {
+        var f = StreamFixture(run: run)
+        try f.feed(f.runMessage())
+        let values = (0..<200_000).map { Double($0 % 100) / 100 }  // uniform on [0, 0.99]
+        for chunk in stride(from: 0, to: values.count, by: 8192) {
+            try f.feed((chunk..<min(values.count, chunk + 8192)).map {
+                TraceRecord.weight(pre: NeuronID(UInt32($0 % 1000)), post: NeuronID(UInt32($0 / 1000)), values[$0], at: SimTime(7))
+            })
+        }
+        try f.feed([TraceRecord(kind: .phase, time: SimTime(7), unit: 1, aux: 0)])  // ends the snapshot
+        f.state.tick(wall: 0.1)
+        var cursor = ClientCursor()
+        let d = try frame(f, &cursor)
+        let stats = d["histogram", "stats"] as! [Double]
+        XCTAssertEqual(stats[0], 7)
+        XCTAssertEqual(stats[1], 200_000)
+        XCTAssertEqual(stats[2], 0.495, accuracy: 1e-9)
+        XCTAssertEqual(stats[4], 0); XCTAssertEqual(stats[5], 0.99)
+        let bins = d["histogram", "bins"] as! [Double]
+        XCTAssertEqual(bins.count, WeightSnapshot.bins)
+        XCTAssertEqual(bins.reduce(0, +), 200_000)  // 65 536 kept at stride 4 stand for all 200 000 (rounded to the stride)
+        XCTAssertEqual((d["series", "weights", "points"] as! [Double]).count, 6)
+        XCTAssertEqual(d["series", "phases", "points"] as? [Double], [7, 1, 0])
+    }
+
+    func testMetricsCarryTheirItemAndPhase() throws {
+        var f = StreamFixture(run: run)
+        try f.feed(f.runMessage())
+        try f.feed([TraceRecord(kind: .phase, time: SimTime(1), unit: 1, aux: 0)])
+        try f.feed((0..<3).map { TraceRecord(kind: .metric, time: SimTime(2), unit: 0, aux: UInt32($0), value: 0.5 + Double($0)) })
+        f.state.tick(wall: 0.1)
+        var cursor = ClientCursor()
+        let d = try frame(f, &cursor)
+        XCTAssertEqual(d["series", "metrics", "0", "points"] as? [Double], [2, 0, 0.5, 1, 2, 1, 1.5, 1, 2, 2, 2.5, 1])
+    }
+}
