@@ -1,25 +1,16 @@
-/// A time series of fixed-width points (`width` numbers each) held within
-/// `capacity` points. When full, adjacent pairs are merged into one point, halving
-/// the series, and `generation` increases so a reader knows to reload it instead
-/// of appending. Memory stays below `capacity × width` numbers whatever the run's length.
+/// A series of fixed-width samples (`width` numbers each) held within `capacity`
+/// points. When full, every second point is dropped, halving the series, and
+/// `generation` increases so a reader knows to reload it instead of appending.
+/// Memory stays below `capacity × width` numbers whatever the run's length.
 struct BoundedSeries {
-    /// How two adjacent points become one.
-    enum Merge {
-        /// Keep the earlier point (samples: overlaps, statistics).
-        case keepFirst
-        /// Time of the later point, and the sum of every other column (binned counts: `[t_end, span, c0, c1, ...]`).
-        case sumAfterTime
-    }
-
     let width: Int
     let capacity: Int
-    let merge: Merge
     private(set) var values: [Double] = []
     private(set) var generation = 0
 
-    init(width: Int, capacity: Int, merge: Merge) {
+    init(width: Int, capacity: Int) {
         precondition(width > 0 && capacity >= 2 && capacity.isMultiple(of: 2))
-        self.width = width; self.capacity = capacity; self.merge = merge
+        self.width = width; self.capacity = capacity
         values.reserveCapacity(min(capacity, 1024) * width)
     }
 
@@ -34,15 +25,7 @@ struct BoundedSeries {
     private mutating func halve() {
         var merged: [Double] = []
         merged.reserveCapacity(values.count / 2)
-        for p in stride(from: 0, to: count - 1, by: 2) {
-            let a = p * width, b = a + width
-            switch merge {
-            case .keepFirst: merged += values[a..<b]
-            case .sumAfterTime:
-                merged.append(values[b])
-                for c in 1..<width { merged.append(values[a + c] + values[b + c]) }
-            }
-        }
+        for p in stride(from: 0, to: count, by: 2) { merged += values[(p * width)..<((p + 1) * width)] }
         values = merged
         generation += 1
     }

@@ -3,7 +3,7 @@
 struct ClientCursor {
     var runGeneration = -1
     var runSent = false
-    var rates = BoundedSeries.Cursor()
+    var ratesVersion = 0
     var weights = BoundedSeries.Cursor()
     var phases = BoundedSeries.Cursor()
     var metrics: [Int: BoundedSeries.Cursor] = [:]

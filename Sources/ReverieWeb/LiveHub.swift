@@ -47,8 +47,6 @@ final class LiveHub: @unchecked Sendable {
         }
     }
 
-    var clientCount: Int { lock.withLock { clients.count } }
-
     /// A new client and its wake-ups (the first is immediate), or nil when `maxClients` are connected.
     func register() -> (id: Int, ticks: AsyncStream<Void>)? {
         lock.withLock {

@@ -41,18 +41,15 @@ struct LiveState {
     private(set) var spikes: [Int] = []
     private(set) var flips: [Int] = []
     private var decimators: [RasterDecimator] = []
-    private var pending: [Int] = []
-    private var rateOrigin: Double?
     private var lastPopulation = 0
-
-    /// `[t_end, span, events of population 0, 1, ...]` per tick in which simulated time advanced.
-    private var rates = BoundedSeries(width: 2, capacity: 2048, merge: .sumAfterTime)
+    /// Spikes and ±1 state changes per population in bins of simulated time.
+    private var rates = RateBins(populations: 0)
     /// Per metric code: `[t, item, value, phase index or −1]`.
     private var metrics: [Int: BoundedSeries] = [:]
     /// Per weight snapshot: `[t, count, mean, sd, min, max]`.
-    private var weightStats = BoundedSeries(width: 6, capacity: 1024, merge: .keepFirst)
+    private var weightStats = BoundedSeries(width: 6, capacity: 1024)
     /// `[t, phase index, 0 = begin / 1 = end]`.
-    private var phases = BoundedSeries(width: 3, capacity: 1024, merge: .keepFirst)
+    private var phases = BoundedSeries(width: 3, capacity: 1024)
     private var currentPhase = -1
     private var snapshot: WeightSnapshot?
     private var histogram: [Double] = []
@@ -75,7 +72,6 @@ struct LiveState {
         if kind != .weight, snapshot != nil { finishSnapshot(monitor.weights) }
         if let kind { received[kind, default: (0, 0)].messages += 1; received[kind, default: (0, 0)].records += records.count }
         for r in records {
-            if rateOrigin == nil { rateOrigin = r.time.value }
             switch r.kind {
             case .spike: event(r, .spike)
             case .state:
@@ -86,7 +82,7 @@ struct LiveState {
             case .metric:
                 let code = Int(r.unit)
                 guard code < Self.maxMetricCodes else { break }
-                metrics[code, default: BoundedSeries(width: 4, capacity: 4096, merge: .keepFirst)]
+                metrics[code, default: BoundedSeries(width: 4, capacity: 4096)]
                     .append([r.time.value, Double(r.aux), r.value, Double(currentPhase)])
             case .phase:
                 phases.append([r.time.value, Double(r.unit), Double(r.aux)])
@@ -110,9 +106,8 @@ struct LiveState {
         let n = min(r.populations.count, Self.maxPopulations)
         spikes = Array(repeating: 0, count: n)
         flips = spikes
-        pending = spikes
         decimators = r.populations.prefix(n).map { RasterDecimator(size: $0.size, budget: Self.rasterBudget) }
-        rates = BoundedSeries(width: 2 + n, capacity: 2048, merge: .sumAfterTime)
+        rates = RateBins(populations: n)
     }
 
     /// The charted population holding global unit id `unit`, and the unit's index in it.
@@ -130,7 +125,7 @@ struct LiveState {
     private mutating func event(_ r: TraceRecord, _ mark: RasterRing.Mark) {
         guard let (p, i) = locate(r.unit) else { return }
         if mark == .spike { spikes[p] += 1 } else { flips[p] += 1 }
-        pending[p] += 1
+        rates.add(r.time.value, population: p)
         if decimators[p].admit(i) { raster.append(time: r.time.value, unit: UInt32(i), population: UInt16(p), mark: mark) }
     }
 
@@ -147,15 +142,10 @@ struct LiveState {
 
     // MARK: Frames
 
-    /// Ends a frame: a rate point if simulated time advanced, raster budgets adapt, message rates over the last second.
+    /// Ends a frame: raster budgets adapt, message rates over the last second.
     mutating func tick(wall seconds: Double) {
         frame += 1
         wall = seconds
-        if let origin = rateOrigin, totals.simulatedTime > origin {
-            rates.append([totals.simulatedTime, totals.simulatedTime - origin] + pending.map(Double.init))
-            pending = Array(repeating: 0, count: pending.count)
-            rateOrigin = totals.simulatedTime
-        }
         for k in decimators.indices { decimators[k].endFrame() }
         recent.append((seconds, totals.messages, totals.records))
         while let first = recent.first, seconds - first.wall > 1.05, recent.count > 2 { recent.removeFirst() }
@@ -178,8 +168,9 @@ struct LiveState {
     /// topic messages, records, gapMessages, gapRecords), `rate` (messages and
     /// records per second over the last second), `client` (this client's
     /// framesDropped and rasterDropped), `raster` (count, rows[p] shown, omitted[p]),
-    /// `series` (rates, weights, phases, metrics by code: null when nothing is new,
-    /// else {from, width, points} to append at point `from`, 0 meaning replace),
+    /// `series` (`rates`: null when unchanged, else {origin, width, counts[bin × populations + p]}
+    /// (`RateBins`); weights, phases, metrics by code: null when nothing is new, else
+    /// {from, width, points} to append at point `from`, 0 meaning replace),
     /// `histogram` (when a new weight snapshot ended: stats, bins) and `end` (the
     /// publisher's end summary, once).
     func encodeFrame(for c: inout ClientCursor, framesDropped: Int) -> [UInt8] {
@@ -209,7 +200,13 @@ struct LiveState {
         j.raw(","); j.key("omitted"); j.array(decimators.map(\.omitted)); j.raw("}")
 
         j.raw(","); j.key("series"); j.raw("{")
-        j.key("rates"); encodeDelta(rates, &c.rates, &j)
+        j.key("rates")
+        if c.ratesVersion != rates.version, let origin = rates.origin {
+            c.ratesVersion = rates.version
+            j.raw("{"); j.key("origin"); j.number(origin)
+            j.raw(","); j.key("width"); j.number(rates.width)
+            j.raw(","); j.key("counts"); j.array(rates.counts); j.raw("}")
+        } else { j.raw("null") }
         j.raw(","); j.key("weights"); encodeDelta(weightStats, &c.weights, &j)
         j.raw(","); j.key("phases"); encodeDelta(phases, &c.phases, &j)
         j.raw(","); j.key("metrics"); j.raw("{")

@@ -11,8 +11,9 @@ import NIOCore
 /// binary), `/status` the clients' frame counts (JSON), and `/stream` the
 /// WebSocket of frames (`LiveState.encodeFrame`).
 ///
-/// Limits: at most `maxClients` WebSocket clients and `maxConnections` TCP
-/// connections; WebSocket frames of at most 64 KiB and messages from the page of
+/// Limits: at most `maxClients` WebSocket clients (more are closed at once with
+/// code 1013, try again later) and `maxConnections` TCP
+/// connections; `sendBuffer` bytes queued in the kernel per WebSocket; WebSocket frames of at most 64 KiB and messages from the page of
 /// at most 4 KiB (it sends none); HTTP headers as SwiftNIO's parser allows
 /// (80 KiB); idle HTTP connections close after 60 s and a WebSocket client that
 /// answers no ping within 20 s is disconnected. When bound to loopback, requests
@@ -20,7 +21,13 @@ import NIOCore
 /// WebSocket opened by a page must come from this server's own origin.
 enum WebServer {
     static let maxConnections = 64
+    /// Kernel send buffer of a WebSocket (Linux doubles it): a browser that reads
+    /// slowly makes the writer wait, so it skips frames and gets fresh ones, instead
+    /// of the kernel queueing seconds of stale frames (up to 4 MiB by default).
+    static let sendBuffer = 128 * 1024
     static let maxInboundMessage = 4096
+    /// WebSocket close code 1013, "try again later" (RFC 6455 §7.4, IANA registry).
+    static let tryAgainLater: UInt16 = 1013
 
     static func application(hub: LiveHub, address: WebAddress, logger: Logger,
                             onRunning: @escaping @Sendable (Int) -> Void) -> some ApplicationProtocol {
@@ -31,22 +38,20 @@ enum WebServer {
         router.get("/monitor.js") { _, _ in page(PackageResources.monitor_js, "text/javascript; charset=utf-8") }
         router.get("/monitor.css") { _, _ in page(PackageResources.monitor_css, "text/css; charset=utf-8") }
         router.get("/status") { _, _ in page(hub.statusJSON(), "application/json") }
-        router.get("/stream") { _, _ in
-            hub.clientCount >= hub.maxClients
-                ? text(.serviceUnavailable, "at most \(hub.maxClients) browsers at once\n")
-                : text(.badRequest, "/stream is a WebSocket opened by this server's page\n")
-        }
+        router.get("/stream") { _, _ in text(.badRequest, "/stream is a WebSocket opened by this server's page\n") }
         let configuration = HTTP1WebSocketUpgradeChannel.Configuration(
             http1: .init(idleTimeout: .seconds(60)),
             ws: .init(maxFrameSize: 1 << 16, autoPing: .enabled(timePeriod: .seconds(20))))
         return Application(
             router: router,
-            server: .http1WebSocketUpgrade(configuration: configuration) { head, _, _ in
+            server: .http1WebSocketUpgrade(configuration: configuration) { head, channel, _ in
                 guard head.path?.split(separator: "?").first == "/stream", allowed(head, loopbackOnly: loopback),
-                      sameOrigin(head), hub.clientCount < hub.maxClients else { return .dontUpgrade }
+                      sameOrigin(head) else { return .dontUpgrade }
+                try await channel.setOption(ChannelOptions.socketOption(.so_sndbuf), value: sendBuffer).get()
                 return .upgrade([:]) { inbound, outbound, _ in
+                    // Browsers see no HTTP status of a refused upgrade, so a full server says so in the close frame.
                     guard let (id, ticks) = hub.register() else {
-                        try await outbound.close(.unexpectedServerError, reason: "too many browsers")
+                        try await outbound.close(.unknown(tryAgainLater), reason: "at most \(hub.maxClients) browsers at once")
                         return
                     }
                     defer { hub.unregister(id) }

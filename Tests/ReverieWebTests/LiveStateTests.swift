@@ -47,7 +47,14 @@ final class LiveStateTests: XCTestCase {
         let d2 = try frame(f, &cursor)
         XCTAssertNil(d2["run"])
         XCTAssertEqual(d2.times, [200])
-        XCTAssertEqual(d2["series", "rates", "from"] as? Int, 1)
+        // Rates: bins of simulated time, two populations interleaved; 0.25 wide for t ≤ 95, 0.5 once t = 200 arrives.
+        XCTAssertEqual(d["series", "rates", "width"] as? Double, 0.25)
+        XCTAssertEqual(d2["series", "rates", "width"] as? Double, 0.5)
+        let counts = d2["series", "rates", "counts"] as! [Int]
+        XCTAssertEqual(stride(from: 0, to: counts.count, by: 2).map { counts[$0] }.reduce(0, +), 501)
+        XCTAssertEqual(stride(from: 1, to: counts.count, by: 2).map { counts[$0] }.reduce(0, +), 40)
+        XCTAssertEqual(counts[400 * 2], 1)  // t = 200 in bin 400
+        XCTAssertNil(try frame(f, &cursor)["series", "rates"] as? [String: Any])  // unchanged: not resent
     }
 
     func testGapsAreCountedPerTopicFromSequenceNumbersAndTheEndTotals() throws {
@@ -119,20 +126,38 @@ final class LiveStateTests: XCTestCase {
     }
 
     func testSeriesStayBoundedAndAReaderReloadsAfterAMerge() throws {
-        var s = BoundedSeries(width: 3, capacity: 4, merge: .sumAfterTime)
+        var s = BoundedSeries(width: 2, capacity: 4)
         var cursor = BoundedSeries.Cursor()
-        for k in 1...4 { s.append([Double(k), 1, 10]) }
+        for k in 1...4 { s.append([Double(k), 10]) }
         XCTAssertEqual(s.delta(after: cursor)?.from, 0)
         cursor = s.cursor
         XCTAssertNil(s.delta(after: cursor))
-        s.append([5, 1, 10])  // full: pairs merge (later time, summed spans and counts)
-        XCTAssertEqual(s.values, [2, 2, 20, 4, 2, 20, 5, 1, 10])
+        s.append([5, 10])  // full: every second point goes
+        XCTAssertEqual(s.values, [1, 10, 3, 10, 5, 10])
         let d = s.delta(after: cursor)!
         XCTAssertEqual(d.from, 0)
         XCTAssertEqual(Array(d.points), s.values)
-        var k = BoundedSeries(width: 1, capacity: 4, merge: .keepFirst)
-        for x in 0..<1000 { k.append([Double(x)]) }
-        XCTAssertLessThanOrEqual(k.count, 4)
+        for x in 0..<1000 { s.append([Double(x), 0]) }
+        XCTAssertLessThanOrEqual(s.count, 4)
+    }
+
+    func testRateBinsKeepEveryEventAndAtMost512Bins() {
+        var bins = RateBins(populations: 2)
+        for t in 0..<1000 { bins.add(Double(t), population: t % 2) }
+        XCTAssertEqual(bins.origin, 0)
+        XCTAssertEqual(bins.width, 2)  // 2⁻¹⁰ doubled until t = 999 fits in 512 bins
+        XCTAssertEqual(bins.bins, 500)
+        XCTAssertEqual(bins.counts, Array(repeating: 1, count: 1000))  // bin k holds t = 2k (population 0) and 2k + 1 (1)
+        bins.add(-5, population: 0)      // before the first bin: not binned
+        bins.add(.nan, population: 0)
+        XCTAssertEqual(bins.counts.reduce(0, +), 1000)
+        var late = RateBins(populations: 1)
+        late.add(1000.3, population: 0)  // the origin is the first event's bin, merges keep it on the grid
+        late.add(3000, population: 0)
+        XCTAssertEqual(late.counts.reduce(0, +), 2)
+        XCTAssertLessThanOrEqual(late.bins, RateBins.capacity)
+        XCTAssertEqual(late.origin!.truncatingRemainder(dividingBy: late.width), 0)
+        XCTAssertLessThanOrEqual(late.origin!, 1000.3)
     }
 
     func testWeightSnapshotsGiveAHistogramAndStatistics() throws {

@@ -21,8 +21,9 @@
       run: null,
       frame: null,
       frames: 0,
-      series: { rates: [], weights: [], phases: [], metrics: {} },
-      widths: { rates: 2, weights: 6, phases: 3, metrics: {} },
+      rates: null,                  // {origin, width, counts[bin × populations + p]}: events in bins of simulated time
+      series: { weights: [], phases: [], metrics: {} },
+      widths: { weights: 6, phases: 3, metrics: {} },
       histogram: null,
       end: null,
       history: [],                  // [wall seconds, simulated time] whenever simulated time advanced
@@ -63,9 +64,9 @@
     socket.binaryType = 'arraybuffer';
     socket.onopen = () => setStatus(view.end !== null ? 'ended' : 'live');
     socket.onmessage = (event) => receive(event.data);
-    socket.onclose = () => {
-      setStatus(view.end !== null ? 'ended' : 'disconnected');
-      setTimeout(connect, 2000);
+    socket.onclose = (event) => {
+      setStatus(view.end !== null ? 'ended' : event.code === 1013 ? `refused: ${event.reason}` : 'disconnected');
+      setTimeout(connect, event.code === 1013 ? 10000 : 2000);
     };
   }
 
@@ -91,7 +92,7 @@
     if (h.length === 0 || frame.t > h[h.length - 1][1]) h.push([performance.now() / 1000, frame.t]);
     while (h.length > 2 && h[1][0] < h[h.length - 1][0] - 3 * RASTER_SECONDS) h.shift();
     const s = frame.series;
-    apply('rates', s.rates);
+    if (s.rates) view.rates = s.rates;
     apply('weights', s.weights);
     apply('phases', s.phases);
     for (const code of Object.keys(s.metrics)) applyMetric(Number(code), s.metrics[code]);
@@ -193,19 +194,38 @@
       "'shown' and 'omitted' below; black: spike or s = +1, orange: s = −1)";
   }
 
-  /** Rate of each population over the last points of the rate series that cover ≥ 10 % of the simulated time. */
-  function lastRates() {
-    const s = view.series.rates, w = view.widths.rates;
-    if (!view.run || s.length < w) return null;
-    const pops = view.run.populations, end = s[s.length - w], scale = rateScale().factor;
-    let span = 0;
-    const counts = new Array(pops.length).fill(0);
-    for (let i = s.length - w; i >= 0; i -= w) {
-      span += s[i + 1];
-      for (let k = 0; k < pops.length; k++) counts[k] += s[i + 2 + k];
-      if (span >= 0.1 * end) break;
+  /**
+   * Population rates from the rate bins, grouped `group` bins at a time, up to the
+   * latest simulated time: [{t0, t1, rates[p]}] (a last group covering under a tenth
+   * of its width is left out).
+   */
+  function rateGroups(group) {
+    const r = view.rates, run = view.run;
+    if (!r || !run) return [];
+    const pops = run.populations, P = pops.length, bins = r.counts.length / P, scale = rateScale().factor;
+    const now = view.frame ? view.frame.t : r.origin + bins * r.width;
+    const out = [];
+    for (let b0 = 0; b0 < bins; b0 += group) {
+      const b1 = Math.min(bins, b0 + group), t0 = r.origin + b0 * r.width;
+      const t1 = Math.min(r.origin + b1 * r.width, Math.max(now, t0));
+      if (t1 - t0 < 0.1 * group * r.width) continue;
+      const rates = pops.map((p, k) => {
+        let n = 0;
+        for (let b = b0; b < b1; b++) n += r.counts[b * P + k];
+        return (n / (p.size * (t1 - t0))) * scale;
+      });
+      out.push({ t0, t1, rates });
     }
-    return counts.map((c, k) => (span > 0 ? (c / (pops[k].size * span)) * scale : 0));
+    return out;
+  }
+
+  /** Each population's rate over the last tenth of the simulated time charted. */
+  function lastRates() {
+    const r = view.rates;
+    if (!r || !view.run) return null;
+    const bins = r.counts.length / view.run.populations.length;
+    const groups = rateGroups(Math.max(1, Math.ceil(bins / 10)));
+    return groups.length ? groups[groups.length - 1].rates : null;
   }
 
   // ---- drawing ----------------------------------------------------------------------------------
@@ -396,23 +416,19 @@
   }
 
   function drawRates() {
-    const run = view.run, s = view.series.rates, w = view.widths.rates;
-    if (!run) return;
-    const { factor, label } = rateScale();
-    const series = [];
-    let lo = Infinity, hi = -Infinity;
-    for (let i = 0; i < s.length; i += w) { lo = Math.min(lo, s[i] - s[i + 1]); hi = Math.max(hi, s[i]); }
-    const all = [];
-    run.populations.forEach((p, k) => {
-      const xs = [], ys = [];
-      for (let i = 0; i < s.length; i += w) { xs.push(s[i] - s[i + 1] / 2); ys.push((s[i + 2 + k] / (p.size * s[i + 1])) * factor); }
-      all.push(...ys);
-      series.push({ xs, ys, color: COLORS[k % COLORS.length], kind: 'line' });
-    });
-    const [, yMax] = extent(all, 0.05);
+    const run = view.run, r = view.rates;
+    if (!run || !r) return;
+    const { label } = rateScale();
+    const bins = r.counts.length / run.populations.length;
+    const groups = rateGroups(Math.max(1, Math.ceil(bins / 200)));
+    if (groups.length === 0) return;
+    const xs = groups.map((g) => (g.t0 + g.t1) / 2);
+    const series = run.populations.map((p, k) => ({ xs, ys: groups.map((g) => g.rates[k]), color: COLORS[k % COLORS.length], kind: 'line' }));
+    const [, yMax] = extent(groups.flatMap((g) => g.rates), 0.05);
     chart($('rates'), {
-      x: lo < hi ? [lo, hi] : [0, 1], y: [0, Math.max(yMax, 1e-9)], series, xlabel: `t (${run.timeUnit})`, ylabel: `rate (${label})`,
-      markers: phaseMarks(), legend: run.populations.map((p, k) => [p.name, COLORS[k % COLORS.length]]),
+      x: [groups[0].t0, groups[groups.length - 1].t1], y: [0, Math.max(yMax, 1e-9)], series,
+      xlabel: `t (${run.timeUnit}); bins of ${fmt(r.width * Math.max(1, Math.ceil(bins / 200)), 3)} ${run.timeUnit}`,
+      ylabel: `rate (${label})`, markers: phaseMarks(), legend: run.populations.map((p, k) => [p.name, COLORS[k % COLORS.length]]),
     });
   }
 
