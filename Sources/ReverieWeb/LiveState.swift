@@ -11,7 +11,7 @@ import ReverieTransport
 /// most `maxPopulations` populations and `maxMetricCodes` metrics are charted.
 struct LiveState {
     static let rasterCapacity = 1 << 18
-    /// Raster events per population per frame (tick).
+    /// Raster events per population per frame (tick) before the shown subset thins out (at most twice that).
     static let rasterBudget = 4000
     /// Raster events in one client's frame (a client that fell behind gets the newest).
     static let maxRasterPerFrame = 1 << 16

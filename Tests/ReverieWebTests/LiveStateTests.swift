@@ -77,7 +77,7 @@ final class LiveStateTests: XCTestCase {
         XCTAssertNil(try frame(f, &cursor)["end"])  // sent once
     }
 
-    func testAFastPopulationIsDecimatedToTheBudgetAndTheSubsetShrinks() throws {
+    func testAFastPopulationIsDecimatedAcrossTheWholeBurstAndTheSubsetShrinks() throws {
         var f = StreamFixture(run: run)
         try f.feed(f.runMessage())
         var t = 0.0
@@ -89,23 +89,31 @@ final class LiveStateTests: XCTestCase {
                 })
             }
         }
-        try burst(100_000)  // 10 spikes per unit in one frame
-        f.state.tick(wall: 0.1)
         var cursor = ClientCursor()
+        try burst(1_000_000)  // 100 spikes per unit in one frame
+        f.state.tick(wall: 0.1)
         let d = try frame(f, &cursor)
-        XCTAssertEqual(d.times.count, LiveState.rasterBudget)
-        XCTAssertEqual((d["raster", "omitted"] as? [Int])?.first, 512 * 10 - LiveState.rasterBudget)
+        // 512 units until 4000 events, then halving every 500 down to 8 units: 6753 events.
+        XCTAssertEqual(d.times.count, 6753)
+        XCTAssertGreaterThan(d.times.max()!, 0.99 * t)  // thinned over the whole burst, not cut after its start
+        XCTAssertEqual(d["totals", "spikes"] as? [Int], [1_000_000, 0])
+        // For half the budget at this rate (100 per unit per frame) 20 units, but at most twice the 8 it ended with.
         let rows = (d["raster", "rows"] as? [Int])!.first!
-        XCTAssertLessThan(rows, 512)  // resized for half the budget at this rate: 512 · 2000 / 5120 = 200
-        XCTAssertEqual(rows, 200)
-        try burst(100_000)
+        XCTAssertEqual(rows, 16)
+        try burst(10_000)  // 1 per unit: every shown unit once, then the subset doubles back
         f.state.tick(wall: 0.2)
         let d2 = try frame(f, &cursor)
-        XCTAssertLessThanOrEqual(d2.times.count, LiveState.rasterBudget)
-        XCTAssertEqual(d2.times.count, 2000)  // 200 units × 10 spikes
-        XCTAssertEqual(Set(d2.units).count, 200)
-        XCTAssertEqual(d["totals", "spikes"] as? [Int], [100_000, 0])
-        XCTAssertEqual(d2["totals", "spikes"] as? [Int], [200_000, 0])
+        XCTAssertEqual(d2.times.count, rows)
+        XCTAssertEqual(Set(d2.units).count, rows)
+        XCTAssertEqual((d2["raster", "rows"] as? [Int])?.first, 2 * rows)
+    }
+
+    func testAFrameSendsAtMostTwiceTheBudgetPerPopulation() {
+        var d = RasterDecimator(size: 100_000, budget: 4000)
+        let sent = (0..<10_000).filter { _ in d.admit(0) }.count  // unit 0 is in every subset
+        XCTAssertEqual(sent, 8000)
+        XCTAssertEqual(d.omitted, 2000)
+        XCTAssertEqual(d.rows, RasterDecimator.minRows)
     }
 
     func testAClientThatFellBehindGetsTheNewestRasterAndCountsTheRest() throws {
