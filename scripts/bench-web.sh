@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Cost of the web monitor to the simulation: the same run (default: benchmark 4,
-# N = 4000, 10 s simulated) with no --publish, publishing to nobody, and publishing
-# to `reverie monitor --web` with two headless Chromium pages attached. Reports the
+# N = 4000, 10 s simulated) with no --publish, publishing to nobody, to the terminal
+# monitor, and to `reverie monitor --web` with two headless Chromium pages attached
+# (with the CPU the monitor and the browsers used meanwhile). Reports the
 # run process's CPU time (user + sys, from wait4) and wall time, best and median of
 # --repeats runs per configuration, interleaved; writes results/bench-web.json.
 #
@@ -43,6 +44,39 @@ def timed_run(extra):
     return usage.ru_utime + usage.ru_stime, time.perf_counter() - start, spikes
 
 
+def tree_cpu(root):
+    """CPU seconds (user + sys) used so far by process `root` and its descendants (from /proc)."""
+    stats = {}
+    for d in os.listdir("/proc"):
+        if d.isdigit():
+            try:
+                f = open(f"/proc/{d}/stat").read().rsplit(")", 1)[1].split()
+                stats[int(d)] = (int(f[1]), (int(f[11]) + int(f[12])) / os.sysconf("SC_CLK_TCK"))
+            except (OSError, IndexError):
+                pass
+    tree, total, grew = {root}, 0.0, True
+    while grew:
+        grew = False
+        for pid, (ppid, _) in stats.items():
+            if ppid in tree and pid not in tree:
+                tree.add(pid)
+                grew = True
+    return sum(stats[p][1] for p in tree if p in stats)
+
+
+def with_terminal_monitor():
+    ep = free_endpoint()
+    mon = subprocess.Popen([BIN, "monitor", ep, "--plain", "--interval", "60", "--duration", "600"],
+                           stdout=subprocess.DEVNULL)
+    try:
+        before = tree_cpu(mon.pid)
+        cpu, wall, _ = timed_run(["--publish", ep, "--wait-subscribers", "1"])
+        return cpu, wall, {"monitor_cpu": round(tree_cpu(mon.pid) - before, 3)}
+    finally:
+        mon.terminate()
+        mon.wait()
+
+
 def with_web_monitor():
     ep = free_endpoint()
     mon = subprocess.Popen([BIN, "monitor", ep, "--web", "0", "--plain", "--interval", "60", "--duration", "600"],
@@ -53,14 +87,16 @@ def with_web_monitor():
         pages = [b.open(url) for b in browsers]
         for p in pages:
             p.wait_for("document.getElementById('status').dataset.value === 'live'", 60)
+        before = [tree_cpu(mon.pid)] + [tree_cpu(b.process.pid) for b in browsers]
         cpu, wall, spikes = timed_run(["--publish", ep, "--wait-subscribers", "1"])
+        used = [round(tree_cpu(pid) - b, 3) for pid, b in zip([mon.pid] + [b.process.pid for b in browsers], before)]
         for p in pages:
             p.wait_for("document.getElementById('status').dataset.value === 'ended'", 120)
         shown = [p.evaluate("Number(document.getElementById('spikes-total').dataset.value)") for p in pages]
         dropped = [p.evaluate("Number(document.getElementById('frames-dropped').dataset.value)") for p in pages]
         received = [p.evaluate("Number(document.getElementById('frames-received').dataset.value)") for p in pages]
         assert all(s == spikes for s in shown), (shown, spikes)
-        return cpu, wall, {"frames_received": received, "frames_dropped": dropped}
+        return cpu, wall, {"frames_received": received, "frames_dropped": dropped, "monitor_cpu": used[0], "browsers_cpu": used[1:]}
     finally:
         for b in browsers:
             b.close()
@@ -71,6 +107,7 @@ def with_web_monitor():
 configs = {
     "no --publish": lambda: timed_run([])[:2] + ({},),
     "--publish, no subscriber": lambda: timed_run(["--publish", free_endpoint()])[:2] + ({},),
+    "--publish to the terminal monitor": with_terminal_monitor,
     "--publish to --web monitor, 2 browsers": with_web_monitor,
 }
 runs = {name: [] for name in configs}

@@ -97,7 +97,7 @@ def watch(start):
             page.wait_for("document.getElementById('status').dataset.value === 'live'", 30)
             done = start(endpoint)
             page.wait_for("document.getElementById('status').dataset.value === 'ended'", 120)
-            page.wait_for("Number(document.body.dataset.redrawn) === Number(document.getElementById('frames-received').dataset.value)", 30)
+            page.wait_for("document.body.dataset.drawnEnd === 'true'", 30)   # the final state is drawn
             yield counters(page), page, done
     finally:
         monitor.stop()

@@ -7,6 +7,7 @@
 (() => {
   const RING = 1 << 18;            // raster events kept (the server sends at most 4000 per population per frame)
   const RASTER_SECONDS = 10;       // the raster scrolls: it shows the simulated time of the last 10 s of wall time
+  const REDRAW_MS = 250;           // charts are redrawn at most 4 times a second (frames arrive at 10 per second)
   const $ = (id) => document.getElementById(id);
   const COLORS = ['#2454a6', '#c2410c', '#15803d', '#7e22ce', '#b91c1c', '#0e7490', '#a16207', '#4338ca'];
   const MARK_RGBA = { 1: [29, 35, 48], 2: [29, 35, 48], 3: [234, 88, 12] };  // spike, +1, −1
@@ -14,6 +15,7 @@
   let view = fresh();
   let paused = false;
   let dirty = false;
+  let lastDraw = 0;
   let socket = null;
 
   function fresh() {
@@ -114,7 +116,9 @@
       }
     }
     updateCounters(frame);
-    dirty = true;
+    const changed = n > 0 || frame.run || frame.histogram || frame.end !== undefined || s.rates || s.weights || s.phases ||
+      Object.values(s.metrics).some((d) => d !== null);
+    if (changed) dirty = true;
   }
 
   function merge(old, delta) {
@@ -544,9 +548,10 @@
     }
   }
 
-  function redraw() {
-    if (dirty && !paused && view.run) {
+  function redraw(now) {
+    if (dirty && !paused && view.run && now - lastDraw >= REDRAW_MS) {
       dirty = false;
+      lastDraw = now;
       drawRaster();
       drawRates();
       drawOverlaps();
@@ -554,6 +559,7 @@
       drawWeights();
       drawMetricTable();
       document.body.dataset.redrawn = String(view.frames);
+      document.body.dataset.drawnEnd = String(view.end !== null);  // the final state is on screen (tests wait on it)
     }
     requestAnimationFrame(redraw);
   }
