@@ -15,7 +15,8 @@
   let view = fresh();
   let paused = false;
   let dirty = false;
-  let lastDraw = 0;
+  let scheduled = false;
+  let lastDraw = -Infinity;
   let socket = null;
 
   function fresh() {
@@ -42,10 +43,14 @@
     const a = Math.abs(x);
     return a >= 1e6 || a < 1e-3 ? x.toExponential(digits - 1) : String(Number(x.toPrecision(digits)));
   }
+  /** Sets an element's text only when it changes (each change costs the browser a relayout). */
+  function setText(e, text) {
+    if (e.textContent !== text) e.textContent = text;
+  }
   function setCounter(id, value, text) {
     const e = $(id);
-    e.dataset.value = String(value);
-    e.textContent = text === undefined ? fmtInt(value) : text;
+    if (e.dataset.value !== String(value)) e.dataset.value = String(value);
+    setText(e, text === undefined ? fmtInt(value) : text);
   }
   const metricName = (code) => (view.run && code < view.run.metrics.length ? view.run.metrics[code] : `metric ${code}`);
   const metricCode = (name) => (view.run ? view.run.metrics.indexOf(name) : -1);
@@ -74,8 +79,8 @@
 
   function setStatus(s) {
     const e = $('status');
-    e.dataset.value = s;
-    e.textContent = s;
+    if (e.dataset.value !== s) e.dataset.value = s;
+    setText(e, s);
   }
 
   function receive(buffer) {
@@ -118,7 +123,7 @@
     updateCounters(frame);
     const changed = n > 0 || frame.run || frame.histogram || frame.end !== undefined || s.rates || s.weights || s.phases ||
       Object.values(s.metrics).some((d) => d !== null);
-    if (changed) dirty = true;
+    if (changed) { dirty = true; schedule(); }
   }
 
   function merge(old, delta) {
@@ -165,9 +170,8 @@
 
   function updateCounters(f) {
     const t = f.totals;
-    $('sim-time').dataset.value = String(f.t);
-    $('sim-time').textContent = fmt(f.t, 6);
-    $('phase').textContent = f.phase === null ? '–' : f.phase;
+    setCounter('sim-time', f.t, fmt(f.t, 6));
+    setText($('phase'), f.phase === null ? '–' : f.phase);
     setStatus(f.ended ? 'ended' : 'live');
     setCounter('messages-total', t.messages);
     setCounter('records-total', t.records);
@@ -181,21 +185,21 @@
     setCounter('frames-received', view.frames);
     setCounter('frames-dropped', f.client.framesDropped);
     setCounter('raster-dropped', f.client.rasterDropped);
-    if (view.end !== null) $('end-summary').textContent = view.end;
+    if (view.end !== null) setText($('end-summary'), view.end);
     if (!view.run) return;
     const rows = $('populations').tBodies[0].rows;
     const rates = lastRates();
     view.run.populations.forEach((p, k) => {
       const r = rows[k];
       if (!r) return;
-      r.cells[3].textContent = fmtInt(f.raster.rows[k]);
-      r.cells[4].textContent = fmtInt(t.spikes[k]);
-      r.cells[5].textContent = fmtInt(t.flips[k]);
-      r.cells[6].textContent = rates ? `${fmt(rates[k], 3)} ${rateScale().label}` : '–';
-      r.cells[7].textContent = fmtInt(f.raster.omitted[k]);
+      setText(r.cells[3], fmtInt(f.raster.rows[k]));
+      setText(r.cells[4], fmtInt(t.spikes[k]));
+      setText(r.cells[5], fmtInt(t.flips[k]));
+      setText(r.cells[6], rates ? `${fmt(rates[k], 3)} ${rateScale().label}` : '–');
+      setText(r.cells[7], fmtInt(f.raster.omitted[k]));
     });
-    $('raster-note').textContent = '(decimated by the server: a subset of units, with every event of those units; ' +
-      "'shown' and 'omitted' below; black: spike or s = +1, orange: s = −1)";
+    setText($('raster-note'), '(decimated by the server: a subset of units, with every event of those units; ' +
+      "'shown' and 'omitted' below; black: spike or s = +1, orange: s = −1)");
   }
 
   /**
@@ -548,20 +552,27 @@
     }
   }
 
+  /** Draws on the next animation frame at least REDRAW_MS after the last drawing (no frame is requested while idle). */
+  function schedule() {
+    if (scheduled || paused) return;
+    scheduled = true;
+    const wait = Math.max(0, REDRAW_MS - (performance.now() - lastDraw));
+    setTimeout(() => requestAnimationFrame(redraw), wait);
+  }
+
   function redraw(now) {
-    if (dirty && !paused && view.run && now - lastDraw >= REDRAW_MS) {
-      dirty = false;
-      lastDraw = now;
-      drawRaster();
-      drawRates();
-      drawOverlaps();
-      drawDreams();
-      drawWeights();
-      drawMetricTable();
-      document.body.dataset.redrawn = String(view.frames);
-      document.body.dataset.drawnEnd = String(view.end !== null);  // the final state is on screen (tests wait on it)
-    }
-    requestAnimationFrame(redraw);
+    scheduled = false;
+    if (!dirty || paused || !view.run) return;
+    dirty = false;
+    lastDraw = now;
+    drawRaster();
+    drawRates();
+    drawOverlaps();
+    drawDreams();
+    drawWeights();
+    drawMetricTable();
+    document.body.dataset.redrawn = String(view.frames);
+    document.body.dataset.drawnEnd = String(view.end !== null);  // the final state is on screen (tests wait on it)
   }
 
   $('follow').addEventListener('click', () => {
@@ -570,8 +581,8 @@
     b.textContent = paused ? 'Follow' : 'Pause';
     b.setAttribute('aria-pressed', String(!paused));
     dirty = true;
+    schedule();
   });
-  window.addEventListener('resize', () => { dirty = true; });
+  window.addEventListener('resize', () => { dirty = true; schedule(); });
   connect();
-  requestAnimationFrame(redraw);
 })();
