@@ -227,6 +227,29 @@ def set_time(body, value):
     body[0:8] = struct.pack("<d", value)
 
 
+def chunk_hidden_in_a_damaged_payload(data, victim):
+    """``victim`` replaced by a records chunk whose (damaged) payload holds ``victim`` whole:
+    reading resumes at the damaged chunk's declared end, so the chunk inside is not read."""
+    run = zlib.crc32(data[16:header_end(data) - 4]) if data[8] == 2 else 0
+    outer = bytearray(chunk(RECORDS, data[victim.offset:victim.end] + b"\1" * 32, victim.first, run))
+    outer[-1] ^= 0xFF
+    return data[:victim.offset] + bytes(outer) + data[victim.end:]
+
+
+def chunk_hidden_in_a_foreign_chunk(data, victim):
+    """``victim`` wrapped in an intact chunk of another run and followed by garbage: the
+    foreign chunk is skipped whole (its declared end is trusted), so the chunk inside is not read."""
+    return data[:victim.offset] + chunk(RECORDS, data[victim.offset:victim.end], 0, 12345) + b"junk" + data[victim.end:]
+
+
+def copy_of_a_version_1_header(data, first_copy):
+    """A damaged JSON header, and before its first copy a header copy (checksums valid)
+    of a version-1 header, which no version-2 writer makes: that copy is not used."""
+    v1 = V1.read_bytes()[16:header_end(V1.read_bytes()) - 4]
+    data = flip(data, 40, 0x10)
+    return data[:first_copy.offset] + chunk(COPY, v1 + b"\0" * (-len(v1) % 32), 0, zlib.crc32(v1)) + data[first_copy.offset:]
+
+
 def end_marker_claiming_a_payload(data, end):
     """The end marker with a payload checksum its (empty) payload does not have, its header checksum valid."""
     head = bytearray(data[end.offset:end.body])
@@ -295,8 +318,17 @@ DAMAGE = {
     "header-first-copy-and-version": ("v2", lambda d, p: flip(flip(flip(d, 20, 1), recs(p)[0].offset - 8, 1), 8, 4),
                                       ["damaged-header", "header-copy-checksum"]),
     "damaged-magic": ("v2", lambda d, p: flip(d, 2, 0x20), ["damaged-header"]),
+    "two-magic-bytes-damaged": ("v2", lambda d, p: b"XX" + d[2:], ["damaged-header"]),
     "json-length-past-the-end": ("v2", lambda d, p: d[:12] + b"\xff\xff\xff\x7f" + d[16:], ["damaged-header"]),
     "flipped-payload-byte-v1": ("v1", lambda d, p: flip(d, recs(p)[4].body + 33), ["payload-checksum"]),
+    "chunk-hidden-in-a-damaged-payload": ("v2", lambda d, p: chunk_hidden_in_a_damaged_payload(d, recs(p)[2]),
+                                          ["payload-checksum"]),
+    "chunk-hidden-in-a-damaged-payload-v1": ("v1", lambda d, p: chunk_hidden_in_a_damaged_payload(d, recs(p)[5]),
+                                             ["payload-checksum"]),
+    "chunk-hidden-in-a-foreign-chunk": ("v2", lambda d, p: chunk_hidden_in_a_foreign_chunk(d, recs(p)[3]),
+                                        ["foreign-chunks", "unreadable-bytes", "missing-records"]),
+    "copy-of-a-version-1-header": ("v2", lambda d, p: copy_of_a_version_1_header(d, p[0]),
+                                   ["damaged-header", "foreign-chunks"]),
     "dropped-chunk-v1": ("v1", lambda d, p: d[:recs(p)[1].offset] + d[recs(p)[3].offset:], ["missing-records"]),
 }
 
@@ -417,6 +449,7 @@ def test_errors_are_the_swift_readers(tmp_path):
         "not-a-trace-then-a-trace.rvt": b"NOTATRACE" + data[8:],
         "empty.rvt": b"",
         "magic-prefix.rvt": b"REVTRAC",
+        "three-magic-bytes.rvt": b"XXX" + data[3:],   # not searched for header copies
     }
     for name, content in files.items():
         (tmp_path / name).write_bytes(content)
@@ -429,6 +462,7 @@ def test_errors_are_the_swift_readers(tmp_path):
                 "preamble-only.rvt": r"truncated inside its header \(12 bytes\)",
                 "other.rvt": "is not a Reverie trace", "not-a-trace-then-a-trace.rvt": "is not a Reverie trace",
                 "empty.rvt": "is not a Reverie trace", "magic-prefix.rvt": "is not a Reverie trace",
+                "three-magic-bytes.rvt": "is not a Reverie trace",
                 "fifo.rvt": r"is a FIFO \(named pipe\), not a trace file", "loop.rvt": "too many levels of symbolic links",
                 "missing.rvt": "cannot open '.*missing.rvt': no such file", ".": "is a directory, not a trace file"}
     for name, message in expected.items():
