@@ -72,7 +72,7 @@ class Damage:
     kind: str
     offset: int
     description: str
-    detail: dict = field(default_factory=dict)
+    detail: dict = field(default_factory=dict, hash=False)
 
 
 def _describe(kind, offset, d):
