@@ -11,10 +11,14 @@ public struct TraceReplayer {
     public var secondsPerTimeUnit: Double
     /// A factor of real time, or nil for as fast as possible.
     public var speed: Double?
+    /// The longest wait between two chunks, in wall seconds: longer idle stretches
+    /// of the trace are shortened to it (record times are sent unchanged).
+    public var maxPause: Double
 
-    public init(trace: TraceFile, speed: Double?) {
+    public init(trace: TraceFile, speed: Double?, maxPause: Double = 10) {
         self.trace = trace
         self.speed = speed
+        self.maxPause = maxPause
         secondsPerTimeUnit = trace.header.run.timeUnit == "ms" ? 0.001 : 1
     }
 
@@ -22,15 +26,19 @@ public struct TraceReplayer {
     /// by the time of its first record) and ends it.
     public func run(into sink: any SimulationSink) throws {
         try sink.begin(trace.header.run)
+        // Chunk k is due at `start + (t_k − t_0) / speed` wall seconds, minus the idle time cut so far.
         let start = Date()
         var origin: Double? = nil
+        var skipped = 0.0
         do {
             try trace.forEachChunk { _, records in
                 if let speed, let t = records.first?.time.value {
                     let t0 = origin ?? t
                     origin = t0
-                    let wait = (t - t0) * secondsPerTimeUnit / speed - Date().timeIntervalSince(start)
-                    if wait > 0 { Thread.sleep(forTimeInterval: wait) }
+                    let wait = (t - t0) * secondsPerTimeUnit / speed - skipped - Date().timeIntervalSince(start)
+                    if wait > maxPause { skipped += wait - maxPause }
+                    let pause = min(wait, maxPause)
+                    if pause > 0 { Thread.sleep(forTimeInterval: pause) }
                 }
                 try sink.receive(records[...])
             }

@@ -23,6 +23,9 @@ final class TraceDamageTests: XCTestCase {
         return try TraceFile(path: p)
     }
 
+    /// Bytes of the header copy between the file header and the first record chunk.
+    var headerCopySize: Int { 32 + (TraceFixture.headerJSON(path).count + 31) / 32 * 32 }
+
     func testEveryTruncationKeepsTheChunksWrittenBeforeIt() throws {
         let headerEnd = reference.chunks[0].offset - TraceFormat.chunkHeaderSize
         // Cut at every chunk boundary and at offsets inside chunk headers and payloads.
@@ -57,19 +60,22 @@ final class TraceDamageTests: XCTestCase {
         XCTAssertEqual(trace.chunks.map(\.first), reference.chunks.filter { $0 != victim }.map(\.first))
         XCTAssertEqual(trace.damage.count, 2)
         XCTAssertEqual(trace.damage[0].kind, .unreadableBytes(count: victim.count * 32 + 32))
-        XCTAssertEqual(trace.damage[1].kind, .missingRecords(expected: victim.first, found: victim.first + UInt64(victim.count)))
+        XCTAssertEqual(trace.damage[1].kind, .missingRecords(from: victim.first, to: victim.first + UInt64(victim.count)))
     }
 
     func testHeaderProblemsAreClearErrors() throws {
         func message(_ edit: (inout Data) -> Void) -> String {
             do { _ = try damaged(edit); return "no error" } catch { return "\(error)" }
         }
-        XCTAssertTrue(message { $0[8] = 2 }.contains("format version 2; this reverie reads version 1"))
-        XCTAssertTrue(message { $0[0] = 0x52 ^ 0xff }.contains("is not a Reverie trace"))
+        // The file header alone, without the header copies that would replace it (see TraceHostileTests).
+        let headerEnd = reference.chunks[0].offset - 32 - headerCopySize
+        XCTAssertTrue(message { $0 = $0.prefix(headerEnd); $0[8] = 9 }.contains("format version 9; this reverie reads version 1 or 2"))
+        XCTAssertTrue(message { $0 = $0.prefix(headerEnd); $0[0] = 0x52 ^ 0xff }.contains("is not a Reverie trace"))
         XCTAssertTrue(message { $0 = Data("time,unit\n0.5,3\n".utf8) }.contains("is not a Reverie trace"))
         XCTAssertTrue(message { $0 = Data() }.contains("is not a Reverie trace"))
         XCTAssertTrue(message { $0 = $0.prefix(30) }.contains("truncated inside its header"))
-        XCTAssertTrue(message { $0[20] ^= 0x04 }.contains("damaged header: header checksum mismatch"))
+        XCTAssertTrue(message { $0 = $0.prefix(headerEnd); $0[20] ^= 0x04 }
+            .contains("damaged header: header checksum mismatch"))
         XCTAssertThrowsError(try TraceFile(path: path + ".missing")) { XCTAssertTrue("\($0)".contains("no such file")) }
     }
 

@@ -28,6 +28,16 @@ public enum SpikingDelay: Sendable, Equatable {
         }
     }
 
+    /// The longest delay it can give (the ring of slots must span it); a normal
+    /// draw is unbounded, so mean + 10 sd stands for it (the ring is sized by the draws).
+    public var maximum: Double {
+        switch self {
+        case .constant(let d): d
+        case .uniform(_, let hi, let step): step.map { Self.onGrid(hi, $0, rounding: .down) } ?? hi
+        case .normal(let mean, let sd, let lo, _): max(mean + 10 * sd, lo)
+        }
+    }
+
     /// The delays of `count` synapses in CSR order (nil when constant).
     func draw(count: Int, rng: inout RandomStream) -> [Double]? {
         switch self {
@@ -59,7 +69,7 @@ public enum SpikingDelay: Sendable, Equatable {
 
     /// Reads `delay:` (see the type's documentation).
     static func parse(_ node: SpecNode) throws -> SpikingDelay {
-        let positive = 1e-9...1e9
+        let positive = 1e-6...1e9
         guard case .mapping = node.kind else { return .constant(try node.double(in: positive)) }
         try node.checkKeys(["uniform", "normal", "min", "step"])
         let expected = "a delay in ms, {uniform: [low, high]} or {normal: [mean, sd], min: m}, optionally with step: h"

@@ -81,12 +81,13 @@ extension SpikingFamily {
     /// A LIF population: its parameters and how its potentials start.
     static func lif(_ p: SpecNode) throws -> Unit {
         let d = LIFParameters()
-        let time = 0.0...1e9, tau = 1e-9...1e9
+        let time = 0.0...1e9, tau = 1e-6...1e9
         let lif = LIFParameters(tauM: try p.double("tau_m", default: d.tauM, in: tau), eL: try p.double("e_l", default: d.eL),
                                 vTh: try p.double("v_th", default: d.vTh), vReset: try p.double("v_reset", default: d.vReset),
                                 tRef: try p.double("t_ref", default: d.tRef, in: time), cM: try p.double("c_m", default: d.cM, in: tau),
                                 iE: try p.double("i_e", default: d.iE))
         if lif.vReset >= lif.vTh { throw try p.require("v_reset", "").error(expected: "v_reset below v_th = \(lif.vTh)") }
+        if lif.tRef > 0 && lif.tRef < 1e-6 { throw try p.require("t_ref", "").error(expected: "0 or a refractory period ≥ 1e-6 ms") }
         return Unit(kind: .lif(lif), initialVoltage: try initialVoltage(p, reset: lif.vReset, threshold: lif.vTh))
     }
 
@@ -96,7 +97,7 @@ extension SpikingFamily {
         let tau = 1e-9...1e9
         let e = LIFExpParameters(tauM: try p.double("tau_m", default: d.tauM, in: tau), eL: try p.double("e_l", default: d.eL),
                                  vTh: try p.double("v_th", default: d.vTh), vReset: try p.double("v_reset", default: d.vReset),
-                                 tRef: try p.double("t_ref", default: d.tRef, in: 1e-9...1e9), cM: try p.double("c_m", default: d.cM, in: tau),
+                                 tRef: try p.double("t_ref", default: d.tRef, in: 1e-6...1e9), cM: try p.double("c_m", default: d.cM, in: tau),
                                  iE: try p.double("i_e", default: d.iE), tauSynEx: try p.double("tau_syn_ex", default: d.tauSynEx, in: tau),
                                  tauSynIn: try p.double("tau_syn_in", default: d.tauSynIn, in: tau))
         if e.vReset >= e.vTh { throw try p.require("v_reset", "").error(expected: "v_reset below v_th = \(e.vTh)") }

@@ -36,7 +36,8 @@ extension SpikingNetwork: NetworkFamily {
 
     /// Nothing queued, no source with spikes left, no unit driven above threshold.
     var isQuiescent: Bool {
-        guard queue.count == 0 && sources.allSatisfy(\.isExhausted) else { return false }
+        guard queue.count == 0 else { return false }
+        for s in sources where !s.isExhausted { return false }
         for p in populations {
             if let lif = p.lif, lif.vInfinity > lif.vTh { return false }
             if let e = p.lifExp, !currentsAreQuiescent(p, e) { return false }
