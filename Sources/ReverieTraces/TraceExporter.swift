@@ -92,21 +92,22 @@ public struct TraceExporter {
         return phaseEnd ?? last
     }
 
-    /// Writes the `.npy` columns (`writeSonataNPY`) and `DIR/spikes.json`, what
-    /// the arrays alone do not say: the time unit, t_start (0) and t_stop
-    /// (`stopTime`), the events, and per population its name in the trace, its
-    /// directory, its size (node ids are 0 ..< size) and its event count.
+    /// Writes the `.npy` columns (`writeSonataNPY`) and, beside them, what the
+    /// arrays alone do not say, in `DIR/<export name>/spikes.json`: the
+    /// population's `name` in the trace and its `size` (node ids are 0 ..< size),
+    /// the `events` exported and their `count`, the `time_unit`, `t_start` (0)
+    /// and `t_stop` (`stopTime`).
     public func writeNPY(_ columns: [Columns], events: Events, directory: String) throws {
         try Self.writeSonataNPY(columns, directory: directory)
         let sizes = Dictionary(trace.header.run.populations.map { ($0.name, $0.size) }, uniquingKeysWith: { a, _ in a })
-        let index: [String: Any] = [
-            "time_unit": trace.header.run.timeUnit, "t_start": 0.0, "t_stop": stopTime, "events": events.rawValue,
-            "populations": columns.map { c in
-                ["name": c.population, "directory": c.exportName, "size": sizes[c.population] ?? 0, "events": c.nodeIDs.count] as [String: Any]
-            },
-        ]
-        let json = try JSONSerialization.data(withJSONObject: index, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
-        try FileAccess.writeFile(Array(json) + [0x0A], to: (directory as NSString).appendingPathComponent("spikes.json"))
+        let stop = stopTime
+        for c in columns {
+            let about: [String: Any] = ["name": c.population, "size": sizes[c.population] ?? 0, "events": events.rawValue,
+                                        "count": c.nodeIDs.count, "time_unit": trace.header.run.timeUnit, "t_start": 0.0, "t_stop": stop]
+            let json = try JSONSerialization.data(withJSONObject: about, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
+            let dir = (directory as NSString).appendingPathComponent(c.exportName)
+            try FileAccess.writeFile(Array(json) + [0x0A], to: (dir as NSString).appendingPathComponent("spikes.json"))
+        }
     }
 
     /// Writes `DIR/<export name>/node_ids.npy` (uint64) and `timestamps.npy` (float64).

@@ -110,8 +110,8 @@ struct TraceExport: ParsableCommand {
         (tstop, seed); read by libsonata and bmtk (traces/FORMAT.md). The network's edges: \
         `reverie export-network MODEL`.
         sonata-csv: space-separated `timestamps population node_ids` (population-local ids).
-        sonata-npy: OUT/<population>/node_ids.npy (uint64) and timestamps.npy (float64), and \
-        OUT/spikes.json: time unit, t_start, t_stop, population sizes.
+        sonata-npy: OUT/<population>/node_ids.npy (uint64), timestamps.npy (float64) and \
+        spikes.json (the population's size, time unit, t_start, t_stop).
         Population names become safe names (letters, digits, - _ . +; see the note printed) \
         so nothing is written outside OUT.
         Binary units do not spike: use --events up (units turning on) or changes (every state change).
@@ -148,7 +148,7 @@ struct TraceExport: ParsableCommand {
         case .sonataNPY:
             let cols = try columns(exporter)
             try exporter.writeNPY(cols, events: events, directory: out!)
-            print("wrote \(cols.map { "\(out!)/\($0.exportName)/{node_ids,timestamps}.npy (\($0.nodeIDs.count) events)" }.joined(separator: ", ")) and \(out!)/spikes.json")
+            print("wrote \(cols.map { "\(out!)/\($0.exportName)/{node_ids,timestamps}.npy (\($0.nodeIDs.count) events)" }.joined(separator: ", ")) with spikes.json beside each")
         case .sonata:
             _ = try columns(exporter)
             let summary = try SONATATraceExport(trace: exporter.trace, events: events, population: population).write(to: out!)

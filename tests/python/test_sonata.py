@@ -262,3 +262,14 @@ def test_a_spike_file_that_does_not_fit_is_refused(tmp_path):
     (tmp_path / "n.yaml").write_text(REPLAY.format(file="not.h5", population="lgn", offset=0))
     r = cli("run", tmp_path / "n.yaml", check=False)
     assert r.returncode == 65 and "not an HDF5 file" in r.stderr and "file" in r.stderr
+
+
+def test_npy_export_states_units_sizes_and_t_stop(tmp_path):
+    trace = ROOT / "traces" / "samples" / "hopfield.rvt"
+    cli("trace", "export", trace, "--format", "sonata-npy", "--events", "up", "--out", tmp_path / "npy")
+    about = json.loads((tmp_path / "npy" / "memory" / "spikes.json").read_text())
+    run, r = load(trace)
+    ends = r[(r["kind"] == 4) & (r["aux"] == 1)]["time"]
+    assert about["size"] == run["populations"][0]["size"] == 100 and about["name"] == "memory"
+    assert about["time_unit"] == run["timeUnit"] and about["t_start"] == 0 and about["t_stop"] == ends.max()
+    assert about["count"] == len(np.load(tmp_path / "npy" / "memory" / "node_ids.npy")) and about["events"] == "up"
