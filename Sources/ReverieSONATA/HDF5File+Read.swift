@@ -13,7 +13,8 @@ extension HDF5File {
     func read<T: HDF5Element>(_ path: String, as: T.Type = T.self) throws -> [T] {
         try withDataset(path) { d, type in
             try expectClass(type, float: T.isFloat, path)
-            let count = try dimensions(H5Dget_space(d), path).reduce(1, *)
+            let count = try dimensions(H5Dget_space(d), path).reduce(1) { $0.multipliedReportingOverflow(by: $1).partialValue }
+            try checkSize(count, of: T.self, stored: Int(H5Dget_storage_size(d)), path)
             var values = [T](repeating: .zero, count: count)
             if count > 0 {
                 try values.withUnsafeMutableBytes { b in
@@ -73,6 +74,7 @@ extension HDF5File {
                     return pointer.map { String(cString: $0) } ?? ""
                 }
                 let size = H5Tget_size(type)
+                guard size <= 1 << 20 else { throw error(object, "attribute \(name) is a string of \(size) bytes; at most 1 MiB is read") }
                 var bytes = [UInt8](repeating: 0, count: size + 1)
                 try check(H5Aread(a, type, &bytes), object, "reading attribute \(name)")
                 let cut = bytes.firstIndex(of: 0) ?? size
@@ -117,6 +119,16 @@ extension HDF5File {
         var dims = [hsize_t](repeating: 0, count: rank)
         H5Sget_simple_extent_dims(space, &dims, nil)
         return dims.map { Int($0) }
+    }
+
+    /// Refuses datasets whose declared size could not be meant: more than 2³¹
+    /// elements, or far more bytes than the file stores for them (an
+    /// unallocated dataset of 2⁴⁰ elements takes a few bytes of file).
+    private func checkSize<T>(_ count: Int, of: T.Type, stored: Int, _ path: String) throws {
+        let bytes = count.multipliedReportingOverflow(by: MemoryLayout<T>.stride)
+        guard count >= 0, count <= 1 << 31, !bytes.overflow, bytes.partialValue <= 64 * stored + (1 << 20) else {
+            throw error(path, "declares \(count) elements but the file stores \(stored) bytes of them; refusing to read it")
+        }
     }
 
     private func expectClass(_ type: hid_t, float: Bool, _ object: String) throws {

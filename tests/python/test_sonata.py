@@ -262,6 +262,14 @@ def test_a_spike_file_that_does_not_fit_is_refused(tmp_path):
     (tmp_path / "n.yaml").write_text(REPLAY.format(file="not.h5", population="lgn", offset=0))
     r = cli("run", tmp_path / "n.yaml", check=False)
     assert r.returncode == 65 and "not an HDF5 file" in r.stderr and "file" in r.stderr
+    with h5py.File(tmp_path / "huge.h5", "w") as f:   # 2^40 ids declared, none stored: a small file
+        g = f.create_group("spikes/lgn")
+        g.create_dataset("node_ids", shape=(2 ** 40,), dtype="u8", chunks=(1024,))
+        g.create_dataset("timestamps", shape=(2 ** 40,), dtype="f8", chunks=(1024,)).attrs["units"] = "ms"
+    assert (tmp_path / "huge.h5").stat().st_size < 100_000
+    (tmp_path / "h.yaml").write_text(REPLAY.format(file="huge.h5", population="lgn", offset=0))
+    r = cli("run", tmp_path / "h.yaml", check=False)
+    assert r.returncode == 65 and "/spikes/lgn/node_ids: declares 1099511627776 elements" in r.stderr
 
 
 def test_npy_export_states_units_sizes_and_t_stop(tmp_path):
