@@ -135,9 +135,10 @@ public struct SONATANetwork: Equatable, Sendable {
         try HDF5File.write(path) { f in
             try f.makeGroup("/edges")
             try SONATAFormat.setRootAttributes(f)
+            let sizes = Dictionary(uniqueKeysWithValues: nodes.map { ($0.name, $0.size) })
             for e in edges {
                 let group = "/edges/" + e.name
-                let sizes = Dictionary(uniqueKeysWithValues: nodes.map { ($0.name, $0.size) })
+                precondition(sizes[e.source] != nil && sizes[e.target] != nil, "edge population \(e.name) joins node populations of the network")
                 try f.write(e.sourceIDs, to: group + "/source_node_id")
                 try f.setAttribute("node_population", string: e.source, on: group + "/source_node_id")
                 try f.write(e.targetIDs, to: group + "/target_node_id")
@@ -162,6 +163,7 @@ public struct SONATANetwork: Equatable, Sendable {
     /// edge ids (`range_to_edge_id`); node n owns the rows [first, end) of those
     /// ranges (`node_id_to_ranges`, empty [k, k] for a node without edges). Both flattened, two columns.
     static func index(_ ids: [UInt64], nodeCount: Int) -> (nodeToRanges: [UInt64], rangeToEdges: [UInt64]) {
+        precondition(ids.allSatisfy { $0 < UInt64(nodeCount) }, "every edge's node id is below the node count")
         var runs = [[(UInt64, UInt64)]](repeating: [], count: nodeCount)
         var start = 0
         for k in ids.indices where k + 1 == ids.count || ids[k + 1] != ids[k] {
