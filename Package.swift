@@ -74,3 +74,22 @@ let package = Package(
         .testTarget(name: "ReverieCLITests", dependencies: ["reverie", "reverie-bench"]),
     ]
 )
+
+// The web monitor (`reverie monitor --web`): an HTTP + WebSocket server (Hummingbird) and the page it serves.
+// ReverieTransport stays the only target that links libzmq; ReverieWeb only reads decoded stream messages.
+package.platforms = [.macOS(.v14)]  // Hummingbird 2 needs macOS 14
+package.dependencies += [
+    .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+    .package(url: "https://github.com/hummingbird-project/hummingbird-websocket", from: "2.8.1"),
+]
+package.products.append(.library(name: "ReverieWeb", targets: ["ReverieWeb"]))
+package.targets += [
+    .target(name: "ReverieWeb",
+            dependencies: ["ReverieKernel", "ReverieTraces", "ReverieTransport",
+                           .product(name: "Hummingbird", package: "hummingbird"),
+                           .product(name: "HummingbirdCore", package: "hummingbird"),
+                           .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket")],
+            resources: [.embedInCode("Page/index.html"), .embedInCode("Page/monitor.js"), .embedInCode("Page/monitor.css")]),
+    .testTarget(name: "ReverieWebTests", dependencies: ["ReverieKernel", "ReverieTraces", "ReverieTransport", "ReverieWeb"]),
+]
+package.targets.first { $0.name == "reverie" }!.dependencies.append("ReverieWeb")

@@ -32,6 +32,8 @@ public final class StreamMonitor {
     /// the publisher's totals), and their records.
     public private(set) var gapMessages = 0
     public private(set) var gapRecords: UInt64 = 0
+    /// The same per topic.
+    public private(set) var gaps: [String: Gap] = [:]
     public private(set) var simulatedTime = SimTime.zero
     /// Latest value per (metric code, item).
     public private(set) var metrics: [Int: [Int: Double]] = [:]
@@ -57,9 +59,18 @@ public final class StreamMonitor {
     private var windowStart: SimTime?
     private var lookup: PopulationLookup?
 
+    /// Messages and records missing on one topic.
+    public struct Gap: Equatable, Sendable {
+        public var messages = 0
+        public var records: UInt64 = 0
+        public init() {}
+    }
+
     public init() {}
 
-    public func consume(_ message: StreamMessage) throws {
+    /// Counts `message` and returns its records (decoded once, for other views of the stream).
+    @discardableResult
+    public func consume(_ message: StreamMessage) throws -> [TraceRecord] {
         messages += 1
         windowMessages += 1
         defer { lastTopic = message.topic }
@@ -74,18 +85,17 @@ public final class StreamMonitor {
                 windowEvents = Array(repeating: 0, count: header.run.populations.count)
                 windowSpikes = windowEvents
             }
-            return
+            return []
         case StreamTopic.end:
             endSummary = String(decoding: message.payload, as: UTF8.self)
             countTailGaps(message.payload)
-            return
+            return []
         default: break
         }
         // Sequence numbers come from the network: saturating arithmetic, never a trap.
         let h = message.header
         if let expected = next[message.topic], h.seq > expected.seq {
-            gapMessages = gapMessages.addingSaturated(Int(clamping: h.seq - expected.seq))
-            gapRecords = gapRecords.addingSaturated(h.first > expected.first ? h.first - expected.first : 0)
+            countGap(message.topic, messages: Int(clamping: h.seq - expected.seq), records: h.first > expected.first ? h.first - expected.first : 0)
         }
         next[message.topic] = (h.seq.addingSaturated(1), h.first.addingSaturated(UInt64(h.count)))
         let batch = try message.records()
@@ -112,6 +122,15 @@ public final class StreamMonitor {
                 phase = r.aux == 0 ? name : nil
             }
         }
+        return batch
+    }
+
+    /// Counts lost messages and records on `topic`, saturating (counts come from the network).
+    private func countGap(_ topic: String, messages: Int, records: UInt64) {
+        gapMessages = gapMessages.addingSaturated(messages)
+        gapRecords = gapRecords.addingSaturated(records)
+        gaps[topic, default: Gap()].messages = gaps[topic, default: Gap()].messages.addingSaturated(messages)
+        gaps[topic, default: Gap()].records = gaps[topic, default: Gap()].records.addingSaturated(records)
     }
 
     /// Messages lost after the last one received on each topic, from the end summary's totals.
@@ -121,10 +140,7 @@ public final class StreamMonitor {
         for (topic, count) in sent {
             let (seq, first) = next[topic] ?? (0, 0)
             let messages = UInt64(clamping: count), records = UInt64(clamping: total[topic] ?? 0)
-            if messages > seq {
-                gapMessages = gapMessages.addingSaturated(Int(clamping: messages - seq))
-                gapRecords = gapRecords.addingSaturated(records > first ? records - first : 0)
-            }
+            if messages > seq { countGap(topic, messages: Int(clamping: messages - seq), records: records > first ? records - first : 0) }
             next[topic] = (messages, records)
         }
     }
