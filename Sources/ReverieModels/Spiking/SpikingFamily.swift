@@ -37,6 +37,7 @@ public enum SpikingFamily: ModelFamily {
                   keys: [UnitKey("times", "ms", "strictly increasing spike times")]) { node, _ in try spikeTimes(node) },
         UnitModel("spike-trace", summary: "sources replaying the spikes of a population in a recorded trace", timeUnit: "ms",
                   keys: TraceSource.keyDocs.filter { $0.name != "initial_state" }) { node, unit in try spikeTrace(node, unit) },
+        UnitModel("sonata-spikes", summary: "sources replaying a population of a SONATA spike file (.h5)", timeUnit: "ms", keys: sonataSpikeKeys) { node, unit in try sonataSpikes(node, unit) },
     ]
 
     /// Song, Miller & Abbott (2000) parameters scaled to mV jumps.
