@@ -93,6 +93,8 @@ public enum DenseKernels {
 
     /// The first position p ≥ `from` of `order` whose unit i = order[p] has
     /// watched[i] · h[i] < 0 (the next unstable unit of a sweep), if any.
+    /// Inlinable: it runs once per sweep tick, inside the caller's loop.
+    @inlinable
     public static func firstUnstable(_ order: [Int], from: Int, watched: [Double], field h: [Double]) -> Int? {
         precondition(watched.count == h.count && from >= 0)
         assert(order.allSatisfy { $0 >= 0 && $0 < h.count }, "unit index out of range")

@@ -61,7 +61,7 @@ public final class BinaryNetwork {
 
     public let populations: [Population]
     @exclusivity(unchecked) public internal(set) var projections: [Projection]
-    public var dynamics: BinaryDynamics { didSet { recountUnstable() } }
+    @exclusivity(unchecked) public var dynamics: BinaryDynamics { didSet { recountUnstable() } }
     public let sinks: SinkHub
     /// Global trace id of unit 0.
     public let firstID: UInt32
@@ -83,8 +83,8 @@ public final class BinaryNetwork {
     /// so every delivery keeps a running count; random-sequential sweeps find
     /// unstable units by scanning.
     var tracksUnstable: Bool { dynamics.order == .poisson && dynamics.temperature == .zero }
-    var outgoing: [[Int]]
-    var populationOf: [Int]
+    @exclusivity(unchecked) var outgoing: [[Int]]
+    @exclusivity(unchecked) var populationOf: [Int]
     @exclusivity(unchecked) var rng: RandomStream
 
     /// The network's own event loop: its clock is the network's time.
@@ -98,7 +98,7 @@ public final class BinaryNetwork {
     /// The part of each field that input from other families contributes (empty without links).
     @exclusivity(unchecked) var externalField: [Double] = []
     /// Populations whose state changes other families receive, and those changes.
-    var exported: [Bool]
+    @exclusivity(unchecked) var exported: [Bool]
     @exclusivity(unchecked) var exportedEvents: [FamilyEvent] = []
 
     /// While set, state changes and assignments are not reported (measurements off the run's clock).
