@@ -80,9 +80,14 @@ public enum InteractionFunction: Sendable, Equatable {
     ///
     /// Unit i's term of the update bracket is then
     /// F(c ξ^μ·σ^{(i,+)}) − F(c ξ^μ·σ^{(i,−)}) = σ_i (A + y B) with y = σ_i ξ_i^μ ∈ {±1}
-    /// (see `DAMNetwork`).
+    /// (see `DAMNetwork`). For the exponential, A = −2 e^{cm} sinh²c and
+    /// B = e^{cm} sinh 2c: the same values without the cancellation in D±.
     @inlinable
     public func published(overlap m: Double, scale c: Double) -> (a: Double, b: Double) {
+        if case .exponential = self {
+            let e = Foundation.exp(c * m), s = Foundation.sinh(c)
+            return (-2 * e * s * s, e * Foundation.sinh(2 * c))
+        }
         let f = self(c * m)
         let dPlus = f - self(c * (m - 2)), dMinus = f - self(c * (m + 2))
         return ((dPlus + dMinus) / 2, (dPlus - dMinus) / 2)
