@@ -196,6 +196,41 @@ final class DAMNetworkTests: XCTestCase {
         XCTAssertGreaterThan(fixedPoints, 0)
     }
 
+    /// Sweeps that evaluate brackets only for the units they visit follow, bit for
+    /// bit, the trajectory of keeping every bracket current after every flip
+    /// (`SweepClock` driven by the kept decisions): same flips at the same times,
+    /// same final states and clocks, for ±1 and learned memories and both tie rules.
+    func testLazySweepsFollowTheTrajectoryOfKeptBrackets() throws {
+        let n = 50
+        for binary in [true, false] {
+            for f in [InteractionFunction.polynomial(degree: 3), .rectified(degree: 4), .exponential] {
+                for tie in DAMNetwork.Tie.allCases {
+                    let xi = memories(binary ? 120 : 40, n, binary: binary, seed: 31)
+                    let lazy = network(xi, f, tie: tie), kept = network(xi, f, tie: tie)
+                    kept.keepsBrackets = true
+                    let sinks = [MemorySink(), MemorySink()]
+                    for (net, sink) in zip([lazy, kept], sinks) { net.sinks.add(sink) }
+                    var rng = RandomStream(seed: 32)
+                    for _ in 0..<8 {
+                        let s = (0..<n).map { _ in rng.nextSpin() }
+                        for net in [lazy, kept] {
+                            net.setState(s)
+                            try net.relaxToFixedPoint(maxEvents: 100_000)
+                        }
+                        XCTAssertEqual(lazy.state, kept.state)
+                        XCTAssertEqual(lazy.now, kept.now)
+                        XCTAssertEqual(lazy.unstableCount, 0)
+                    }
+                    XCTAssertEqual(lazy.flips, kept.flips)
+                    XCTAssertEqual(lazy.updates, kept.updates)
+                    for net in [lazy, kept] { try net.sinks.flush() }
+                    XCTAssertEqual(sinks[0].records, sinks[1].records, "\(f) \(tie) binary \(binary)")
+                    XCTAssertGreaterThan(lazy.flips, 0)
+                }
+            }
+        }
+    }
+
     /// A zero bracket keeps the state under `keep` and gives −1 under `minus-one`.
     func testTieRule() {
         var xi = DenseWeights(preCount: 2, postCount: 2)

@@ -38,11 +38,18 @@ import ReverieKernel
 /// exactly as for binary units, and the binary family's clocks (`SweepClock`,
 /// `PoissonClock`) drive the visible units unchanged.
 ///
-/// **Updates.** Asynchronous (random-sequential sweeps or Poisson clocks, as the
-/// binary family): a flip changes every m_μ, every (A, B) and every bracket, so
-/// it costs O(NK) (the fields are summed afresh, h = ξᵀB, so nothing drifts); the
-/// unstable count is recounted after every flip (O(N)), so a relaxation stops
-/// exactly at a fixed point. Energy never increases (b_i = E(σ^{(i,−)}) − E(σ^{(i,+)})).
+/// **Updates.** Asynchronous, as the binary family: a flip reaches every memory
+/// unit (O(K)), which publish anew, and every bracket changes.
+/// - Poisson clocks keep a running count of unstable units: after every flip all
+///   fields are summed afresh, h = ξᵀB (O(NK), so nothing drifts), and counted.
+/// - Random-sequential sweeps (`SweepClock`) find the next unstable unit of their
+///   permutation by evaluating brackets as they go (O(K) each), and count every
+///   unit (O(NK)) only where a sweep ends or has no unstable unit left; the
+///   brackets are summed in the same order either way (μ = 0, 1, …), so this is
+///   bit for bit the trajectory of keeping every bracket (`keepsBrackets`), at
+///   O(K) per flip and per visited unit instead of O(NK) per flip.
+/// Either way a relaxation stops exactly at a fixed point, and the energy never
+/// increases (b_i = E(σ^{(i,−)}) − E(σ^{(i,+)})).
 /// Synchronous (the authors' `relaxStates`): every free unit takes its sign at
 /// once, once per 1/rate; it stops when a step changes nothing, but may cycle
 /// (period 2) where asynchronous updates reach a fixed point, and its energy may
@@ -89,12 +96,19 @@ public final class DAMNetwork {
     @exclusivity(unchecked) var sumA = 0.0
     /// h_i = Σ_μ ξ_i^μ B_μ (two-quantity messages only).
     @exclusivity(unchecked) var field: [Double]
-    /// b_i of free units, the tie mapped (see above); 0 for clamped units.
-    @exclusivity(unchecked) public private(set) var decision: [Double]
+    /// b_i of free units, the tie mapped (see above); 0 for clamped units. Current
+    /// after every flip when `keepsBrackets`, else after `refreshBrackets`.
+    @exclusivity(unchecked) var decision: [Double]
     /// σ_i for free units, 0 for clamped ones.
     @exclusivity(unchecked) var watched: [Double]
     @exclusivity(unchecked) var freeCount: Int
-    @exclusivity(unchecked) public private(set) var unstableCount = 0
+    @exclusivity(unchecked) var trackedUnstable = 0
+    /// Every bracket kept current after every flip (Poisson and synchronous
+    /// updates); sweeps evaluate them when they visit a unit.
+    var keepsBrackets: Bool
+
+    /// Free units whose bracket's sign differs from their state.
+    public var unstableCount: Int { keepsBrackets ? trackedUnstable : refreshBrackets() }
 
     @exclusivity(unchecked) var scheduler = Scheduler<Never>()
     @exclusivity(unchecked) var pendingTick: SimTime? = nil
@@ -129,6 +143,7 @@ public final class DAMNetwork {
         self.memories = memories
         transposed = DenseWeights(preCount: 0, postCount: 0)
         binaryMemories = false
+        keepsBrackets = update != .randomSequential
         state = Array(repeating: 1, count: size)
         overlaps = Array(repeating: 0, count: memoryCount)
         publishedA = Array(repeating: 0, count: memoryCount)
@@ -195,19 +210,48 @@ public final class DAMNetwork {
                 total += a
             }
             sumA = total
+        }
+        if keepsBrackets { trackedUnstable = refreshBrackets() }
+    }
+
+    /// Every free unit's bracket and decision from what the memory units
+    /// published; returns the number of unstable units.
+    @discardableResult
+    func refreshBrackets() -> Int {
+        if binaryMemories {
             for i in 0..<size { field[i] = 0 }
             DenseKernels.project(memories, publishedB[...], into: &field)
-            for i in 0..<size where watched[i] != 0 { setDecision(i, state[i] * sumA + field[i]) }
+            for i in 0..<size where watched[i] != 0 { decision[i] = mapped(state[i] * sumA + field[i]) }
         } else {
-            for i in 0..<size where watched[i] != 0 { setDecision(i, overlapBracket(i)) }
+            for i in 0..<size where watched[i] != 0 { decision[i] = mapped(overlapBracket(i)) }
         }
         for i in 0..<size where watched[i] == 0 { decision[i] = 0 }
         synapticEvents += memoryCount * freeCount
-        unstableCount = DenseKernels.countUnstable(watched, decision)
+        return DenseKernels.countUnstable(watched, decision)
     }
 
-    @inline(__always) func setDecision(_ i: Int, _ b: Double) {
-        decision[i] = b == 0 && tie == .minusOne ? -Double.leastNonzeroMagnitude : b
+    /// b with a tie under `.minusOne` as the smallest negative number.
+    @inline(__always) func mapped(_ b: Double) -> Double {
+        b == 0 && tie == .minusOne ? -Double.leastNonzeroMagnitude : b
+    }
+
+    /// Unit i's decision value, evaluated now unless every bracket is kept.
+    @inline(__always) func decisionValue(_ i: Int) -> Double {
+        if keepsBrackets { return decision[i] }
+        synapticEvents += memoryCount
+        return mapped(bracket(i))
+    }
+
+    /// Σ_μ ξ_i^μ B_μ in memory order (the order `DenseKernels.project` adds rows in).
+    func fieldSum(_ i: Int) -> Double {
+        transposed.weights.withUnsafeBufferPointer { w in
+            publishedB.withUnsafeBufferPointer { b in
+                let row = w.baseAddress! + i * memoryCount
+                var h = 0.0
+                for mu in 0..<memoryCount { h += row[mu] * b[mu] }
+                return h
+            }
+        }
     }
 
     /// Unit i's bracket from the overlaps the memory units publish (overlap messages).
@@ -221,7 +265,8 @@ public final class DAMNetwork {
     /// Unit i's bracket b_i as the network assembles it (two-quantity or overlap
     /// messages), for any unit, free or clamped.
     public func bracket(_ i: Int) -> Double {
-        binaryMemories ? state[i] * sumA + field[i] : overlapBracket(i)
+        guard binaryMemories else { return overlapBracket(i) }
+        return state[i] * sumA + (keepsBrackets ? field[i] : fieldSum(i))
     }
 
     /// b_i from its definition: the overlaps of σ^{(i,+)} and σ^{(i,−)} with every
@@ -259,7 +304,7 @@ public final class DAMNetwork {
     @discardableResult
     func updateUnit(_ i: Int, at time: SimTime) -> Bool {
         updates += 1
-        let s = state[i], next = decision[i] > 0 ? 1.0 : (decision[i] < 0 ? -1.0 : s)
+        let d = decisionValue(i), s = state[i], next = d > 0 ? 1.0 : (d < 0 ? -1.0 : s)
         guard next != s else { return false }
         applyFlips([(i, next - s)], at: time)
         return true
@@ -338,12 +383,25 @@ extension DAMNetwork: DiscreteEventSystem {
         let t: SimTime?
         switch update {
         case .poisson:
-            t = PoissonClock.nextTick(after: now, candidates: unstableCount, rate: rate, rng: &rng)
+            t = PoissonClock.nextTick(after: now, candidates: trackedUnstable, rate: rate, rng: &rng)
         case .randomSequential:
-            t = sweep.nextTick(after: now, zeroTemperature: true, rate: rate, watched: watched, field: decision,
-                               rng: &rng, updates: &updates)
+            if keepsBrackets {
+                t = sweep.nextTick(after: now, zeroTemperature: true, rate: rate, watched: watched, field: decision,
+                                   rng: &rng, updates: &updates)
+            } else {
+                t = sweep.nextTick(after: now, zeroTemperature: true, rate: rate, rng: &rng, updates: &updates,
+                                   firstUnstable: { order, from in
+                                       var p = from
+                                       while p < order.count {
+                                           let i = order[p]
+                                           if watched[i] * decisionValue(i) < 0 { return p }
+                                           p += 1
+                                       }
+                                       return nil
+                                   }, noneUnstable: { refreshBrackets() == 0 })
+            }
         case .synchronous:
-            t = unstableCount == 0 ? nil : stepOrigin + SimTime(Double(steps + 1) / rate)
+            t = trackedUnstable == 0 ? nil : stepOrigin + SimTime(Double(steps + 1) / rate)
         }
         pendingTick = t
         return t
