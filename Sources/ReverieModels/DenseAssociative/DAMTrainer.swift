@@ -82,56 +82,63 @@ public struct DAMTrainer: Sendable {
     }
 
     /// Adds one item's gradient of Σ_d signal(Y_d, x_d) to `gradient` (K×N, memory rows); returns its loss.
+    ///
+    /// For unit d one of x^{(d,±)} is x itself, so F and F′ at c m_μ are computed
+    /// once per memory and only the other overlap per unit; the gradient's
+    /// rank-1 part Σ_d e_d c (F′⁺ − F′⁻) x is one pass per memory.
     @discardableResult
     public func accumulate(_ x: [Double], memories xi: DenseWeights, scale c: Double, signal: Signal,
                            into gradient: inout [Double]) -> Double {
         let k = xi.preCount, n = xi.postCount, f = interaction
         precondition(x.count == n && gradient.count == k * n)
-        var m = [Double](repeating: 0, count: k)
-        DenseKernels.rowDots(xi, x, into: &m)
-        var w = [Double](repeating: 0, count: k)
-        var fPlus = [Double](repeating: 0, count: k), fMinus = [Double](repeating: 0, count: k)
         var loss = 0.0
-        xi.weights.withUnsafeBufferPointer { wb in
-            gradient.withUnsafeMutableBufferPointer { g in
-                for d in trained {
-                    let s = x[d]
-                    var z = 0.0
+        withUnsafeTemporaryAllocation(of: Double.self, capacity: 5 * k) { scratch in
+            let m = scratch.baseAddress!, w = m + k, f0 = w + k, df0 = f0 + k, dfo = df0 + k
+            xi.weights.withUnsafeBufferPointer { wb in
+                x.withUnsafeBufferPointer { xb in
                     for mu in 0..<k {
-                        let xd = wb[mu * n + d]
-                        let mp = c * (m[mu] + (1 - s) * xd), mm = c * (m[mu] - (1 + s) * xd)
-                        z += f(mp) - f(mm)
-                        fPlus[mu] = f.derivative(mp); fMinus[mu] = f.derivative(mm)
+                        let row = wb.baseAddress! + mu * n
+                        var s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0
+                        var j = 0
+                        while j + 4 <= n {
+                            s0 += row[j] * xb[j]; s1 += row[j + 1] * xb[j + 1]; s2 += row[j + 2] * xb[j + 2]; s3 += row[j + 3] * xb[j + 3]
+                            j += 4
+                        }
+                        while j < n { s0 += row[j] * xb[j]; j += 1 }
+                        m[mu] = (s0 + s1) + (s2 + s3)
+                        (f0[mu], df0[mu]) = f.valueAndDerivative(c * m[mu])
+                        w[mu] = 0
                     }
-                    let y = tanh(z)
-                    let (l, e) = signal(y, s)
-                    loss += l
-                    guard e != 0 else { continue }
-                    let ec = e * c
-                    for mu in 0..<k {
-                        w[mu] += ec * (fPlus[mu] - fMinus[mu])
-                        g[mu * n + d] += ec * (fPlus[mu] * (1 - s) + fMinus[mu] * (1 + s))
+                    gradient.withUnsafeMutableBufferPointer { g in
+                        for d in trained {
+                            // x^{(d, x_d)} is x; the other state's overlap is m − 2 x_d ξ_d.
+                            let s = xb[d]
+                            var z = 0.0
+                            for mu in 0..<k {
+                                let other = f.valueAndDerivative(c * (m[mu] - 2 * s * wb[mu * n + d]))
+                                z += f0[mu] - other.value
+                                dfo[mu] = other.derivative
+                            }
+                            let y = tanh(s * z)
+                            let (l, e) = signal(y, s)
+                            loss += l
+                            guard e != 0 else { continue }
+                            let ec = e * c
+                            for mu in 0..<k {
+                                let fPlus = s > 0 ? df0[mu] : dfo[mu], fMinus = s > 0 ? dfo[mu] : df0[mu]
+                                w[mu] += ec * (fPlus - fMinus)
+                                g[mu * n + d] += ec * (fPlus * (1 - s) + fMinus * (1 + s))
+                            }
+                        }
+                        for mu in 0..<k where w[mu] != 0 {
+                            let wm = w[mu], row = g.baseAddress! + mu * n
+                            for j in 0..<n { row[j] += wm * xb[j] }
+                        }
                     }
-                }
-                for mu in 0..<k where w[mu] != 0 {
-                    let wm = w[mu], row = mu * n
-                    for j in 0..<n { g[row + j] += wm * x[j] }
                 }
             }
         }
         return loss
-    }
-
-    /// Y_d = tanh z_d of every trained unit at state x, with c.
-    public func outputs(_ x: [Double], memories xi: DenseWeights, scale c: Double) -> [Double] {
-        let k = xi.preCount, n = xi.postCount
-        var m = [Double](repeating: 0, count: k)
-        DenseKernels.rowDots(xi, x, into: &m)
-        return trained.map { d in
-            var z = 0.0
-            for mu in 0..<k { z += interaction.bracketTerm(overlap: m[mu], synapse: xi.weights[mu * n + d], state: x[d], scale: c) }
-            return tanh(z)
-        }
     }
 
     /// Trains `memories` on `items` for `settings.epochs` epochs; `penalty` adds

@@ -72,6 +72,27 @@ public enum InteractionFunction: Sendable, Equatable {
         }
     }
 
+    /// (F(x), F′(x)) together (one power for the polynomial forms).
+    @inlinable @inline(__always)
+    public func valueAndDerivative(_ x: Double) -> (value: Double, derivative: Double) {
+        switch self {
+        case .polynomial(let n):
+            let p = Self.power(x, n - 1)
+            return (p * x, Double(n) * p)
+        case .rectified(let n):
+            guard x > 0 else { return (0, 0) }
+            let p = Self.power(x, n - 1)
+            return (p * x, Double(n) * p)
+        case .leakyRectified(let n, let slope):
+            guard x > 0 else { return (slope * x, slope) }
+            let p = Self.power(x, n - 1)
+            return (p * x, Double(n) * p)
+        case .exponential:
+            let e = Foundation.exp(x)
+            return (e, e)
+        }
+    }
+
     /// What memory unit μ publishes for ±1 memories and states, from its overlap
     /// m = ξ^μ·σ (an integer) and c:
     ///

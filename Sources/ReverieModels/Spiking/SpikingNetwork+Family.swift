@@ -35,8 +35,12 @@ extension SpikingNetwork: NetworkFamily {
     }
 
     /// Nothing queued, no source with spikes left, no unit driven above threshold.
+    /// (A loop, not `allSatisfy` over an optional map: Swift 6.3.1's optimizer
+    /// crashes on that form in release builds of this module.)
     var isQuiescent: Bool {
-        queue.count == 0 && sources.allSatisfy(\.isExhausted) && populations.allSatisfy { $0.lif.map { $0.vInfinity <= $0.vTh } ?? true }
+        guard queue.count == 0 && sources.allSatisfy(\.isExhausted) else { return false }
+        for p in populations { if let lif = p.lif, !(lif.vInfinity <= lif.vTh) { return false } }
+        return true
     }
 
     /// Runs whole slots until the clock reaches `end` (rounded up to a slot boundary).
