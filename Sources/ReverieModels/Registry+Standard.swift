@@ -13,7 +13,7 @@ extension Registry {
 
 extension ModelSpec {
     /// Reads and validates a model file with the standard families.
-    public static func load(path: String, overrides: [String] = []) throws -> ModelSpec {
-        try load(path: path, overrides: overrides, registry: .standard)
+    public static func load(path: String, overrides: [String] = [], memoryLimit: Double = defaultMemoryLimit) throws -> ModelSpec {
+        try load(path: path, overrides: overrides, registry: .standard, memoryLimit: memoryLimit)
     }
 }

@@ -2,18 +2,35 @@ import Foundation
 import ReverieKernel
 import ReverieReport
 
-/// What a run produced, written as summary.json.
-public struct RunReport: Codable, Sendable {
-    public struct Phase: Codable, Sendable {
+/// What a run produced, written as summary.json (keys in snake_case; numbers
+/// that are not finite, e.g. the CV of a population that never spiked, are null).
+public struct RunReport: Encodable, Sendable {
+    public struct Phase: Encodable, Sendable {
         public var name: String
         public var kind: String
         public var summary: [String: Double]
         public var lines: [String]
         public var wallSeconds: Double
+
+        enum CodingKeys: String, CodingKey { case name, kind, summary, lines, wallSeconds = "wall_seconds" }
+
+        public func encode(to encoder: any Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(name, forKey: .name)
+            try c.encode(kind, forKey: .kind)
+            try c.encode(JSONValue.object(summary.sorted { $0.key < $1.key }.map { ($0.key, .number($0.value)) }), forKey: .summary)
+            try c.encode(lines, forKey: .lines)
+            try c.encode(wallSeconds, forKey: .wallSeconds)
+        }
     }
+    public var softwareVersion = ReverieVersion.current
     public var model: String
     public var file: String
     public var seed: UInt64
+    /// The `--set` overrides, in order, and the model as run (after them).
+    public var overrides: [String]
+    public var effectiveModel: JSONValue
+    public var timeUnit: String
     public var phases: [Phase]
     public var simulatedTime: Double
     /// Events the families' loops processed (`RunCounters.events`): queued deliveries and
@@ -32,6 +49,13 @@ public struct RunReport: Codable, Sendable {
     public var eventsPerSecond: Double
     /// Scheduler events per wall-clock second (every model family).
     public var schedulerEventsPerSecond: Double
+
+    enum CodingKeys: String, CodingKey {
+        case softwareVersion = "software_version", model, file, seed, overrides, effectiveModel = "effective_model"
+        case timeUnit = "time_unit", phases, simulatedTime = "simulated_time", events, unitUpdates = "unit_updates", flips
+        case spikes, synapticEvents = "synaptic_events", records, wallSeconds = "wall_seconds"
+        case eventsPerSecond = "events_per_second", schedulerEventsPerSecond = "scheduler_events_per_second"
+    }
 }
 
 /// Runs a model's protocol, phase by phase, reporting to sinks.
@@ -79,7 +103,8 @@ public final class ModelRunner {
         try context.sinks.end()
         let wall = Date().timeIntervalSince(start)
         let c = context.counters
-        return RunReport(model: model.name, file: model.file, seed: context.seed, phases: phases,
+        return RunReport(model: model.name, file: model.file, seed: context.seed, overrides: model.overrides,
+                         effectiveModel: model.root.jsonValue, timeUnit: model.timeUnit, phases: phases,
                          simulatedTime: context.time.value, events: c.events, unitUpdates: c.unitUpdates,
                          flips: c.stateChanges, spikes: c.spikes, synapticEvents: c.synapticEvents, records: records, wallSeconds: wall,
                          eventsPerSecond: Double(c.unitUpdates + c.synapticEvents) / max(wall, 1e-9),

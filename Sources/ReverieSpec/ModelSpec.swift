@@ -36,7 +36,8 @@ public struct ModelSpec: Sendable {
 
     public enum PatternSource: Sendable {
         case random(count: Int, bias: Double)
-        case file(URL)
+        /// Read (and checked) when the model is validated.
+        case file(URL, PatternSet)
     }
 
     public struct Patterns: Sendable {
@@ -55,7 +56,10 @@ public struct ModelSpec: Sendable {
 
     public let registry: Registry
     public var file: String
+    /// The model as run: the file's tree after the `--set` overrides.
     public var root: SpecNode
+    /// The `--set` overrides applied, in order.
+    public var overrides: [String] = []
     /// The folder of the model file: relative paths in it start here.
     public var baseDirectory: URL
     public var name: String
@@ -71,17 +75,54 @@ public struct ModelSpec: Sendable {
 
     public static let schemaVersion = 1
 
-    /// Reads and validates a model file, applying `--set` overrides first.
-    public static func load(path: String, overrides: [String] = [], registry: Registry) throws -> ModelSpec {
-        let text: String
-        do {
-            text = try String(contentsOfFile: path, encoding: .utf8)
-        } catch {
-            throw ModelError(file: path, path: "", expected: "a readable UTF-8 model file", found: "\(error.localizedDescription)")
-        }
+    /// The memory a model may ask for unless told otherwise (`--max-memory`): the machine's.
+    public static let defaultMemoryLimit = Double(ProcessInfo.processInfo.physicalMemory)
+
+    /// Reads and validates a model file, applying `--set` overrides first. A model
+    /// whose networks, pattern sets and queues would take more than `memoryLimit`
+    /// bytes is refused, naming the field that asks for the most.
+    public static func load(path: String, overrides: [String] = [], registry: Registry,
+                            memoryLimit: Double = defaultMemoryLimit) throws -> ModelSpec {
+        let text = try readModelText(path)
         var root = try SpecNode.parse(text, file: path)
         for o in overrides { try root.override(o) }
-        return try ModelSpec(root: root, baseDirectory: URL(fileURLWithPath: path).deletingLastPathComponent(), registry: registry)
+        var spec = try ModelSpec(root: root, baseDirectory: URL(fileURLWithPath: path).deletingLastPathComponent(), registry: registry)
+        spec.overrides = overrides
+        try spec.checkMemory(limit: memoryLimit)
+        return spec
+    }
+
+    /// The text of a model file, or an error that says what is wrong with the path
+    /// (missing, a directory, not a regular file, unreadable) or which line is not UTF-8.
+    static func readModelText(_ path: String) throws -> String {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+            throw ModelError(file: path, path: "", expected: "a readable UTF-8 model file", found: "no such file")
+        }
+        if isDirectory.boolValue { throw ModelError(file: path, path: "", expected: "a readable UTF-8 model file", found: "a directory") }
+        let type = (try? FileManager.default.attributesOfItem(atPath: path)[.type] as? FileAttributeType) ?? nil
+        guard type == .typeRegular || type == .typeSymbolicLink else {
+            throw ModelError(file: path, path: "", expected: "a readable UTF-8 model file", found: "not a regular file")
+        }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw ModelError(file: path, path: "", expected: "a readable UTF-8 model file", found: "a file that cannot be read")
+        }
+        guard data.count <= 64 << 20 else { throw ModelError(file: path, path: "", expected: "a model file of at most 64 MB", found: "\(data.count) bytes") }
+        if let text = String(data: data, encoding: .utf8) { return text }
+        // Find the first byte that is not valid UTF-8, for its line.
+        let bytes = [UInt8](data)
+        var valid = 0
+        var decoder = UTF8()
+        var iterator = bytes.makeIterator()
+        loop: while true {
+            switch decoder.decode(&iterator) {
+            case .scalarValue(let s): valid += UTF8.width(s)
+            case .emptyInput: break loop
+            case .error: break loop
+            }
+        }
+        let line = bytes[..<valid].reduce(1) { $0 + ($1 == 10 ? 1 : 0) }
+        throw ModelError(file: path, line: line, path: "", expected: "UTF-8 text", found: "byte \(valid) is not UTF-8")
     }
 
     public init(root: SpecNode, baseDirectory: URL, registry: Registry) throws {
@@ -138,10 +179,13 @@ public struct ModelSpec: Sendable {
             let size = populations.first { $0.name == popName }!.size
             let source: PatternSource
             if let f = p["file"] {
-                source = .file(URL(fileURLWithPath: try f.string(), relativeTo: baseDirectory).standardizedFileURL)
+                let url = URL(fileURLWithPath: try f.string(), relativeTo: baseDirectory).standardizedFileURL
+                source = .file(url, try PatternFile.read(url, size: size, node: p))
             } else if let load = p["load"] {
                 let alpha = try load.double(in: 0...1e6)
-                source = .random(count: max(1, Int((alpha * Double(size)).rounded())), bias: try p.double("bias", default: 0, in: -1...1))
+                let count = max(1, Int((alpha * Double(size)).rounded()))
+                guard count <= 10_000_000 else { throw load.error(expected: "a load giving at most 10000000 patterns (αN = \(count))") }
+                source = .random(count: count, bias: try p.double("bias", default: 0, in: -1...1))
             } else {
                 source = .random(count: try p.int("count", in: 1...10_000_000), bias: try p.double("bias", default: 0, in: -1...1))
             }
@@ -172,6 +216,42 @@ public struct ModelSpec: Sendable {
             phases.append(Phase(kind: kind, name: name, node: step, runner: try type.init(node: step, model: self)))
         }
         self.phases = phases
+    }
+
+    // MARK: Memory
+
+    /// What the model will allocate: every family's networks and the pattern sets
+    /// (each held once, and once more by stability measurements).
+    public var memoryUse: [MemoryUse] {
+        var uses = parts.flatMap { $0.memory(self) }
+        for p in patterns {
+            let size = Double(populations.first { $0.name == p.population }!.size)
+            let count: Int
+            switch p.source {
+            case .random(let c, _): count = c
+            case .file(_, let set): count = set.count
+            }
+            uses.append(MemoryUse("pattern set \(p.name) (\(count) × \(Int(size)) values, 8 B each, twice)", bytes: 16 * Double(count) * size,
+                                  node: p.node["count"] ?? p.node["load"] ?? p.node))
+        }
+        return uses
+    }
+
+    /// Refuses a model that would need more than `limit` bytes.
+    public func checkMemory(limit: Double) throws {
+        let uses = memoryUse
+        let total = uses.reduce(0) { $0 + $1.bytes }
+        guard total > limit, let worst = uses.max(by: { $0.bytes < $1.bytes }) else { return }
+        throw worst.node.error(expected: "a model that fits in \(Self.bytes(limit)) (raise it with --max-memory GB): the whole model needs \(Self.bytes(total)), \(worst.what) alone \(Self.bytes(worst.bytes))")
+    }
+
+    /// "3.2 GB", "640 MB".
+    public static func bytes(_ b: Double) -> String {
+        if !b.isFinite || b >= 1e18 { return String(format: "%.3g B", b) }
+        for (unit, scale) in [("TB", 1e12), ("GB", 1e9), ("MB", 1e6), ("kB", 1e3)] where b >= scale {
+            return String(format: "%.3g %@", b / scale, unit)
+        }
+        return String(format: "%.0f B", b)
     }
 
     // MARK: Lookups used by families and phases while validating

@@ -47,8 +47,8 @@ public final class RunContext {
             case .random(let count, let bias):
                 var rng = RandomStream(seed: seed, stream: Self.stream("patterns:" + set.name))
                 patterns[set.name] = PatternSet.random(count: count, size: size, bias: bias, rng: &rng)
-            case .file(let url):
-                patterns[set.name] = try PatternFile.read(url, size: size, node: set.node)
+            case .file(_, let values):
+                patterns[set.name] = values
             }
         }
         var networks: [any NetworkFamily] = []

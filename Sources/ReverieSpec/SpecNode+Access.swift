@@ -104,13 +104,22 @@ extension SpecNode {
         return try require(key, "one of " + options.joined(separator: ", ")).choice(options)
     }
 
+    /// "a number > 0", "an integer in 1...10", "a number ≤ 1": bounds that only keep
+    /// values finite (≥ 1e9 in size) are left out, and a tiny positive lower bound reads as "> 0".
     static func describe<T: Comparable & Numeric>(_ r: ClosedRange<T>, _ kind: String) -> String {
-        let lowOpen = "\(r.lowerBound)".count > 12, highOpen = "\(r.upperBound)".count > 12
-        switch (lowOpen, highOpen) {
-        case (true, true): return kind
-        case (false, true): return "\(kind) ≥ \(r.lowerBound)"
-        case (true, false): return "\(kind) ≤ \(r.upperBound)"
-        case (false, false): return "\(kind) in \(r.lowerBound)...\(r.upperBound)"
+        func magnitude(_ v: T) -> Double { Double("\(v)") ?? .infinity }
+        let low = magnitude(r.lowerBound), high = magnitude(r.upperBound)
+        let positive = low > 0 && low < 1e-6
+        let lowOpen = abs(low) >= 1e9, highOpen = abs(high) >= 1e9
+        func text(_ v: T) -> String {
+            let d = magnitude(v)
+            return d == d.rounded() && abs(d) < 1e15 ? String(Int(d)) : "\(v)"
+        }
+        switch (positive || lowOpen, highOpen) {
+        case (true, true): return positive ? "\(kind) > 0" : kind
+        case (false, true): return "\(kind) ≥ \(text(r.lowerBound))"
+        case (true, false): return positive ? "\(kind) in (0, \(text(r.upperBound))]" : "\(kind) ≤ \(text(r.upperBound))"
+        case (false, false): return "\(kind) in \(text(r.lowerBound))...\(text(r.upperBound))"
         }
     }
 }

@@ -1,8 +1,11 @@
+import Foundation
 /// `--set key=value` overrides and re-serialisation of the effective model.
 extension SpecNode {
     /// Sets the field at a dotted path (`seed`, `populations.memory.size`,
     /// `protocol[1].initial_overlap`; list items by index or by `name`) to a
-    /// YAML scalar. Missing mapping fields are added.
+    /// value: a scalar, or inline YAML for a list or mapping (`[0.6, 0.8]`,
+    /// `{normal: [0.25, 0.05]}`). Missing mapping fields are added. Errors about
+    /// the new value name the override instead of a line of the file.
     public mutating func override(_ assignment: String) throws {
         guard let eq = assignment.firstIndex(of: "="), eq != assignment.startIndex else {
             throw ModelError(file: file, path: "--set \(assignment)", expected: "key=value")
@@ -27,7 +30,18 @@ extension SpecNode {
 
     mutating func set(_ segments: ArraySlice<String>, to value: String, fullKey: String) throws {
         guard let head = segments.first else {
-            kind = .scalar(value)
+            let origin = "--set \(fullKey)=\(value)"
+            let trimmed = value.trimmingCharacters(in: .whitespaces)
+            if trimmed.hasPrefix("[") || trimmed.hasPrefix("{") {
+                guard let parsed = try? Self.parse(value, file: origin) else {
+                    throw ModelError(file: origin, path: path, expected: "an inline YAML list or mapping", found: "\"\(value)\"")
+                }
+                self = Self.rebased(parsed, path: path)
+            } else {
+                kind = .scalar(value)
+                file = origin
+                line = nil
+            }
             return
         }
         let rest = segments.dropFirst()
@@ -58,6 +72,19 @@ extension SpecNode {
         case .scalar:
             throw ModelError(file: file, path: "--set \(fullKey)", expected: "\(path) to be a mapping or list", found: shortDescription)
         }
+    }
+
+    /// `node` (parsed from an override) moved to `path`, without line numbers.
+    static func rebased(_ node: SpecNode, path: String) -> SpecNode {
+        var n = node
+        n.path = path
+        n.line = nil
+        switch node.kind {
+        case .mapping(let pairs): n.kind = .mapping(pairs.map { ($0.key, rebased($0.node, path: join(path, $0.key))) })
+        case .sequence(let items): n.kind = .sequence(items.enumerated().map { rebased($1, path: "\(path)[\($0)]") })
+        case .null, .scalar: break
+        }
+        return n
     }
 
     /// The tree as JSON (valid YAML): the effective model recorded in results and traces.

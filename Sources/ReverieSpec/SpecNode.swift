@@ -20,16 +20,61 @@ public struct SpecNode: Sendable {
         self.kind = kind; self.line = line; self.path = path; self.file = file
     }
 
-    /// Parses YAML (or JSON) text.
+    /// Parses YAML (or JSON) text. Every error has a line: the parser's, the
+    /// second use of a duplicated field, or line 1 for an empty file.
     public static func parse(_ text: String, file: String) throws -> SpecNode {
         let root: Node?
         do {
             root = try Yams.compose(yaml: text)
         } catch let error as YamlError {
-            throw ModelError(file: file, path: "", expected: "valid YAML", found: "\(error)".split(separator: "\n").first.map(String.init))
+            switch error {
+            case .duplicatedKeysInMapping(let keys, let context):
+                let key = keys.first ?? "", line = duplicateLine(of: key, in: text, after: context.mark.line)
+                // The field's path: parse the text without the second use, and find the first.
+                var lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+                if line - 1 < lines.count { lines.remove(at: line - 1) }
+                let path = (try? parse(lines.joined(separator: "\n"), file: file))?.pathOfField(key, before: line) ?? key
+                throw ModelError(file: file, line: line, path: path, expected: "each field once",
+                                 found: "a second \(keys.map { "\"\($0)\"" }.joined(separator: ", "))")
+            case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _), .composer(_, let problem, let mark, _):
+                throw ModelError(file: file, line: mark.line, path: "", expected: "valid YAML", found: problem)
+            default:
+                throw ModelError(file: file, line: 1, path: "", expected: "valid YAML", found: "\(error)".split(separator: "\n").first.map(String.init))
+            }
         }
-        guard let root else { throw ModelError(file: file, path: "", expected: "a YAML mapping", found: "an empty file") }
+        guard let root else { throw ModelError(file: file, line: 1, path: "", expected: "a YAML mapping", found: "an empty file") }
         return try convert(root, path: "", file: file)
+    }
+
+    /// The path of the last field named `key` that starts before `line`.
+    func pathOfField(_ key: String, before line: Int) -> String? {
+        var best: (line: Int, path: String)?
+        func walk(_ n: SpecNode) {
+            switch n.kind {
+            case .mapping(let pairs):
+                for (k, child) in pairs {
+                    if k == key, let l = child.line, l < line, l >= (best?.line ?? 0) { best = (l, child.path) }
+                    walk(child)
+                }
+            case .sequence(let items): items.forEach(walk)
+            case .null, .scalar: break
+            }
+        }
+        walk(self)
+        return best?.path
+    }
+
+    /// The line of the second `key:` at or after line `start` (1-based), for duplicate-field errors.
+    static func duplicateLine(of key: String, in text: String, after start: Int) -> Int {
+        var seen = 0
+        for (k, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() where k + 1 >= start {
+            let t = line.drop { $0 == " " || $0 == "-" || $0 == "{" }
+            if t.hasPrefix(key + ":") || line.contains(" " + key + ":") || line.contains("{" + key + ":") {
+                seen += line.components(separatedBy: key + ":").count - 1
+                if seen >= 2 { return k + 1 }
+            }
+        }
+        return start
     }
 
     static func convert(_ node: Node, path: String, file: String) throws -> SpecNode {

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import ReverieSpec
 
 /// The model file and the overrides every model-reading command takes.
@@ -11,14 +12,34 @@ struct ModelOptions: ParsableArguments {
         valueName: "key=value"))
     var overrides: [String] = []
 
+    @Option(help: ArgumentHelp("Refuse models that would need more memory than this (GB; default: the machine's).", valueName: "GB"))
+    var maxMemory: Double?
+
     func validate() throws {
         for o in overrides where !o.contains("=") || o.hasPrefix("=") {
             throw ValidationError("--set \(o): expected key=value")
         }
+        if let maxMemory, !(maxMemory > 0 && maxMemory.isFinite) { throw ValidationError("--max-memory must be a positive number of GB") }
     }
 
     func load() throws -> ModelSpec {
-        do { return try ModelSpec.load(path: model, overrides: overrides) }
-        catch let e as ModelError { throw ValidationError(e.description) }
+        try ModelFileExit.guarding {
+            try ModelSpec.load(path: model, overrides: overrides, memoryLimit: maxMemory.map { $0 * 1e9 } ?? ModelSpec.defaultMemoryLimit)
+        }
+    }
+}
+
+/// Problems with a model file (or an override) are printed without the usage
+/// text and end the command with status 65 (EX_DATAERR); command-line mistakes
+/// keep ArgumentParser's 64.
+enum ModelFileExit {
+    static let status: Int32 = 65
+
+    /// Runs `body`, turning a `ModelError` into that exit.
+    static func guarding<T>(_ body: () throws -> T) throws -> T {
+        do { return try body() } catch let e as ModelError {
+            FileHandle.standardError.write(Data("Error: \(e)\n".utf8))
+            throw ExitCode(status)
+        }
     }
 }

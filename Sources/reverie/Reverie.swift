@@ -1,4 +1,5 @@
 import ArgumentParser
+import ReverieSpec
 
 @main
 struct Reverie: ParsableCommand {
@@ -17,9 +18,10 @@ struct Reverie: ParsableCommand {
           reverie run models/hopfield-hebbian.yaml --set patterns.memories.count=200
           reverie validate models/hopfield-hebbian.yaml       check a file without running it
           reverie list                                        unit models, rules and phases
-          reverie experiment capacity                         retrieval vs load (docs/science.md §2)
+          reverie experiment experiments/capacity.yaml --out capacity   retrieval vs load (docs/science.md §2)
           reverie list --markdown                             the unit models' keys as a table
         """,
+        version: ReverieVersion.current,
         subcommands: [
             RunCommand.self,
             ValidateCommand.self,

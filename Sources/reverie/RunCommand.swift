@@ -23,21 +23,27 @@ struct RunCommand: ParsableCommand {
 
     @OptionGroup(title: "Recording and streaming") var streams: StreamOptions
 
-    @Flag(name: .shortAndLong, help: "No progress bar and no per-phase lines; only the final summary.")
+    @Flag(name: .shortAndLong, help: "No progress and no per-phase lines; only the final summary.")
     var quiet = false
+
+    @Option(help: ArgumentHelp("Seconds between progress lines when stderr is not a terminal (logs, nohup, batch jobs).",
+                               valueName: "seconds"))
+    var progressEvery = 10.0
+
+    func validate() throws {
+        guard progressEvery > 0 && progressEvery.isFinite else { throw ValidationError("--progress-every must be a positive number of seconds") }
+    }
 
     func run() throws {
         let spec = try model.load()
-        let runner: ModelRunner
-        do { runner = try ModelRunner(model: spec, seed: seed, sinks: try streams.makeSinks()) }
-        catch let e as ModelError { throw ValidationError(e.description) }
+        let runner = try ModelFileExit.guarding { try ModelRunner(model: spec, seed: seed, sinks: try streams.makeSinks()) }
         streams.scheduleWeightSnapshots(runner)
-        let progress = ProgressBar(enabled: !quiet)
+        let progress = ProgressBar(enabled: !quiet, timeUnit: spec.timeUnit, interval: progressEvery)
         runner.onPhaseStart = { k, name, kind in progress.phase("\(name) (\(k + 1)/\(spec.phases.count))") }
-        runner.context.progress = { progress.update($0) }
-        let report = try runner.run()
+        runner.context.progress = { [context = runner.context] in progress.update($0, time: context.time.value) }
+        let report = try ModelFileExit.guarding { try runner.run() }
         progress.finish()
-        print(RunSummary.text(report, results: runner.results, phases: spec.phases.map(\.name)))
+        print(RunSummary.text(report, results: runner.results, phases: spec.phases.map(\.name), quiet: quiet))
         if let out {
             try OutputDirectory(out).write(report: report, results: runner.results, phases: spec.phases.map(\.name))
             print("wrote \(out)/summary.json" + (runner.results.contains { $0.table != nil } ? " and per-phase CSV files" : ""))

@@ -4,9 +4,9 @@ import ReverieSpec
 
 /// The human-readable end-of-run summary.
 enum RunSummary {
-    static func text(_ r: RunReport, results: [PhaseResult], phases: [String]) -> String {
+    static func text(_ r: RunReport, results: [PhaseResult], phases: [String], quiet: Bool = false) -> String {
         var out = "\(r.model)  (seed \(r.seed))\n"
-        for (k, p) in r.phases.enumerated() {
+        for (k, p) in r.phases.enumerated() where !quiet {
             out += "  [\(phases[k])] " + p.lines.joined(separator: "\n    ") + "\n"
             if let table = results[k].table, table.columns.first == "pattern" {
                 let overlaps = perPattern(table)
@@ -20,7 +20,8 @@ enum RunSummary {
         }
         if r.unitUpdates > 0 || r.spikes == 0 { out += String(format: "unit updates %ld (flips %ld), ", r.unitUpdates, r.flips) }
         if r.spikes > 0 { out += String(format: "spikes %ld, ", r.spikes) }
-        out += String(format: "synaptic events %ld, scheduler events %ld, simulated time %.4g\n", r.synapticEvents, r.events, r.simulatedTime)
+        out += String(format: "synaptic events %ld, scheduler events %ld, simulated time %.6g %@\n", r.synapticEvents, r.events,
+                      r.simulatedTime, r.timeUnit)
         out += String(format: "wall time %.3f s, %.3g scheduler events/s", r.wallSeconds, r.schedulerEventsPerSecond)
         if r.eventsPerSecond > 0 { out += String(format: ", %.3g unit updates + synaptic events/s", r.eventsPerSecond) }
         if r.records > 0 { out += ", \(r.records) records to sinks" }

@@ -18,9 +18,10 @@ struct ValidateCommand: ParsableCommand {
         for p in spec.patterns {
             switch p.source {
             case .random(let count, let bias): print("  patterns \(p.name): \(count) random on \(p.population), bias \(bias)")
-            case .file(let url): print("  patterns \(p.name): from \(url.path) on \(p.population)")
+            case .file(let url, let set): print("  patterns \(p.name): \(set.count) from \(url.path) on \(p.population)")
             }
         }
         print("  protocol: " + spec.phases.map { "\($0.name) (\($0.kind))" }.joined(separator: " → "))
+        print("  memory: about " + ModelSpec.bytes(spec.memoryUse.reduce(0) { $0 + $1.bytes }))
     }
 }

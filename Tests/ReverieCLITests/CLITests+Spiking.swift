@@ -18,8 +18,8 @@ extension CLITests {
         XCTAssertTrue(info.contains("spike") && info.contains("exc") && info.contains("inh"), info)
         let (list, _) = try reverie(["list"])
         XCTAssertTrue(list.contains("lif") && list.contains("stdp-multiplicative"), list)
-        let (_, err) = try reverie(["run", "models/brette-benchmark4.yaml", "--set", "projections[0].indegree=5000"], expectStatus: 64)
-        XCTAssertTrue(err.contains("brette-benchmark4.yaml") && err.contains("projections[0].indegree"), err)
+        let (_, err) = try reverie(["run", "models/brette-benchmark4.yaml", "--set", "projections[0].indegree=5000"], expectStatus: 65)
+        XCTAssertTrue(err.contains("--set projections[0].indegree=5000: projections[0].indegree: expected an integer in 0...3199"), err)
     }
 
     func testSTDPModelAndBenchWithoutPeer() throws {

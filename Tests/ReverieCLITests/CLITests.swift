@@ -25,12 +25,12 @@ final class CLITests: XCTestCase {
     }
 
     @discardableResult
-    func reverie(_ args: [String], expectStatus: Int32 = 0, executable: URL = CLITests.binary,
+    func reverie(_ args: [String], expectStatus: Int32 = 0, executable: URL = CLITests.binary, in directory: URL = CLITests.repo,
                  file: StaticString = #filePath, line: UInt = #line) throws -> (out: String, err: String) {
         let p = Process()
         p.executableURL = executable
         p.arguments = args
-        p.currentDirectoryURL = Self.repo
+        p.currentDirectoryURL = directory
         let out = Pipe(), err = Pipe()
         p.standardOutput = out
         p.standardError = err
@@ -77,11 +77,12 @@ final class CLITests: XCTestCase {
         let dir = try tempDir()
         let bad = dir.appendingPathComponent("bad.yaml")
         try "name: x\npopulations:\n  - name: m\n    size: lots\nprotocol: []\n".write(to: bad, atomically: true, encoding: .utf8)
-        let (_, err) = try reverie(["validate", bad.path], expectStatus: 64)
+        let (_, err) = try reverie(["validate", bad.path], expectStatus: 65)
         XCTAssertTrue(err.contains("bad.yaml:4: populations[0].size: expected an integer"), err)
+        XCTAssertFalse(err.contains("USAGE"), "model-file errors come without the usage text: \(err)")
         let (_, err2) = try reverie(["run", "models/hopfield-hebbian.yaml", "--set", "nonsense"], expectStatus: 64)
         XCTAssertTrue(err2.contains("--set nonsense: expected key=value"), err2)
-        let (_, err3) = try reverie(["run", "no/such/model.yaml"], expectStatus: 64)
+        let (_, err3) = try reverie(["run", "no/such/model.yaml"], expectStatus: 65)
         XCTAssertTrue(err3.contains("no/such/model.yaml: expected a readable UTF-8 model file"), err3)
     }
 
@@ -92,18 +93,6 @@ final class CLITests: XCTestCase {
         XCTAssertTrue(l.contains("hebbian") && l.contains("binary") && l.contains("test"), l)
         let (h, _) = try reverie(["--help"])
         XCTAssertTrue(h.contains("reverie run models/hopfield-hebbian.yaml"), h)
-    }
-
-    func testCapacityExperimentWritesTable() throws {
-        let dir = try tempDir()
-        let (out, _) = try reverie(["experiment", "capacity", "--n", "200", "--alphas", "0.05", "0.3", "--out", dir.appendingPathComponent("cap.csv").path])
-        XCTAssertTrue(out.contains("fixed-points"), out)
-        let csv = try String(contentsOf: dir.appendingPathComponent("cap.csv"), encoding: .utf8).split(separator: "\n")
-        XCTAssertEqual(csv.count, 3)
-        let low = csv[1].split(separator: ","), high = csv[2].split(separator: ",")
-        XCTAssertEqual(Double(low[4])!, 1, accuracy: 0.1)   // α = 0.05: (almost) every pattern is a fixed point
-        XCTAssertEqual(Double(high[4])!, 0, accuracy: 0.05) // α = 0.3: none
-        XCTAssertTrue(FileManager.default.fileExists(atPath: dir.appendingPathComponent("cap.svg").path))
     }
 }
 
@@ -116,5 +105,31 @@ extension CLITests {
         XCTAssertEqual(String(readme[begin.upperBound..<end.lowerBound]), table,
                        "regenerate the table in models/README.md with `reverie list --markdown`")
         XCTAssertTrue(table.contains("| spiking | `lif` | `tau_m` | ms |"), table)
+    }
+}
+
+extension CLITests {
+    /// Issue-13 habits: --version; summary.json with version, overrides and the effective model in snake_case,
+    /// non-finite values as null (a silent population's CV) instead of losing the output; --quiet is quiet;
+    /// progress lines when stderr is not a terminal.
+    func testReportsVersionOverridesAndNonFiniteValuesAndQuietIsQuiet() throws {
+        let (version, _) = try reverie(["--version"])
+        XCTAssertFalse(version.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty)
+        let dir = try tempDir()
+        let (out, _) = try reverie(["run", "models/brette-benchmark4.yaml", "-q", "--set", "protocol[0].duration=20",
+                                    "--set", "populations[0].size=400", "--set", "populations[1].size=100", "--out", dir.path])
+        XCTAssertFalse(out.contains("mean CV of ISIs"), "--quiet prints only the final summary: \(out)")
+        XCTAssertTrue(out.contains("simulated time 20 ms"), out)
+        let json = try JSONSerialization.jsonObject(with: Data(contentsOf: dir.appendingPathComponent("summary.json"))) as! [String: Any]
+        XCTAssertEqual(json["software_version"] as? String, version.trimmingCharacters(in: .whitespacesAndNewlines))
+        XCTAssertEqual(json["overrides"] as? [String], ["protocol[0].duration=20", "populations[0].size=400", "populations[1].size=100"])
+        XCTAssertEqual(((json["effective_model"] as? [String: Any])?["populations"] as? [[String: Any]])?.first?["size"] as? Int, 400)
+        XCTAssertNotNil(json["synaptic_events"])
+        XCTAssertNil(json["synapticEvents"])
+        let summary = ((json["phases"] as? [[String: Any]])?.first?["summary"] as? [String: Any]) ?? [:]
+        XCTAssertTrue(summary["exc.cv_isi"] is NSNull, "a CV over no ISIs is null: \(summary)")
+        let (_, err) = try reverie(["run", "models/hopfield-unlearning.yaml", "--set", "protocol[2].dreams=3000",
+                                    "--set", "populations.memory.size=200", "--progress-every", "0.2"])
+        XCTAssertTrue(err.contains("progress: dreaming (3/4)") && err.contains("ETA"), err)
     }
 }

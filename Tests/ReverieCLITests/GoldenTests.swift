@@ -31,7 +31,8 @@ enum Golden {
                 var out: [String: Any] = [:]
                 for (k, x) in d {
                     let key = k.lowercased()
-                    if key.contains("seconds") || key.contains("per_second") || key.contains("persecond") || key == "lines" { continue }
+                    if key.contains("seconds") || key.contains("per_second") || key.contains("persecond") || key == "lines"
+                        || key == "software_version" { continue }
                     out[k] = scrub(x)
                 }
                 return out

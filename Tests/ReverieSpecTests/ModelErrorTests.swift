@@ -37,7 +37,7 @@ final class ModelErrorTests: XCTestCase {
             _ = try load(text, overrides: overrides)
             XCTFail("no error", file: file, line: line)
         } catch let e as ModelError {
-            XCTAssertTrue(e.file.hasSuffix(".yaml"), e.description, file: file, line: line)
+            XCTAssertTrue(e.file.hasSuffix(".yaml") || e.file.hasPrefix("--set "), e.description, file: file, line: line)
             XCTAssertEqual(e.path, path, e.description, file: file, line: line)
             XCTAssertTrue(e.description.contains(expected), e.description, file: file, line: line)
         } catch {
@@ -70,7 +70,7 @@ final class ModelErrorTests: XCTestCase {
                     path: "protocol[1].phase", expected: "one of run, learn, test")
         assertError(valid.replacingOccurrences(of: "type: hebbian", with: "type: hebbian\n    eta: fast"),
                     path: "rules[0].eta", expected: "expected a number")
-        assertError(valid + "\n    initial_overlap: 2", path: "protocol[1].initial_overlap", expected: "a number in -1.0...1.0")
+        assertError(valid + "\n    initial_overlap: 2", path: "protocol[1].initial_overlap", expected: "a number in -1...1")
     }
 
     func testNotYAMLAndEmptyAndNotAMapping() {
@@ -85,6 +85,24 @@ final class ModelErrorTests: XCTestCase {
         XCTAssertEqual(spec.seed, 9)
         assertError(valid, overrides: ["populations.cortex.size=5"], path: "--set populations.cortex.size", expected: "one of the names memory")
         assertError(valid, overrides: ["populations.memory.size=big"], path: "populations[0].size", expected: "expected an integer")
+        // An error in an overridden value names the override, not a line of the file.
+        XCTAssertThrowsError(try load(valid, overrides: ["populations.memory.size=big"])) {
+            XCTAssertTrue("\($0)".hasPrefix("--set populations.memory.size=big: populations[0].size:"), "\($0)")
+        }
+        // Inline YAML: a list for a list field.
+        XCTAssertNoThrow(try load(valid, overrides: ["protocol[1].initial_overlap=0.5", "patterns[0].count=7"]))
+        XCTAssertThrowsError(try load(valid, overrides: ["protocol[1].initial_overlap=[0.5, 0.7]"])) {
+            XCTAssertTrue("\($0)".contains("protocol[1].initial_overlap: expected a number in -1...1, found a list"), "\($0)")
+        }
+    }
+
+    func testOverridesTakeInlineYAMLLists() throws {
+        let model = valid + "\n  - phase: dream\n    patterns: memories\n    projection: recurrent\n    rule: unlearning\n    dreams: 10\n"
+        let withRule = model.replacingOccurrences(of: "    type: hebbian", with: "    type: hebbian\n  - name: unlearning\n    type: anti-hebbian")
+        let spec = try load(withRule, overrides: ["protocol[2].basin_overlaps=[0.6, 0.8]"])
+        XCTAssertEqual(try spec.root["protocol"]?.sequence()[2]["basin_overlaps"]?.sequence().map { try $0.double() }, [0.6, 0.8])
+        assertError(withRule, overrides: ["protocol[2].basin_overlaps=[0.6, 2]"], path: "protocol[2].basin_overlaps[1]", expected: "a number in -1...1")
+        assertError(withRule, overrides: ["protocol[2].basin_overlaps=[0.6"], path: "protocol[2].basin_overlaps", expected: "an inline YAML list")
     }
 
     func testPatternFileErrorsNameTheFileAndLine() throws {
@@ -94,8 +112,8 @@ final class ModelErrorTests: XCTestCase {
         try "1 -1 1\n1 1 7\n".write(to: dir.appendingPathComponent("p.txt"), atomically: true, encoding: .utf8)
         let model = valid.replacingOccurrences(of: "size: 20", with: "size: 3").replacingOccurrences(of: "count: 3", with: "file: p.txt")
         try model.write(to: dir.appendingPathComponent("m.yaml"), atomically: true, encoding: .utf8)
-        let spec = try ModelSpec.load(path: dir.appendingPathComponent("m.yaml").path)
-        XCTAssertThrowsError(try RunContext(model: spec, seed: 1)) { e in
+        // Read when the model is validated, so `reverie validate` catches it.
+        XCTAssertThrowsError(try ModelSpec.load(path: dir.appendingPathComponent("m.yaml").path)) { e in
             let m = e as? ModelError
             XCTAssertEqual(m?.line, 2)
             XCTAssertTrue(m?.file.hasSuffix("p.txt") ?? false)

@@ -112,7 +112,7 @@ final class SpikingModelTests: XCTestCase {
             XCTAssertThrowsError(try loadModel(base, overrides: [override]), override) { error in
                 let text = "\(error)"
                 XCTAssertTrue(text.contains(path), "\(override): \(text)")
-                XCTAssertTrue(text.contains(".yaml"), "\(override): \(text)")
+                XCTAssertTrue(text.hasPrefix("--set \(override): "), "\(override): \(text)")
             }
         }
     }

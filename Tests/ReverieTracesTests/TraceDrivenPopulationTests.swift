@@ -52,6 +52,22 @@ final class TraceDrivenPopulationTests: XCTestCase {
             """)
     }
 
+    /// A replay that starts late (time_offset 10⁷ sweeps) costs the same work as one that
+    /// starts at once: the follower's sweep clock does not tick through the idle stretch.
+    func testIdleTimeBeforeTheReplayCostsNoWork() throws {
+        _ = try recordSource()
+        func updates(offset: Double) throws -> (updates: Int, flips: Int) {
+            let path = try drivenModel(populations: "  - {name: replayed, model: trace, size: 80, trace: source.rvt, time_offset: \(offset)}")
+            let runner = try ModelRunner(model: try ModelSpec.load(path: path))
+            let report = try runner.run()
+            XCTAssertGreaterThanOrEqual(report.simulatedTime, offset)
+            return (report.unitUpdates, report.flips)
+        }
+        let now = try updates(offset: 0), late = try updates(offset: 1e7)
+        XCTAssertGreaterThan(now.flips, 0)
+        XCTAssertLessThan(late.updates, 10 * now.updates + 1000, "updates grew with the idle time: \(now) vs \(late)")
+    }
+
     func testRecordedStateChangesDriveANewNetworkExactly() throws {
         let source = try TraceFile(path: try recordSource())
         let recorded = source.allRecords().filter { $0.kind == .state }

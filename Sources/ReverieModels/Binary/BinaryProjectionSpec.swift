@@ -73,7 +73,7 @@ public struct BinaryProjectionSpec: Sendable {
                 let count: Int
                 switch set.source {
                 case .random(let n, _): count = n
-                case .file: count = Int.max
+                case .file(_, let values): count = values.count
                 }
                 patternWeights = (set.name, try weight.int("index", default: 0, in: 0...max(0, count - 1)), try weight.double("scale", default: 1))
                 initialWeight = patternWeights!.scale

@@ -6,7 +6,8 @@ import ReverieKernel
 ///
 /// At zero temperature a tick of a stable unit changes nothing and draws no
 /// randomness, so the clock jumps to the next unstable unit of its permutation:
-/// the same trajectory and tick times as ticking every unit. Before a new sweep,
+/// the same trajectory and tick times as ticking every unit (except after an idle
+/// stretch longer than a sweep, which starts a new sweep; see `nextTick`). Before a new sweep,
 /// and when the rest of a sweep holds no unstable unit, one O(N) count decides
 /// whether any unit can still change: if none can, this is a fixed point (and no
 /// permutation is drawn).
@@ -60,6 +61,11 @@ struct SweepClock {
     @inline(__always)
     mutating func nextTick(after now: SimTime, zeroTemperature: Bool, rate: Double, rng: inout RandomStream, updates: inout Int,
                            firstUnstable: ([Int], Int) -> Int?, noneUnstable: () -> Bool) -> SimTime? {
+        // After an idle stretch longer than a sweep (the network sat at a fixed point
+        // until input came, e.g. a trace replayed much later), the next sweep starts
+        // now instead of replaying every empty sweep: run time follows the work, not
+        // the idle time. Within a sweep's length the ticks continue exactly.
+        if started && !order.isEmpty && (now - tickTime(order.count - 1, rate: rate)).value > 1 / rate { started = false }
         if zeroTemperature && (!started || position >= order.count) && noneUnstable() { return nil }
         while true {
             if !started || position >= order.count { newSweep(now: now, rate: rate, rng: &rng) }

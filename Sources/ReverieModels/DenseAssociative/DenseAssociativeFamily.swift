@@ -100,7 +100,7 @@ public enum DenseAssociativeFamily: ModelFamily {
             guard set.population == pop.name else { throw field.error(expected: "a pattern set on population \(pop.name)") }
             switch set.source {
             case .random(let k, _): count = k
-            case .file(let url): count = try PatternFile.read(url, size: pop.size, node: set.node).count
+            case .file(_, let patterns): count = patterns.count
             }
             memories = .stored(set: set.name)
         }

@@ -67,12 +67,13 @@ extension SpikingFamily {
     /// A LIF population: its parameters and how its potentials start.
     static func lif(_ p: SpecNode) throws -> Unit {
         let d = LIFParameters()
-        let time = 0.0...1e9, tau = 1e-9...1e9
+        let time = 0.0...1e9, tau = 1e-6...1e9
         let lif = LIFParameters(tauM: try p.double("tau_m", default: d.tauM, in: tau), eL: try p.double("e_l", default: d.eL),
                                 vTh: try p.double("v_th", default: d.vTh), vReset: try p.double("v_reset", default: d.vReset),
                                 tRef: try p.double("t_ref", default: d.tRef, in: time), cM: try p.double("c_m", default: d.cM, in: tau),
                                 iE: try p.double("i_e", default: d.iE))
         if lif.vReset >= lif.vTh { throw try p.require("v_reset", "").error(expected: "v_reset below v_th = \(lif.vTh)") }
+        if lif.tRef > 0 && lif.tRef < 1e-6 { throw try p.require("t_ref", "").error(expected: "0 or a refractory period ≥ 1e-6 ms") }
         var initial = VoltageInit.value(lif.vReset)
         if let v = p["v_init"] {
             if case .sequence = v.kind {
@@ -171,7 +172,7 @@ extension SpikingFamily {
         return SpikingProjectionSpec(name: try p.string("name", default: "\(from.name)->\(to.name)"), from: from.name, to: to.name,
                                      connectivity: conn, selfConnections: selfConnections,
                                      weight: try weight(try p.require("weight", "a weight in mV or a distribution"), in: range),
-                                     delay: try p.double("delay", in: 1e-9...1e9), rule: rule, node: p)
+                                     delay: try p.double("delay", in: 1e-6...1e9), rule: rule, node: p)
     }
 
     /// `weight: 0.25`, `weight: {normal: [mean, sd]}` or `weight: {uniform: [low, high]}`.

@@ -35,11 +35,12 @@ extension SpikingNetwork: NetworkFamily {
     }
 
     /// Nothing queued, no source with spikes left, no unit driven above threshold.
-    /// (A loop, not `allSatisfy` over an optional map: Swift 6.3.1's optimizer
-    /// crashes on that form in release builds of this module.)
     var isQuiescent: Bool {
-        guard queue.count == 0 && sources.allSatisfy(\.isExhausted) else { return false }
-        for p in populations { if let lif = p.lif, !(lif.vInfinity <= lif.vTh) { return false } }
+        guard queue.count == 0 else { return false }
+        for s in sources where !s.isExhausted { return false }
+        for p in populations {
+            if case .lif(let lif) = p.kind, lif.vInfinity > lif.vTh { return false }
+        }
         return true
     }
 

@@ -19,7 +19,12 @@ struct SpikingRunOptions: FamilyRunOptions {
 
     init(node: SpecNode, model: ModelSpec) throws {
         recordWeights = try node.bool("record_weights", default: false)
-        duration = try node.require("duration", "a duration in ms").double(in: 0...1e12)
+        let durationNode = try node.require("duration", "a duration in ms")
+        duration = try durationNode.double(in: 0...1e12)
+        let width = SpikingFamily.slotWidth(model.part(SpikingFamily.self)!)
+        if duration! / width > 1e12 {
+            throw durationNode.error(expected: "at most 10¹² min-delay slots of \(width) ms (the smallest delay or refractory period)")
+        }
         if let r = node["record_voltage"] {
             try r.checkKeys(["population", "count", "every"])
             let pop = try model.population(try r.require("population", "a lif population"))

@@ -43,6 +43,7 @@ public protocol FamilyPart: Sendable {
     var layout: [(name: String, model: String, size: Int)] { get }
     /// One line per projection into the family.
     var projectionLines: [String] { get }
+    func memory(_ model: ModelSpec) -> [MemoryUse]
     func build(_ context: BuildContext) throws -> any NetworkFamily
 }
 
@@ -51,6 +52,7 @@ struct TypedFamilyPart<F: ModelFamily>: FamilyPart {
     var family: String { F.name }
     var layout: [(name: String, model: String, size: Int)] { F.layout(spec) }
     var projectionLines: [String] { F.describeProjections(spec) }
+    func memory(_ model: ModelSpec) -> [MemoryUse] { F.memory(spec, model: model) }
     func build(_ context: BuildContext) throws -> any NetworkFamily {
         let network = try F.build(spec, context: context)
         precondition(network.layout.map(\.name) == layout.map(\.name), "\(F.name): the network's layout differs from layout(_:)")

@@ -36,6 +36,9 @@ public protocol ModelFamily {
     static func build(_ spec: Spec, context: BuildContext) throws -> Network
     /// One line per projection into the family, for `reverie validate`.
     static func describeProjections(_ spec: Spec) -> [String]
+    /// What building and running the family's network will allocate, item by item,
+    /// so a model that would exhaust the memory is refused when it is validated.
+    static func memory(_ spec: Spec, model: ModelSpec) -> [MemoryUse]
     /// The family's part of a `run` phase (nil when it adds nothing).
     static func runOptions(_ node: SpecNode, model: ModelSpec) throws -> (any FamilyRunOptions)?
 }
@@ -48,6 +51,15 @@ extension ModelFamily {
     public static var runKeys: [String] { [] }
     public static func runOptions(_ node: SpecNode, model: ModelSpec) throws -> (any FamilyRunOptions)? { nil }
     public static func describeProjections(_ spec: Spec) -> [String] { [] }
+    public static func memory(_ spec: Spec, model: ModelSpec) -> [MemoryUse] { [] }
+}
+
+/// Bytes a part of a model will take, and the field of the model file responsible.
+public struct MemoryUse: Sendable {
+    public var what: String
+    public var bytes: Double
+    public var node: SpecNode
+    public init(_ what: String, bytes: Double, node: SpecNode) { self.what = what; self.bytes = bytes; self.node = node }
 }
 
 /// What a family's populations send to other families.
