@@ -44,8 +44,8 @@ import ReverieKernel
 ///   fields are summed afresh, h = ξᵀB (O(NK), so nothing drifts), and counted.
 /// - Random-sequential sweeps (`SweepClock`) find the next unstable unit of their
 ///   permutation by evaluating brackets as they go (O(K) each), and count every
-///   unit (O(NK)) only where a sweep ends or has no unstable unit left; the
-///   brackets are summed in the same order either way (μ = 0, 1, …), so this is
+///   unit (O(NK)) only where a sweep ends or has no unstable unit left; a
+///   field is summed by the same function either way (`fieldSum`), so this is
 ///   bit for bit the trajectory of keeping every bracket (`keepsBrackets`), at
 ///   O(K) per flip and per visited unit instead of O(NK) per flip.
 /// Either way a relaxation stops exactly at a fixed point, and the energy never
@@ -94,6 +94,9 @@ public final class DAMNetwork {
     @exclusivity(unchecked) var publishedB: [Double]
     /// S_A = Σ_μ A_μ, summed in memory order.
     @exclusivity(unchecked) var sumA = 0.0
+    /// (A(m), B(m)) for every overlap m ∈ {−N, …, N} of ±1 memories and states,
+    /// evaluated once (entry m + N): publishing is a lookup.
+    var publishedTable: [(a: Double, b: Double)] = []
     /// h_i = Σ_μ ξ_i^μ B_μ (two-quantity messages only).
     @exclusivity(unchecked) var field: [Double]
     /// b_i of free units, the tie mapped (see above); 0 for clamped units. Current
@@ -170,6 +173,7 @@ public final class DAMNetwork {
         for mu in 0..<memoryCount { for i in 0..<size { t[pre: i, post: mu] = xi[pre: mu, post: i] } }
         transposed = t
         binaryMemories = xi.weights.allSatisfy { $0 == 1 || $0 == -1 }
+        publishedTable = binaryMemories ? (-size...size).map { interaction.published(overlap: Double($0), scale: scale) } : []
         recompute()
     }
 
@@ -201,11 +205,10 @@ public final class DAMNetwork {
 
     /// Memory units publish from their overlaps; visible units assemble their brackets.
     func publish() {
-        let c = scale
         if binaryMemories {
             var total = 0.0
             for mu in 0..<memoryCount {
-                let (a, b) = interaction.published(overlap: overlaps[mu], scale: c)
+                let (a, b) = publishedTable[Int(overlaps[mu]) + size]
                 publishedA[mu] = a; publishedB[mu] = b
                 total += a
             }
@@ -219,9 +222,10 @@ public final class DAMNetwork {
     @discardableResult
     func refreshBrackets() -> Int {
         if binaryMemories {
-            for i in 0..<size { field[i] = 0 }
-            DenseKernels.project(memories, publishedB[...], into: &field)
-            for i in 0..<size where watched[i] != 0 { decision[i] = mapped(state[i] * sumA + field[i]) }
+            for i in 0..<size where watched[i] != 0 {
+                field[i] = fieldSum(i)
+                decision[i] = mapped(state[i] * sumA + field[i])
+            }
         } else {
             for i in 0..<size where watched[i] != 0 { decision[i] = mapped(overlapBracket(i)) }
         }
@@ -242,14 +246,23 @@ public final class DAMNetwork {
         return mapped(bracket(i))
     }
 
-    /// Σ_μ ξ_i^μ B_μ in memory order (the order `DenseKernels.project` adds rows in).
+    /// h_i = Σ_μ ξ_i^μ B_μ, the one summation of a field whether a sweep asks for
+    /// one unit's or every bracket is refreshed: eight partial sums over
+    /// μ mod 8, added pairwise ((s₀ + s₁) + (s₂ + s₃)) + ((s₄ + s₅) + (s₆ + s₇)), the rest
+    /// onto s₀ first.
     func fieldSum(_ i: Int) -> Double {
         transposed.weights.withUnsafeBufferPointer { w in
             publishedB.withUnsafeBufferPointer { b in
-                let row = w.baseAddress! + i * memoryCount
-                var h = 0.0
-                for mu in 0..<memoryCount { h += row[mu] * b[mu] }
-                return h
+                let row = w.baseAddress! + i * memoryCount, bp = b.baseAddress!, k = memoryCount
+                var s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0, s4 = 0.0, s5 = 0.0, s6 = 0.0, s7 = 0.0
+                var mu = 0
+                while mu + 8 <= k {
+                    s0 += row[mu] * bp[mu]; s1 += row[mu + 1] * bp[mu + 1]; s2 += row[mu + 2] * bp[mu + 2]; s3 += row[mu + 3] * bp[mu + 3]
+                    s4 += row[mu + 4] * bp[mu + 4]; s5 += row[mu + 5] * bp[mu + 5]; s6 += row[mu + 6] * bp[mu + 6]; s7 += row[mu + 7] * bp[mu + 7]
+                    mu += 8
+                }
+                while mu < k { s0 += row[mu] * bp[mu]; mu += 1 }
+                return ((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7))
             }
         }
     }
@@ -266,7 +279,7 @@ public final class DAMNetwork {
     /// messages), for any unit, free or clamped.
     public func bracket(_ i: Int) -> Double {
         guard binaryMemories else { return overlapBracket(i) }
-        return state[i] * sumA + (keepsBrackets ? field[i] : fieldSum(i))
+        return state[i] * sumA + (keepsBrackets && watched[i] != 0 ? field[i] : fieldSum(i))
     }
 
     /// b_i from its definition: the overlaps of σ^{(i,+)} and σ^{(i,−)} with every
