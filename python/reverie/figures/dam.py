@@ -144,6 +144,11 @@ def sequential(root, out):
         np.atleast_1d(axes)[0].legend(loc="lower left")
         fig.suptitle(f"Permuted 8×8 digits, dense associative memory (mean ± s.e.m. over {count} seeds)", fontsize=10)
         written.append(save(fig, out, name))
+    runs = _rows(Path(root) / "runs.csv")
+
+    def run_mean(method, degree, column):
+        return float(np.mean([float(r[column]) for r in runs if r["method"] == method and int(r["degree"]) == degree]))
+
     fig, ax = figure(figsize=(5, 3.4))
     summary = []
     for method in methods:
@@ -154,7 +159,8 @@ def sequential(root, out):
             summary.append({"method": method, "n": d, "final_average_accuracy": round(f[0][-1], 4),
                             "sem": round(f[1][-1], 4), "final_task1_accuracy": round(t1[0][-1], 4),
                             "task1_sem": round(t1[1][-1], 4), "learning_accuracy": round(float(np.mean(learning[0])), 4),
-                            "seeds": f[2]})
+                            "backward_transfer": round(run_mean(method, d, "tasks.backward_transfer"), 4),
+                            "forgetting": round(run_mean(method, d, "tasks.forgetting"), 4), "seeds": f[2]})
     ax.set_xscale("log")
     ax.set_xticks(degrees, [str(d) for d in degrees])
     ax.minorticks_off()
