@@ -170,7 +170,12 @@ public final class DAMNetwork {
         precondition(xi.preCount == memoryCount && xi.postCount == size, "memory shape mismatch")
         memories = xi
         var t = DenseWeights(preCount: size, postCount: memoryCount)
-        for mu in 0..<memoryCount { for i in 0..<size { t[pre: i, post: mu] = xi[pre: mu, post: i] } }
+        let k = memoryCount, n = size
+        t.weights.withUnsafeMutableBufferPointer { out in
+            xi.weights.withUnsafeBufferPointer { w in
+                for mu in 0..<k { for i in 0..<n { out[i * k + mu] = w[mu * n + i] } }
+            }
+        }
         transposed = t
         binaryMemories = xi.weights.allSatisfy { $0 == 1 || $0 == -1 }
         publishedTable = binaryMemories ? (-size...size).map { interaction.published(overlap: Double($0), scale: scale) } : []
@@ -206,13 +211,22 @@ public final class DAMNetwork {
     /// Memory units publish from their overlaps; visible units assemble their brackets.
     func publish() {
         if binaryMemories {
-            var total = 0.0
-            for mu in 0..<memoryCount {
-                let (a, b) = publishedTable[Int(overlaps[mu]) + size]
-                publishedA[mu] = a; publishedB[mu] = b
-                total += a
+            let n = size
+            sumA = publishedTable.withUnsafeBufferPointer { table in
+                overlaps.withUnsafeBufferPointer { m in
+                    publishedA.withUnsafeMutableBufferPointer { a in
+                        publishedB.withUnsafeMutableBufferPointer { b in
+                            var total = 0.0
+                            for mu in 0..<m.count {
+                                let entry = table[Int(m[mu]) + n]
+                                a[mu] = entry.a; b[mu] = entry.b
+                                total += entry.a
+                            }
+                            return total
+                        }
+                    }
+                }
             }
-            sumA = total
         }
         if keepsBrackets { trackedUnstable = refreshBrackets() }
     }
@@ -254,15 +268,17 @@ public final class DAMNetwork {
         transposed.weights.withUnsafeBufferPointer { w in
             publishedB.withUnsafeBufferPointer { b in
                 let row = w.baseAddress! + i * memoryCount, bp = b.baseAddress!, k = memoryCount
-                var s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0, s4 = 0.0, s5 = 0.0, s6 = 0.0, s7 = 0.0
+                // Lanes j of `low` and `high` hold the partial sums s_j and s_{4+j}.
+                var low = SIMD4<Double>(), high = SIMD4<Double>()
                 var mu = 0
                 while mu + 8 <= k {
-                    s0 += row[mu] * bp[mu]; s1 += row[mu + 1] * bp[mu + 1]; s2 += row[mu + 2] * bp[mu + 2]; s3 += row[mu + 3] * bp[mu + 3]
-                    s4 += row[mu + 4] * bp[mu + 4]; s5 += row[mu + 5] * bp[mu + 5]; s6 += row[mu + 6] * bp[mu + 6]; s7 += row[mu + 7] * bp[mu + 7]
+                    let w = UnsafeRawPointer(row + mu), v = UnsafeRawPointer(bp + mu)
+                    low += w.loadUnaligned(as: SIMD4<Double>.self) * v.loadUnaligned(as: SIMD4<Double>.self)
+                    high += w.loadUnaligned(fromByteOffset: 32, as: SIMD4<Double>.self) * v.loadUnaligned(fromByteOffset: 32, as: SIMD4<Double>.self)
                     mu += 8
                 }
-                while mu < k { s0 += row[mu] * bp[mu]; mu += 1 }
-                return ((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7))
+                while mu < k { low[0] += row[mu] * bp[mu]; mu += 1 }
+                return ((low[0] + low[1]) + (low[2] + low[3])) + ((high[0] + high[1]) + (high[2] + high[3]))
             }
         }
     }
