@@ -43,9 +43,11 @@ import ReverieKernel
 /// - Poisson clocks keep a running count of unstable units: after every flip all
 ///   fields are summed afresh, h = ξᵀB (O(NK), so nothing drifts), and counted.
 /// - Random-sequential sweeps (`SweepClock`) find the next unstable unit of their
-///   permutation by evaluating brackets as they go (O(K) each), and count every
-///   unit (O(NK)) only where a sweep ends or has no unstable unit left; a
-///   field is summed by the same function either way (`fieldSum`), so this is
+///   permutation by evaluating brackets as they go (O(K) each); where a sweep
+///   ends or has no unstable unit left they ask whether any free unit is
+///   unstable, evaluating only the units not found stable since the memory units
+///   last published (`anyUnstable`). A field is summed by the same function
+///   either way (`fieldSum`), so this is
 ///   bit for bit the trajectory of keeping every bracket (`keepsBrackets`), at
 ///   O(K) per flip and per visited unit instead of O(NK) per flip.
 /// Either way a relaxation stops exactly at a fixed point, and the energy never
@@ -109,6 +111,10 @@ public final class DAMNetwork {
     /// Every bracket kept current after every flip (Poisson and synchronous
     /// updates); sweeps evaluate them when they visit a unit.
     var keepsBrackets: Bool
+    /// Counts the states the memory units have published; `verified[i]` is the
+    /// count at which unit i was last found stable (lazy sweeps).
+    @exclusivity(unchecked) var publication = 0
+    @exclusivity(unchecked) var verified: [Int]
 
     /// Free units whose bracket's sign differs from their state.
     public var unstableCount: Int { keepsBrackets ? trackedUnstable : refreshBrackets() }
@@ -156,6 +162,7 @@ public final class DAMNetwork {
         watched = Array(repeating: 1, count: size)
         freeCount = size
         reported = Array(repeating: 0, count: size)
+        verified = Array(repeating: -1, count: size)
         setMemories(memories)
     }
 
@@ -210,6 +217,7 @@ public final class DAMNetwork {
 
     /// Memory units publish from their overlaps; visible units assemble their brackets.
     func publish() {
+        publication += 1
         if binaryMemories {
             let n = size
             sumA = publishedTable.withUnsafeBufferPointer { table in
@@ -257,7 +265,18 @@ public final class DAMNetwork {
     @inline(__always) func decisionValue(_ i: Int) -> Double {
         if keepsBrackets { return decision[i] }
         synapticEvents += memoryCount
-        return mapped(bracket(i))
+        let d = mapped(bracket(i))
+        if watched[i] * d >= 0 { verified[i] = publication }
+        return d
+    }
+
+    /// Whether some free unit is unstable, evaluating only the units not found
+    /// stable since the memory units last published (lazy sweeps).
+    func anyUnstable() -> Bool {
+        for i in 0..<size where watched[i] != 0 && verified[i] != publication {
+            if watched[i] * decisionValue(i) < 0 { return true }
+        }
+        return false
     }
 
     /// h_i = Σ_μ ξ_i^μ B_μ, the one summation of a field whether a sweep asks for
@@ -427,7 +446,7 @@ extension DAMNetwork: DiscreteEventSystem {
                                            p += 1
                                        }
                                        return nil
-                                   }, noneUnstable: { refreshBrackets() == 0 })
+                                   }, noneUnstable: { !anyUnstable() })
             }
         case .synchronous:
             t = trackedUnstable == 0 ? nil : stepOrigin + SimTime(Double(steps + 1) / rate)
