@@ -36,6 +36,10 @@ let package = Package(
         .target(name: "ReverieModels", dependencies: ["ReverieKernel", "ReverieSpec", "ReverieReport", "ReverieTraces", "CReverieSIMD"]),
         // Trace files: format, recorder sink, reader with recovery, export.
         .target(name: "ReverieTraces", dependencies: ["ReverieKernel"]),
+        // Open MPI (system library; the only target that links it is ReverieMPI).
+        .systemLibrary(name: "CMPI", pkgConfig: "ompi-c", providers: [.apt(["libopenmpi-dev", "openmpi-bin"])]),
+        // Runs across MPI ranks: the communicator and the spike exchange between ranks.
+        .target(name: "ReverieMPI", dependencies: ["ReverieKernel", "CMPI"]),
         // libzmq (system library; the only target that links it is ReverieTransport).
         .systemLibrary(name: "CZeroMQ", pkgConfig: "libzmq", providers: [.apt(["libzmq3-dev"]), .brew(["zeromq"])]),
         // Live streaming over ZeroMQ: publisher sink and subscriber.
@@ -63,3 +67,22 @@ let package = Package(
         .testTarget(name: "ReverieCLITests", dependencies: ["reverie", "reverie-bench"]),
     ]
 )
+
+// The web monitor (`reverie monitor --web`): an HTTP + WebSocket server (Hummingbird) and the page it serves.
+// ReverieTransport stays the only target that links libzmq; ReverieWeb only reads decoded stream messages.
+package.platforms = [.macOS(.v14)]  // Hummingbird 2 needs macOS 14
+package.dependencies += [
+    .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+    .package(url: "https://github.com/hummingbird-project/hummingbird-websocket", from: "2.8.1"),
+]
+package.products.append(.library(name: "ReverieWeb", targets: ["ReverieWeb"]))
+package.targets += [
+    .target(name: "ReverieWeb",
+            dependencies: ["ReverieKernel", "ReverieTraces", "ReverieTransport",
+                           .product(name: "Hummingbird", package: "hummingbird"),
+                           .product(name: "HummingbirdCore", package: "hummingbird"),
+                           .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket")],
+            resources: [.embedInCode("Page/index.html"), .embedInCode("Page/monitor.js"), .embedInCode("Page/monitor.css")]),
+    .testTarget(name: "ReverieWebTests", dependencies: ["ReverieKernel", "ReverieTraces", "ReverieTransport", "ReverieWeb"]),
+]
+package.targets.first { $0.name == "reverie" }!.dependencies.append("ReverieWeb")

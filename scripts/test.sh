@@ -13,10 +13,12 @@ summary=$( (grep -E "^[[:space:]]*Executed [0-9]+ tests?, with [0-9]+ failures?"
 passed=$(sed -E 's/.*Executed ([0-9]+) tests?, with ([0-9]+) failures?.*/\1 \2/' <<<"$summary")
 read -r total failed <<<"${passed:-0 1}"
 [ "$swift_status" -eq 0 ] || [ "$failed" -gt 0 ] || failed=1
+bash scripts/fuzz.sh || { failed=$((failed + 1)); total=$((total + 1)); }   # bounded libFuzzer run, counted as one test
 pytest_passed=0 pytest_failed=0
 if compgen -G "tests/python/test_*.py" >/dev/null; then
   # The Brian2 peer's environment, for the spiking benchmark's comparison tests.
   bash Benchmarks/peers/brian2/setup.sh >/dev/null
+  bash scripts/setup-chromium.sh >/dev/null   # headless Chromium for tests/python/test_web_monitor.py
   pytest_status=0
   .venv/bin/python -m pytest -q tests/python | tee "$log" || pytest_status=$?
   [ "$pytest_status" -eq 0 ] || grep -qE "[0-9]+ (failed|errors?)" "$log" || echo "1 failed (pytest exited $pytest_status)" >> "$log"

@@ -92,6 +92,11 @@ public struct ModelSpec: Sendable {
         return spec
     }
 
+    /// A path from a model file: absolute as given, else relative to the model's folder.
+    public static func resolve(_ path: String, in base: URL) -> URL {
+        (path.hasPrefix("/") ? URL(fileURLWithPath: path) : base.appendingPathComponent(path)).standardizedFileURL
+    }
+
     /// The text of a model file, or an error that says what is wrong with the path
     /// (missing, a directory, not a regular file, unreadable) or which line is not UTF-8.
     static func readModelText(_ path: String) throws -> String {
@@ -179,7 +184,7 @@ public struct ModelSpec: Sendable {
             let size = populations.first { $0.name == popName }!.size
             let source: PatternSource
             if let f = p["file"] {
-                let url = URL(fileURLWithPath: try f.string(), relativeTo: baseDirectory).standardizedFileURL
+                let url = Self.resolve(try f.string(), in: baseDirectory)
                 source = .file(url, try PatternFile.read(url, size: size, node: p))
             } else if let load = p["load"] {
                 let alpha = try load.double(in: 0...1e6)
@@ -213,6 +218,12 @@ public struct ModelSpec: Sendable {
             let kind = try step.choice("phase", registry.phases.map { $0.kind })
             let type = registry.phase(kind)!
             let name = try step.string("name", default: "\(kind)-\(phases.filter { $0.kind == kind }.count + 1)")
+            // Phase names name result files (<phase>.csv): one path component, each once.
+            if name.contains("/") || name.contains("\\") || name.hasPrefix(".") || name.utf8.count > 100
+                || name.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
+                throw try step.require("name", "").error(expected: "a phase name without /, \\, control characters or a leading dot, at most 100 bytes")
+            }
+            if phases.contains(where: { $0.name == name }) { throw (step["name"] ?? step).error(expected: "a unique phase name (\(name) is taken)") }
             phases.append(Phase(kind: kind, name: name, node: step, runner: try type.init(node: step, model: self)))
         }
         self.phases = phases

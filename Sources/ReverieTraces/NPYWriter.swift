@@ -1,7 +1,6 @@
-import Foundation
-
 /// Writes one-dimensional NumPy `.npy` files (format 1.0): a magic string, a
-/// header dict padded to 64 bytes, then little-endian values.
+/// header dict padded to 64 bytes, then little-endian values. Files are written
+/// without following a symbolic link at `path`.
 public enum NPYWriter {
     public static func write(_ values: [UInt64], to path: String) throws {
         try write(descr: "<u8", count: values.count, to: path) { values.map { $0.littleEndian } }
@@ -24,8 +23,6 @@ public enum NPYWriter {
         bytes += [UInt8(n & 0xff), UInt8(n >> 8)]
         bytes += Array(dict.utf8)
         words().withUnsafeBytes { bytes += $0 }
-        do { try Data(bytes).write(to: URL(fileURLWithPath: path)) } catch {
-            throw TraceError.cannotWrite(path: path, reason: error.localizedDescription)
-        }
+        try FileAccess.writeFile(bytes, to: path)
     }
 }

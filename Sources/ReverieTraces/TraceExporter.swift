@@ -24,7 +24,10 @@ public struct TraceExporter {
 
     /// SONATA spike columns for one population.
     public struct Columns: Equatable {
+        /// The population's name in the trace.
         public var population: String
+        /// The name used for its directory and CSV token (`ExportName`).
+        public var exportName: String
         public var nodeIDs: [UInt64] = []
         public var timestamps: [Double] = []
     }
@@ -34,19 +37,21 @@ public struct TraceExporter {
 
     /// Event columns per population (in the trace's population order), optionally one population only.
     public func columns(events: Events, population: String? = nil) throws -> [Columns] {
-        var pops = trace.header.run.populations
+        let all = trace.header.run.populations
+        let names = ExportName.unique(all.map(\.name))
+        var selected = Array(all.indices)
         if let population {
-            pops = pops.filter { $0.name == population }
-            guard !pops.isEmpty else {
-                throw TraceError.unknownPopulation(population, known: trace.header.run.populations.map(\.name))
-            }
+            selected = selected.filter { all[$0].name == population }
+            guard !selected.isEmpty else { throw TraceError.unknownPopulation(population, known: all.map(\.name)) }
         }
-        var out = pops.map { Columns(population: $0.name) }
+        var column = [Int?](repeating: nil, count: all.count)
+        for (k, p) in selected.enumerated() { column[p] = k }
+        var out = selected.map { Columns(population: all[$0].name, exportName: names[$0]) }
+        let lookup = PopulationLookup(trace.header.run)
         trace.forEachChunk { _, records in
             for r in records where events.matches(r) {
-                guard let owner = trace.header.run.populationIndex(of: r.unit),
-                      let k = pops.firstIndex(where: { $0.name == trace.header.run.populations[owner].name }) else { continue }
-                out[k].nodeIDs.append(UInt64(r.unit - pops[k].firstID))
+                guard let p = lookup.index(of: r.unit), let k = column[p] else { continue }
+                out[k].nodeIDs.append(UInt64(r.unit - all[p].firstID))
                 out[k].timestamps.append(r.time.value)
             }
         }
@@ -64,22 +69,23 @@ public struct TraceExporter {
         return s
     }
 
-    /// SONATA CSV spike table: space-separated `timestamps population node_ids`.
+    /// SONATA CSV spike table: space-separated `timestamps population node_ids`
+    /// (the population as its export name, so it is one token).
     public static func sonataCSV(_ columns: [Columns]) -> String {
         var s = "timestamps population node_ids\n"
         for c in columns {
-            for k in c.nodeIDs.indices { s += "\(c.timestamps[k]) \(c.population) \(c.nodeIDs[k])\n" }
+            for k in c.nodeIDs.indices { s += "\(c.timestamps[k]) \(c.exportName) \(c.nodeIDs[k])\n" }
         }
         return s
     }
 
-    /// Writes `DIR/<population>/node_ids.npy` (uint64) and `timestamps.npy` (float64).
+    /// Writes `DIR/<export name>/node_ids.npy` (uint64) and `timestamps.npy` (float64).
+    /// Everything is written inside `directory`: names are `ExportName`s, and no
+    /// symbolic link inside it is followed.
     public static func writeSonataNPY(_ columns: [Columns], directory: String) throws {
+        try FileAccess.makeDirectory(directory)
         for c in columns {
-            let dir = (directory as NSString).appendingPathComponent(c.population)
-            do { try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true) } catch {
-                throw TraceError.cannotWrite(path: dir, reason: error.localizedDescription)
-            }
+            let dir = try FileAccess.makeSubdirectory(c.exportName, in: directory)
             try NPYWriter.write(c.nodeIDs, to: (dir as NSString).appendingPathComponent("node_ids.npy"))
             try NPYWriter.write(c.timestamps, to: (dir as NSString).appendingPathComponent("timestamps.npy"))
         }

@@ -1,12 +1,22 @@
 import ReverieKernel
 
-/// Byte layout of trace files and published payloads, version 1 (traces/FORMAT.md).
+/// Byte layout of trace files and published payloads (traces/FORMAT.md).
 ///
 /// File: `magic(8) version(u32) headerLength(u32) headerJSON headerCRC(u32)` then chunks.
-/// Chunk: a 32-byte chunk header (`TraceChunkHeader`) then `count` records of
-/// `recordSize` bytes. Everything is little-endian; checksums are CRC-32 (zlib's).
+/// Chunk: a 32-byte chunk header (`TraceChunkHeader`) then its payload: `count`
+/// records of `recordSize` bytes, or (version 2) a copy of the JSON header.
+/// Everything is little-endian; checksums are CRC-32 (zlib's).
+///
+/// Version 2 ties every chunk to its header: the chunk header's run field holds
+/// the CRC-32 of the JSON header (the run tag), and copies of the JSON header
+/// follow the file header and precede the end marker, so a damaged header is
+/// recoverable. Version 3 adds weight-snapshot chunks (`TraceWeightBlock`). Version
+/// 1 files (run field 0, no copies) and version 2 files stay readable.
 public enum TraceFormat {
-    public static let version: UInt32 = 1
+    /// The version this reverie writes.
+    public static let version: UInt32 = 3
+    /// The versions this reverie reads.
+    public static let readableVersions: ClosedRange<UInt32> = 1...3
     public static let fileMagic: [UInt8] = Array("REVTRACE".utf8)
     /// magic + version + header length.
     public static let filePreambleSize = 16
@@ -33,14 +43,17 @@ public enum TraceFormat {
         for k in 0..<records.count { encode(records[k], into: bytes + k * recordSize) }
     }
 
-    /// Reads one record; nil when the kind byte or the padding is not valid.
+    /// Reads one record; nil when the kind byte or the padding is not valid, or
+    /// the time is not finite (no run produces an infinite or NaN event time).
     @inline(__always)
     public static func decode(from p: UnsafeRawPointer) -> TraceRecord? {
         let tail = UInt64(littleEndian: p.loadUnaligned(fromByteOffset: 24, as: UInt64.self))
         guard tail >> 8 == 0, let kind = RecordKind(rawValue: UInt8(tail & 0xff)) else { return nil }
+        let time = Double(bitPattern: UInt64(littleEndian: p.loadUnaligned(fromByteOffset: 0, as: UInt64.self)))
+        guard time.isFinite else { return nil }
         return TraceRecord(
             kind: kind,
-            time: SimTime(Double(bitPattern: UInt64(littleEndian: p.loadUnaligned(fromByteOffset: 0, as: UInt64.self)))),
+            time: SimTime(time),
             unit: UInt32(littleEndian: p.loadUnaligned(fromByteOffset: 16, as: UInt32.self)),
             aux: UInt32(littleEndian: p.loadUnaligned(fromByteOffset: 20, as: UInt32.self)),
             value: Double(bitPattern: UInt64(littleEndian: p.loadUnaligned(fromByteOffset: 8, as: UInt64.self))))

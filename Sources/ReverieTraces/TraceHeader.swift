@@ -33,11 +33,32 @@ public struct TraceHeader: Codable, Equatable, Sendable {
     public var recordedStreams: RecordStreams {
         (try? RecordStreams(parsing: streams.joined(separator: ","))) ?? []
     }
-}
 
-extension RunDescription {
-    /// Index of the population holding global unit id `unit`, if any.
-    public func populationIndex(of unit: UInt32) -> Int? {
-        populations.firstIndex { unit >= $0.firstID && Int(unit - $0.firstID) < $0.size }
+    /// Checks what readers rely on, for a header read from `path` in a file of
+    /// format `fileVersion`: the format name and record size, and populations
+    /// with unique names and disjoint id ranges inside the 32-bit id space.
+    public func validate(path: String, fileVersion: UInt32) throws {
+        func invalid(_ field: String, _ expected: String, _ found: String) -> TraceError {
+            .invalidHeader(path: path, field: field, expected: expected, found: found)
+        }
+        guard format == "reverie-trace" else { throw invalid("format", "\"reverie-trace\"", "\"\(format)\"") }
+        guard version == Int(fileVersion) else {
+            throw invalid("version", "\(fileVersion), the file's format version", "\(version)")
+        }
+        guard recordSize == TraceFormat.recordSize else { throw invalid("recordSize", "\(TraceFormat.recordSize)", "\(recordSize)") }
+        let idSpace = Int(UInt32.max) + 1
+        var names = Set<String>()
+        for (k, p) in run.populations.enumerated() {
+            let field = "run.populations[\(k)]"
+            guard (0...idSpace).contains(p.size), p.size <= idSpace - Int(p.firstID) else {
+                throw invalid("\(field).size", "0 ... \(idSpace - Int(p.firstID)) (ids firstID ..< firstID + size fit in 32 bits)", "\(p.size)")
+            }
+            guard names.insert(p.name).inserted else { throw invalid("\(field).name", "a unique population name", "a second '\(p.name)'") }
+        }
+        let ranges = run.populations.enumerated().filter { $0.element.size > 0 }.sorted { $0.element.firstID < $1.element.firstID }
+        for (a, b) in zip(ranges, ranges.dropFirst()) where Int(a.element.firstID) + a.element.size > Int(b.element.firstID) {
+            throw invalid("run.populations[\(b.offset)].firstID", "ids disjoint from population '\(a.element.name)' "
+                          + "(\(a.element.firstID) ..< \(Int(a.element.firstID) + a.element.size))", "\(b.element.firstID)")
+        }
     }
 }

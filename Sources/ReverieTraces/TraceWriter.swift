@@ -5,30 +5,40 @@ import Darwin
 #endif
 import ReverieKernel
 
-/// Appends a trace file: header, then one checksummed chunk per `append` call,
-/// each handed to the kernel with a single `write(2)` (no fsync). A process killed
-/// at any moment leaves a file whose complete chunks all verify.
+/// Appends a trace file: header and a header copy, then one checksummed chunk per
+/// `append` call, each handed to the kernel with a single `write(2)` (no fsync).
+/// A process killed at any moment leaves a file whose complete chunks all verify.
 public final class TraceWriter {
     public let path: String
     private var fd: Int32
     /// Chunk header + encoded records, reused between chunks.
     private var buffer: [UInt8] = []
+    /// The run tag in every chunk header: CRC-32 of the JSON header.
+    public let runTag: UInt32
+    /// The JSON header zero-padded to whole 32-byte blocks, for the header copies.
+    private let headerCopy: [UInt8]
     public private(set) var recordsWritten: UInt64 = 0
     public private(set) var chunksWritten = 0
     public private(set) var bytesWritten = 0
 
-    /// Creates (or truncates) `path` and writes the header.
+    /// Creates (or truncates) `path` and writes the header and its first copy.
+    /// A directory or FIFO is refused (a FIFO without a reader would block).
     public init(path: String, header: TraceHeader) throws {
         self.path = path
-        fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { throw TraceError.cannotWrite(path: path, reason: String(cString: strerror(errno))) }
         let json = try header.encoded()
+        guard json.count <= Int(UInt32.max) else {
+            throw TraceError.cannotWrite(path: path, reason: "the header (model text) is \(json.count) bytes, over the format's 4 GiB")
+        }
+        runTag = CRC32.checksum(json)
+        headerCopy = json + [UInt8](repeating: 0, count: (TraceFormat.recordSize - json.count % TraceFormat.recordSize) % TraceFormat.recordSize)
+        fd = try FileAccess.openForWriting(path)
         var bytes = TraceFormat.fileMagic
-        bytes.reserveCapacity(TraceFormat.filePreambleSize + json.count + 4)
+        bytes.reserveCapacity(TraceFormat.filePreambleSize + json.count + 4 + TraceFormat.chunkHeaderSize + headerCopy.count)
         appendLE(TraceFormat.version, to: &bytes)
         appendLE(UInt32(json.count), to: &bytes)
         bytes += json
-        appendLE(CRC32.checksum(json), to: &bytes)
+        appendLE(runTag, to: &bytes)
+        bytes += headerCopyChunk()
         do { try writeAll(bytes) } catch { close(fd); fd = -1; throw error }
     }
 
@@ -50,7 +60,7 @@ public final class TraceWriter {
             let body = base + TraceFormat.chunkHeaderSize
             TraceFormat.encode(records, into: body)
             TraceChunkHeader(type: .records, count: UInt32(records.count),
-                             payloadCRC: CRC32.checksum(UnsafeRawPointer(body), count: payload), first: first)
+                             payloadCRC: CRC32.checksum(UnsafeRawPointer(body), count: payload), first: first, run: runTag)
                 .write(to: base)
             try writeAll(UnsafeRawBufferPointer(start: base, count: total))
         }
@@ -58,15 +68,41 @@ public final class TraceWriter {
         chunksWritten += 1
     }
 
-    /// Writes the end marker and closes the file.
+    /// Writes a run of `weight` records with one time as one weight-snapshot chunk.
+    public func appendWeights(_ records: ArraySlice<TraceRecord>) throws {
+        guard !records.isEmpty else { return }
+        var bytes = [UInt8](repeating: 0, count: TraceFormat.chunkHeaderSize)
+        let (payload, grid) = TraceWeightBlock.encode(records)
+        bytes.withUnsafeMutableBytes {
+            TraceChunkHeader(type: grid ? .weightGrid : .weightPairs, count: UInt32(records.count), payloadCRC: CRC32.checksum(payload),
+                             first: recordsWritten, run: runTag).write(to: $0.baseAddress!)
+        }
+        try writeAll(bytes + payload)
+        recordsWritten += UInt64(records.count)
+        chunksWritten += 1
+    }
+
+    /// Writes the second header copy and the end marker (one `write(2)`), and closes the file.
     public func finish() throws {
         guard fd >= 0 else { return }
-        var end = [UInt8](repeating: 0, count: TraceFormat.chunkHeaderSize)
+        var end = headerCopyChunk() + [UInt8](repeating: 0, count: TraceFormat.chunkHeaderSize)
         end.withUnsafeMutableBytes {
-            TraceChunkHeader(type: .end, count: 0, payloadCRC: 0, first: recordsWritten).write(to: $0.baseAddress!)
+            TraceChunkHeader(type: .end, count: 0, payloadCRC: 0, first: recordsWritten, run: runTag)
+                .write(to: $0.baseAddress! + $0.count - TraceFormat.chunkHeaderSize)
         }
         defer { close(fd); fd = -1 }
         try writeAll(end)
+    }
+
+    /// A header-copy chunk: chunk header, then the padded JSON header.
+    private func headerCopyChunk() -> [UInt8] {
+        var bytes = [UInt8](repeating: 0, count: TraceFormat.chunkHeaderSize)
+        bytes.withUnsafeMutableBytes {
+            TraceChunkHeader(type: .headerCopy, count: UInt32(headerCopy.count / TraceFormat.recordSize),
+                             payloadCRC: CRC32.checksum(headerCopy), first: recordsWritten, run: runTag)
+                .write(to: $0.baseAddress!)
+        }
+        return bytes + headerCopy
     }
 
     private func writeAll(_ bytes: [UInt8]) throws {

@@ -5,7 +5,9 @@ import ReverieTraces
 /// `version u32, count u32, seq u64, first u64`, little-endian.
 public struct StreamHeader: Equatable, Sendable {
     public static let size = 24
-    public var version: UInt32 = TraceFormat.version
+    /// The stream layout's version (independent of the trace file's).
+    public static let currentVersion: UInt32 = 1
+    public var version: UInt32 = Self.currentVersion
     /// Records in the payload.
     public var count: UInt32
     /// Message number on this topic, from 0; a jump means dropped messages.
@@ -38,8 +40,8 @@ public struct StreamHeader: Equatable, Sendable {
              UInt64(littleEndian: p.loadUnaligned(fromByteOffset: 8, as: UInt64.self)),
              UInt64(littleEndian: p.loadUnaligned(fromByteOffset: 16, as: UInt64.self)))
         }
-        guard version == TraceFormat.version else {
-            throw TransportError.malformedMessage("stream version \(version); this reverie reads version \(TraceFormat.version)")
+        guard version == Self.currentVersion else {
+            throw TransportError.malformedMessage("stream version \(version); this reverie reads version \(Self.currentVersion)")
         }
     }
 }

@@ -2,8 +2,10 @@ import Foundation
 import ReverieKernel
 import ReverieTraces
 
-/// Aggregates a live stream for `reverie monitor`: rates per population, the
-/// latest metric values (e.g. overlaps with stored patterns), statistics of the
+/// Aggregates a live stream for `reverie monitor`: rates per population (spikes
+/// per unit per second, in Hz, for runs timed in ms or s; state changes per unit
+/// per time unit otherwise), the latest metric values (e.g. overlaps with stored
+/// patterns) with the most recently updated items shown, statistics of the
 /// latest weight snapshot, message rates and gaps (from per-topic `seq`).
 public final class StreamMonitor {
     /// Mean, spread and range of a set of values (Welford's update).
@@ -30,9 +32,16 @@ public final class StreamMonitor {
     /// the publisher's totals), and their records.
     public private(set) var gapMessages = 0
     public private(set) var gapRecords: UInt64 = 0
+    /// The same per topic.
+    public private(set) var gaps: [String: Gap] = [:]
     public private(set) var simulatedTime = SimTime.zero
     /// Latest value per (metric code, item).
     public private(set) var metrics: [Int: [Int: Double]] = [:]
+    /// When each (metric code, item) was last updated (a counter over metric records).
+    private var metricUpdated: [Int: [Int: Int]] = [:]
+    private var metricClock = 0
+    /// Items shown per metric: the most recently updated ones.
+    public static let shownItems = 8
     /// The most recent weight snapshot (consecutive weight messages).
     public private(set) var weights = Summary()
     /// Name of the phase last begun, if still running.
@@ -46,34 +55,49 @@ public final class StreamMonitor {
     private var windowMessages = 0
     private var windowRecords = 0
     private var windowEvents: [Int] = []
+    private var windowSpikes: [Int] = []
     private var windowStart: SimTime?
+    private var lookup: PopulationLookup?
+
+    /// Messages and records missing on one topic.
+    public struct Gap: Equatable, Sendable {
+        public var messages = 0
+        public var records: UInt64 = 0
+        public init() {}
+    }
 
     public init() {}
 
-    public func consume(_ message: StreamMessage) throws {
+    /// Counts `message` and returns its records (decoded once, for other views of the stream).
+    @discardableResult
+    public func consume(_ message: StreamMessage) throws -> [TraceRecord] {
         messages += 1
         windowMessages += 1
         defer { lastTopic = message.topic }
         switch message.topic {
         case StreamTopic.run:
             let header = try message.payload.withUnsafeBytes { try TraceHeader.decode($0) }
+            do { try header.validate(path: StreamTopic.run, fileVersion: UInt32(clamping: max(header.version, 0))) }
+            catch { throw TransportError.malformedMessage("\(error)") }
             if run != header.run {
                 run = header.run
+                lookup = PopulationLookup(header.run)
                 windowEvents = Array(repeating: 0, count: header.run.populations.count)
+                windowSpikes = windowEvents
             }
-            return
+            return []
         case StreamTopic.end:
             endSummary = String(decoding: message.payload, as: UTF8.self)
             countTailGaps(message.payload)
-            return
+            return []
         default: break
         }
+        // Sequence numbers come from the network: saturating arithmetic, never a trap.
         let h = message.header
         if let expected = next[message.topic], h.seq > expected.seq {
-            gapMessages += Int(h.seq - expected.seq)
-            gapRecords += h.first - expected.first
+            countGap(message.topic, messages: Int(clamping: h.seq - expected.seq), records: h.first > expected.first ? h.first - expected.first : 0)
         }
-        next[message.topic] = (h.seq + 1, h.first + UInt64(h.count))
+        next[message.topic] = (h.seq.addingSaturated(1), h.first.addingSaturated(UInt64(h.count)))
         let batch = try message.records()
         records += batch.count
         windowRecords += batch.count
@@ -83,17 +107,30 @@ public final class StreamMonitor {
             if windowStart == nil { windowStart = r.time }
             switch r.kind {
             case .state, .spike:
-                if let k = run?.populationIndex(of: r.unit) {
+                if let k = lookup?.index(of: r.unit) {
                     windowEvents[k] += 1
+                    if r.kind == .spike { windowSpikes[k] += 1 }
                 }
             case .assign: break
             case .weight: weights.add(r.value)
-            case .metric: metrics[Int(r.unit), default: [:]][Int(r.aux)] = r.value
+            case .metric:
+                metrics[Int(r.unit), default: [:]][Int(r.aux)] = r.value
+                metricClock += 1
+                metricUpdated[Int(r.unit), default: [:]][Int(r.aux)] = metricClock
             case .phase:
                 let name = run.flatMap { Int(r.unit) < $0.phases.count ? $0.phases[Int(r.unit)] : nil } ?? "phase \(r.unit)"
                 phase = r.aux == 0 ? name : nil
             }
         }
+        return batch
+    }
+
+    /// Counts lost messages and records on `topic`, saturating (counts come from the network).
+    private func countGap(_ topic: String, messages: Int, records: UInt64) {
+        gapMessages = gapMessages.addingSaturated(messages)
+        gapRecords = gapRecords.addingSaturated(records)
+        gaps[topic, default: Gap()].messages = gaps[topic, default: Gap()].messages.addingSaturated(messages)
+        gaps[topic, default: Gap()].records = gaps[topic, default: Gap()].records.addingSaturated(records)
     }
 
     /// Messages lost after the last one received on each topic, from the end summary's totals.
@@ -102,11 +139,9 @@ public final class StreamMonitor {
               let sent = json["messages"] as? [String: Int], let total = json["records"] as? [String: Int] else { return }
         for (topic, count) in sent {
             let (seq, first) = next[topic] ?? (0, 0)
-            if UInt64(count) > seq {
-                gapMessages += count - Int(seq)
-                gapRecords += UInt64(total[topic] ?? 0) - first
-            }
-            next[topic] = (UInt64(count), UInt64(total[topic] ?? 0))
+            let messages = UInt64(clamping: count), records = UInt64(clamping: total[topic] ?? 0)
+            if messages > seq { countGap(topic, messages: Int(clamping: messages - seq), records: records > first ? records - first : 0) }
+            next[topic] = (messages, records)
         }
     }
 
@@ -120,17 +155,31 @@ public final class StreamMonitor {
                             gapMessages, gapRecords))
         if let run {
             let span = windowStart.map { simulatedTime.value - $0.value } ?? 0
+            let secondsPerUnit: Double? = ["ms": 1e-3, "s": 1][run.timeUnit]
             for (k, p) in run.populations.enumerated() {
-                let perUnit = span > 0 ? Double(windowEvents[k]) / (span * Double(p.size)) : 0
-                lines.append(String(format: "  %-16@ %7ld units  %9.0f events/s  %.4g per unit per %@",
-                                    p.name as NSString, p.size, Double(windowEvents[k]) / seconds, perUnit, run.timeUnit as NSString))
+                let units = Double(max(p.size, 1))
+                let rate: String
+                if let secondsPerUnit, windowSpikes[k] > 0 || windowEvents[k] == 0 {
+                    let hz = span > 0 ? Double(windowSpikes[k]) / (span * secondsPerUnit * units) : 0
+                    rate = String(format: "%.4g Hz (spikes per unit per second)", hz)
+                } else {
+                    let perUnit = span > 0 ? Double(windowEvents[k]) / (span * units) : 0
+                    rate = String(format: "%.4g changes per unit per %@", perUnit, run.timeUnit as NSString)
+                }
+                lines.append(String(format: "  %-16@ %7ld units  %9.0f events/s  %@",
+                                    p.name as NSString, p.size, Double(windowEvents[k]) / seconds, rate as NSString))
             }
         }
         for code in metrics.keys.sorted() {
             let name = run.flatMap { code < $0.metrics.count ? $0.metrics[code] : nil } ?? "metric \(code)"
-            let items = metrics[code]!.sorted { $0.key < $1.key }
-            let shown = items.prefix(8).map { String(format: "%ld:%.3f", $0.key, $0.value) }.joined(separator: " ")
-            lines.append("  \(name): \(shown)\(items.count > 8 ? " ... (\(items.count) items)" : "")")
+            let values = metrics[code]!, updated = metricUpdated[code]!
+            var summary = Summary()
+            for v in values.values { summary.add(v) }
+            // The most recently updated items, oldest first, so the newest value is always on screen.
+            let latest = updated.sorted { $0.value < $1.value }.suffix(Self.shownItems)
+                .map { String(format: "%ld:%.3f", $0.key, values[$0.key]!) }.joined(separator: " ")
+            let spread = values.count > 1 ? String(format: " mean %.3f [%.3f, %.3f];", summary.mean, summary.min, summary.max) : ""
+            lines.append("  \(name) (\(values.count) item\(values.count == 1 ? "" : "s")):\(spread) latest \(latest)")
         }
         if weights.count > 0 {
             lines.append(String(format: "  weights: %ld  mean %.4g  sd %.4g  min %.4g  max %.4g",
@@ -139,6 +188,15 @@ public final class StreamMonitor {
         if let endSummary { lines.append("ended: \(endSummary)") }
         windowMessages = 0; windowRecords = 0; windowStart = nil
         windowEvents = Array(repeating: 0, count: windowEvents.count)
+        windowSpikes = windowEvents
         return lines
+    }
+}
+
+extension FixedWidthInteger {
+    /// `self + other`, or the largest value instead of overflowing.
+    func addingSaturated(_ other: Self) -> Self {
+        let (sum, overflow) = addingReportingOverflow(other)
+        return overflow ? .max : sum
     }
 }

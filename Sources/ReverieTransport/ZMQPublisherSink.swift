@@ -9,9 +9,18 @@ import ReverieTraces
 /// The socket is an XPUB so the publisher sees subscription frames: it can wait
 /// for K subscribers before the first message (a plain PUB silently drops what it
 /// sends before a subscriber's subscription has arrived) and re-send the run
-/// description to late joiners. `ZMQ_XPUB_NODROP` makes a full subscriber queue
-/// visible: by default such a message is dropped and counted (non-blocking send,
-/// the simulation never waits); `lossless` blocks instead.
+/// description to late joiners.
+///
+/// Delivery is per subscriber. By default ZeroMQ drops a message only for the
+/// subscribers whose queue is full (no `ZMQ_XPUB_NODROP`), so a slow monitor costs
+/// only itself and the simulation never waits; each subscriber counts what it
+/// lost from the per-topic sequence numbers and the end summary's totals. With
+/// `lossless` (`ZMQ_XPUB_NODROP` and blocking sends) every subscriber gets every
+/// message and the slowest one paces the run. The end summary is sent with
+/// `ZMQ_XPUB_NODROP` (waiting up to the linger time for room), so that slow
+/// subscribers learn the totals too, and the socket stays open until every
+/// subscriber has left (or the linger time is over), so that none loses the end
+/// of the stream in transit.
 public final class ZMQPublisherSink: SimulationSink {
     public struct Options: Sendable {
         /// Block when a subscriber's queue is full instead of dropping.
@@ -29,7 +38,9 @@ public final class ZMQPublisherSink: SimulationSink {
         }
     }
 
-    /// What was sent and dropped so far.
+    /// What was sent and dropped so far. `droppedMessages` counts messages the
+    /// socket refused for every subscriber; drops for single slow subscribers are
+    /// invisible here and counted by those subscribers.
     public struct Statistics: Sendable, Equatable {
         public var messages = 0
         public var records = 0
@@ -52,14 +63,17 @@ public final class ZMQPublisherSink: SimulationSink {
     private var first: [UInt64]
     private var runSeq: UInt64 = 0
     private var runJSON: [UInt8]? = nil
+    /// Topics some connected subscriber still subscribes to.
+    private var liveTopics: Set<[UInt8]> = []
     private var buffer: [UInt8] = []
 
     /// Binds at once, so a bad or busy endpoint fails before the run starts.
     public init(endpoint: String, options: Options = Options()) throws {
         self.endpoint = try StreamEndpoint(endpoint)
         self.options = options
+        try self.endpoint.requireNoLivePublisher()
         socket = try ZMQSocket(type: ZMQ_XPUB)
-        try socket.set(ZMQ_XPUB_NODROP, 1)
+        try socket.set(ZMQ_XPUB_NODROP, options.lossless ? 1 : 0)
         try socket.set(ZMQ_XPUB_VERBOSE, 1)
         try socket.set(ZMQ_LINGER, options.lossless ? -1 : Self.lingerMilliseconds)
         try socket.set(ZMQ_SNDHWM, options.sendHighWaterMark)
@@ -110,9 +124,44 @@ public final class ZMQPublisherSink: SimulationSink {
     public func end() throws {
         defer { socket.close() }
         guard socket.handle != nil, runJSON != nil else { return }
-        if !options.lossless { try socket.set(ZMQ_SNDTIMEO, Self.lingerMilliseconds) }
-        let header = StreamHeader(count: 0, seq: 0, first: 0).bytes
-        _ = try sendFrames(Array(StreamTopic.end.utf8), header, endSummary(), flags: 0)
+        let topic = Array(StreamTopic.end.utf8), header = StreamHeader(count: 0, seq: 0, first: 0).bytes
+        // Queued for every subscriber (waiting up to the linger time, for ever if lossless) ...
+        try socket.set(ZMQ_XPUB_NODROP, 1)
+        try socket.set(ZMQ_SNDTIMEO, options.lossless ? -1 : Self.lingerMilliseconds)
+        if try !sendFrames(topic, header, endSummary(), flags: 0) {
+            // ... or, failing that, for those that have room.
+            try socket.set(ZMQ_XPUB_NODROP, 0)
+            _ = try sendFrames(topic, header, endSummary(), flags: 0)
+        }
+        let deadline = Date().addingTimeInterval(Double(Self.lingerMilliseconds) / 1000)
+        func left() -> Int32 { Int32(max(0, deadline.timeIntervalSinceNow * 1000).rounded()) }
+        // A subscriber whose receive queue is full loses the data still in transit when the
+        // publisher closes the connection (over ipc:// the hang-up stops its reading at once):
+        // wait until every subscriber has left (its unsubscriptions arrived), at most the linger
+        // time. Without --lossless the queue of a subscriber that fell behind is skipped by
+        // ZeroMQ until it has drained, so it missed the summary: repeat it every 0.1 s for those.
+        try socket.set(ZMQ_XPUB_NODROP, options.lossless ? 1 : 0)
+        var again = Date().addingTimeInterval(0.1)
+        while !liveTopics.isEmpty && left() > 0 {
+            try socket.set(ZMQ_RCVTIMEO, min(left(), 20))
+            if let frames = try socket.receiveMessage() { noteSubscription(frames) }
+            if !options.lossless && Date() >= again {
+                _ = try sendFrames(topic, header, endSummary(), flags: ZMQ_DONTWAIT)
+                again = Date().addingTimeInterval(0.1)
+            }
+        }
+        // Everything has been read: nothing to linger for.
+        if liveTopics.isEmpty { try socket.set(ZMQ_LINGER, 0) }
+    }
+
+    /// One line for the end of a run or replay: what was sent, and where drops are counted.
+    public var summary: String {
+        let s = statistics
+        let policy = options.lossless
+            ? "lossless: every subscriber received every message"
+            : "subscribers too slow to keep up lose messages of their own; each counts them from the sequence numbers (reverie monitor: gaps)"
+        return "published \(s.messages) messages (\(s.records) records) on \(boundEndpoint) to \(s.subscriptions) subscription(s), "
+            + "\(s.droppedMessages) dropped by the publisher (\(s.droppedRecords) records); \(policy)"
     }
 
     // MARK: Sending
@@ -173,9 +222,24 @@ public final class ZMQPublisherSink: SimulationSink {
     private func pollSubscriptions() throws {
         var arrived = false
         while let frames = try socket.receiveMessage(flags: ZMQ_DONTWAIT) {
-            if frames.first?.first == 1 { statistics.subscriptions += 1; arrived = true }
+            if noteSubscription(frames) { arrived = true }
         }
         if arrived { try sendRun() }
+    }
+
+    /// Counts a subscription frame (`0x01 topic`: every one, as the socket is verbose) or an
+    /// unsubscription (`0x00 topic`: sent when no subscriber is left on the topic); true for a subscription.
+    @discardableResult
+    private func noteSubscription(_ frames: [[UInt8]]) -> Bool {
+        guard let frame = frames.first, let flag = frame.first else { return false }
+        let topic = Array(frame.dropFirst())
+        if flag == 1 {
+            statistics.subscriptions += 1
+            liveTopics.insert(topic)
+            return true
+        }
+        if flag == 0 { liveTopics.remove(topic) }
+        return false
     }
 
     private func waitForSubscribers() throws {
@@ -187,7 +251,7 @@ public final class ZMQPublisherSink: SimulationSink {
                                                    got: statistics.subscriptions, seconds: options.waitTimeout)
             }
             try socket.set(ZMQ_RCVTIMEO, Int32(min(left * 1000, 1000).rounded(.up)))
-            if let frames = try socket.receiveMessage(), frames.first?.first == 1 { statistics.subscriptions += 1 }
+            if let frames = try socket.receiveMessage() { noteSubscription(frames) }
         }
     }
 }

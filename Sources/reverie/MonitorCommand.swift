@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import ReverieTransport
+import ReverieWeb
 
 /// `reverie monitor ENDPOINT`: a live terminal view of a published run.
 struct MonitorCommand: ParsableCommand {
@@ -9,7 +10,10 @@ struct MonitorCommand: ParsableCommand {
         abstract: "Live terminal monitor of a run published with --publish (rates, overlaps, weights, gaps).",
         discussion: """
         Connects to ENDPOINT and refreshes every --interval seconds until the run ends \
-        (or --duration elapses). Start the run with --wait-subscribers 1 to see it from the first record.
+        (or --duration elapses). Start the run with --wait-subscribers 1 to see it from the first record. \
+        --web [HOST:]PORT also serves a live page (raster, rates, overlaps, weights) to browsers, on \
+        127.0.0.1 unless HOST says otherwise, and keeps serving it after the run ends until --duration \
+        elapses or the monitor is interrupted.
         """)
 
     @Argument(help: "The endpoint the run publishes on, e.g. tcp://127.0.0.1:5556.")
@@ -27,7 +31,12 @@ struct MonitorCommand: ParsableCommand {
     @Flag(help: "Append each refresh instead of redrawing the screen (for logs and pipes).")
     var plain = false
 
+    @Option(help: ArgumentHelp("Serve a live page of the stream on [HOST:]PORT (HOST default 127.0.0.1, PORT 0 picks one).",
+                               valueName: "[host:]port"))
+    var web: String?
+
     func validate() throws {
+        if let web { do { _ = try WebAddress(web) } catch { throw ValidationError("\(error)") } }
         guard interval > 0 else { throw ValidationError("--interval must be positive") }
         do { _ = try StreamEndpoint(endpoint) } catch let e as TransportError { throw ValidationError("\(e)") }
     }
@@ -35,6 +44,8 @@ struct MonitorCommand: ParsableCommand {
     func run() throws {
         let subscriber = try StreamSubscriber(endpoint: endpoint, topics: topic + (topic.contains { "rv.run".hasPrefix($0) } ? [] : ["rv.run", "rv.end"]))
         let monitor = StreamMonitor()
+        let page = try web.map { try WebMonitor(address: WebAddress($0)) }
+        if let page { print("serving the live page at \(page.url)"); fflush(nil) }
         let clock = ContinuousClock()
         let start = clock.now
         var lastDraw = start
@@ -44,13 +55,19 @@ struct MonitorCommand: ParsableCommand {
             lastDraw = now
             let text = "reverie monitor \(endpoint)   \(String(format: "%.1f", (now - start).seconds)) s\n" + lines.joined(separator: "\n")
             print(plain ? text + "\n" : "\u{1B}[H\u{1B}[2J" + text)
+            // Each refresh reaches a pipe or log at once (stdout is block-buffered there; nil flushes it).
+            fflush(nil)
         }
         while monitor.endSummary == nil {
             if let duration, (clock.now - start).seconds >= duration { break }
-            if let message = try subscriber.next(timeout: min(interval, 0.1)) { try monitor.consume(message) }
+            if let message = try subscriber.next(timeout: min(interval, 0.1)) {
+                let records = try monitor.consume(message)
+                page?.consume(message, records: records, monitor: monitor)
+            }
             if (clock.now - lastDraw).seconds >= interval { draw() }
         }
         draw()
         subscriber.close()
+        if let page { keepServing(page, ended: monitor.endSummary != nil, secondsLeft: duration.map { $0 - (clock.now - start).seconds }) }
     }
 }

@@ -12,7 +12,11 @@ struct OutputDirectory {
         catch { throw OutputError("cannot create output directory \(path): \(error.localizedDescription)") }
     }
 
+    /// Writes `name` (one path component: it never leaves the directory).
     func write(_ text: String, to name: String) throws {
+        guard !name.isEmpty, !name.contains("/"), name != ".", name != ".." else {
+            throw OutputError("cannot write \"\(name)\" into \(url.path): not a plain file name")
+        }
         do { try Data(text.utf8).write(to: url.appendingPathComponent(name), options: .atomic) }
         catch { throw OutputError("cannot write \(url.appendingPathComponent(name).path): \(error.localizedDescription)") }
     }

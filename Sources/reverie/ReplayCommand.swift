@@ -12,8 +12,10 @@ struct ReplayCommand: ParsableCommand {
         abstract: "Publish a recorded trace over ZeroMQ with the frames the live run sent.",
         discussion: """
         --speed X paces the chunks at X times real time: one time unit of the trace is one \
-        second of wall time at --speed 1 (one millisecond for traces in ms). --speed max sends \
-        as fast as the subscribers allow (or drops, without --lossless).
+        second of wall time at --speed 1 (one millisecond for traces in ms); X is between \
+        \(ReplaySpeed.range.lowerBound) and \(Int(ReplaySpeed.range.upperBound)). Idle stretches longer than --max-pause \
+        seconds are shortened to it. --speed max sends as fast as the subscribers allow \
+        (without --lossless, a subscriber that cannot keep up loses messages of its own).
         """)
 
     @OptionGroup var input: TraceArgument
@@ -22,8 +24,17 @@ struct ReplayCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Replay speed: a factor of real time, or max.", valueName: "X|max"))
     var speed: ReplaySpeed = .max
 
+    @Option(help: ArgumentHelp("Longest wall-clock wait between two chunks; longer idle stretches are shortened.",
+                               valueName: "seconds"))
+    var maxPause = 10.0
+
     func validate() throws {
         guard publishing.publish != nil else { throw ValidationError("replay needs --publish ENDPOINT") }
+        if case .factor(let x) = speed, !ReplaySpeed.range.contains(x) {
+            throw ValidationError("--speed \(x) is out of range: give a factor of real time between "
+                                  + "\(ReplaySpeed.range.lowerBound) and \(Int(ReplaySpeed.range.upperBound)), or max")
+        }
+        guard maxPause >= 0 && maxPause <= 3600 else { throw ValidationError("--max-pause must be between 0 and 3600 seconds") }
     }
 
     func run() throws {
@@ -31,10 +42,8 @@ struct ReplayCommand: ParsableCommand {
         guard let publisher = try publishing.makePublisher() else { return }
         let speedFactor: Double?
         switch speed { case .max: speedFactor = nil; case .factor(let x): speedFactor = x }
-        try TraceReplayer(trace: trace, speed: speedFactor).run(into: publisher)
-        let s = publisher.statistics
-        print("replayed \(trace.recordCount) records in \(trace.chunks.count) chunks to \(publisher.boundEndpoint): "
-              + "\(s.messages) messages sent, \(s.droppedMessages) dropped (\(s.droppedRecords) records)")
+        try TraceReplayer(trace: trace, speed: speedFactor, maxPause: maxPause).run(into: publisher)
+        print("replayed \(trace.recordCount) records in \(trace.chunks.count) chunks: \(publisher.summary)")
     }
 }
 
@@ -43,9 +52,12 @@ enum ReplaySpeed: Equatable, ExpressibleByArgument {
     case max
     case factor(Double)
 
+    /// Accepted factors: from a thousandth of real time to a million times faster.
+    static let range: ClosedRange<Double> = 1e-3...1e6
+
     init?(argument: String) {
         if argument == "max" { self = .max; return }
-        guard let x = Double(argument), x > 0, x.isFinite else { return nil }
+        guard let x = Double(argument) else { return nil }
         self = .factor(x)
     }
 }

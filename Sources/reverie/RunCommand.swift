@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import ReverieKernel
 import ReverieSpec
+import ReverieTransport
 
 struct RunCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -36,7 +37,8 @@ struct RunCommand: ParsableCommand {
 
     func run() throws {
         let spec = try model.load()
-        let runner = try ModelFileExit.guarding { try ModelRunner(model: spec, seed: seed, sinks: try streams.makeSinks()) }
+        let sinks = try streams.makeSinks()
+        let runner = try ModelFileExit.guarding { try ModelRunner(model: spec, seed: seed, sinks: sinks) }
         streams.scheduleWeightSnapshots(runner)
         let progress = ProgressBar(enabled: !quiet, timeUnit: spec.timeUnit, interval: progressEvery)
         runner.onPhaseStart = { k, name, kind in progress.phase("\(name) (\(k + 1)/\(spec.phases.count))") }
@@ -44,6 +46,7 @@ struct RunCommand: ParsableCommand {
         let report = try ModelFileExit.guarding { try runner.run() }
         progress.finish()
         print(RunSummary.text(report, results: runner.results, phases: spec.phases.map(\.name), quiet: quiet))
+        for case let publisher as ZMQPublisherSink in sinks { print(publisher.summary) }
         if let out {
             try OutputDirectory(out).write(report: report, results: runner.results, phases: spec.phases.map(\.name))
             print("wrote \(out)/summary.json" + (runner.results.contains { $0.table != nil } ? " and per-phase CSV files" : ""))

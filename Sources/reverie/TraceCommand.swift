@@ -46,10 +46,11 @@ struct TraceInspect: ParsableCommand {
         var perKind: [RecordKind: Int] = [:]
         var perPopulation = [Int](repeating: 0, count: run.populations.count)
         var span: (lo: Double, hi: Double)? = nil
+        let lookup = PopulationLookup(run)
         file.forEachChunk { _, records in
             for r in records {
                 perKind[r.kind, default: 0] += 1
-                if r.kind == .state || r.kind == .spike, let k = run.populationIndex(of: r.unit) { perPopulation[k] += 1 }
+                if r.kind == .state || r.kind == .spike, let k = lookup.index(of: r.unit) { perPopulation[k] += 1 }
                 span = span.map { (min($0.lo, r.time.value), max($0.hi, r.time.value)) } ?? (r.time.value, r.time.value)
             }
         }
@@ -61,7 +62,8 @@ struct TraceInspect: ParsableCommand {
         for kind in RecordKind.allCases { print("  \(RecordStreams.name(of: kind).padding(toLength: 12, withPad: " ", startingAt: 0)) \(perKind[kind] ?? 0)") }
         print("populations")
         for (k, p) in run.populations.enumerated() {
-            print("  \(p.name) (\(p.model), ids \(p.firstID)..<\(Int(p.firstID) + p.size)): \(perPopulation[k]) state changes/spikes")
+            // The header was validated: ids firstID ..< firstID + size fit in 32 bits.
+            print("  \(p.name) (\(p.model), ids \(p.firstID)..<\(UInt64(p.firstID) + UInt64(p.size))): \(perPopulation[k]) state changes/spikes")
         }
         if !run.phases.isEmpty { print("phases     \(run.phases.joined(separator: ", "))") }
         if !run.metrics.isEmpty { print("metrics    \(run.metrics.joined(separator: ", "))") }
@@ -80,7 +82,7 @@ struct TraceVerify: ParsableCommand {
 
     func run() throws {
         let file = try TraceFile(path: trace)
-        print("\(trace): \(file.chunks.count) intact chunks of \(file.chunksSeen) found, \(file.recordCount) records recovered")
+        print("\(trace): format v\(file.version), \(file.chunks.count) intact chunks of \(file.chunksSeen) found, \(file.recordCount) records recovered")
         if file.isIntact {
             print("ok: all checksums match, end marker present (\(file.declaredRecords ?? 0) records declared)")
             return
@@ -103,6 +105,8 @@ struct TraceExport: ParsableCommand {
         csv:        kind,time,unit,aux,value for the records of --kinds (default: all).
         sonata-csv: space-separated `timestamps population node_ids` (population-local ids).
         sonata-npy: OUT/<population>/node_ids.npy (uint64) and timestamps.npy (float64).
+        Population names become safe names (letters, digits, - _ . +; see the note printed) \
+        so nothing is written outside OUT.
         Binary units do not spike: use --events up (units turning on) or changes (every state change).
         """)
 
@@ -137,12 +141,15 @@ struct TraceExport: ParsableCommand {
         case .sonataNPY:
             let cols = try columns(exporter)
             try TraceExporter.writeSonataNPY(cols, directory: out!)
-            print("wrote \(cols.map { "\(out!)/\($0.population)/{node_ids,timestamps}.npy (\($0.nodeIDs.count) events)" }.joined(separator: ", "))")
+            print("wrote \(cols.map { "\(out!)/\($0.exportName)/{node_ids,timestamps}.npy (\($0.nodeIDs.count) events)" }.joined(separator: ", "))")
         }
     }
 
     func columns(_ exporter: TraceExporter) throws -> [TraceExporter.Columns] {
         let cols = try exporter.columns(events: events, population: population)
+        for c in cols where c.exportName != c.population {
+            FileHandle.standardError.write(Data("note: population \(String(reflecting: c.population)) is exported as '\(c.exportName)' (names from files never become paths)\n".utf8))
+        }
         if cols.allSatisfy({ $0.nodeIDs.isEmpty }) {
             FileHandle.standardError.write(Data("warning: no \(events.rawValue) events in \(input.trace)\(events == .spikes ? " (binary units record state changes: try --events up)" : "")\n".utf8))
         }
@@ -151,9 +158,7 @@ struct TraceExport: ParsableCommand {
 
     func emit(_ text: String) throws {
         guard let out else { return print(text, terminator: "") }
-        do { try text.write(toFile: out, atomically: true, encoding: .utf8) } catch {
-            throw TraceError.cannotWrite(path: out, reason: error.localizedDescription)
-        }
+        try FileAccess.writeFile(Array(text.utf8), to: out)
     }
 }
 

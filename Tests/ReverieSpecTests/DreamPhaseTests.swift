@@ -122,3 +122,23 @@ final class DreamPhaseTests: XCTestCase {
         }
     }
 }
+
+extension DreamPhaseTests {
+    /// Every record of a dreaming run (basin measurements included) comes in time order,
+    /// and the measurements carry the dreams' clock.
+    func testRecordsOfADreamingRunAreInTimeOrder() throws {
+        let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("models/hopfield-unlearning.yaml").path
+        let sink = MemorySink()
+        let runner = try ModelRunner(model: try ModelSpec.load(path: path, overrides: [
+            "populations.memory.size=80", "protocol[2].dreams=300", "protocol[2].measure_every=100"]), sinks: [sink])
+        _ = try runner.run()
+        let times = sink.records.map(\.time.value)
+        XCTAssertGreaterThan(times.count, 1000)
+        XCTAssertEqual(zip(times, times.dropFirst()).filter { $0 > $1 }.count, 0, "a record earlier than the one before it")
+        let code = runner.context.metricCode("fraction_stable")
+        let measured = sink.records.filter { $0.kind == .metric && $0.unit == code }.map(\.time.value)
+        XCTAssertEqual(measured.count, 4)
+        XCTAssertEqual(zip(measured, measured.dropFirst()).filter { $0 >= $1 }.count, 0, "each measurement after more dreams: \(measured)")
+    }
+}

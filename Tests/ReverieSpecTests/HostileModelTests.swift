@@ -63,6 +63,18 @@ final class HostileModelTests: XCTestCase {
         }
     }
 
+    /// Phase names become file names (<phase>.csv): one safe component, each used once.
+    func testPhaseNamesThatWouldEscapeOrCollideAreRefused() throws {
+        for (names, expected) in [(["../x", "a"], "protocol[0].name: expected a phase name without /"), (["a", "a"], "protocol[1].name: expected a unique phase name"),
+                                  ([".hidden", "a"], "protocol[0].name")] {
+            let url = FileManager.default.temporaryDirectory.appendingPathComponent("reverie-phases-\(UUID().uuidString).yaml")
+            try "name: x\npopulations: [{name: m, size: 3}]\nprotocol: [{phase: run, name: \"\(names[0])\"}, {phase: run, name: \(names[1])}]\n"
+                .write(to: url, atomically: true, encoding: .utf8)
+            defer { try? FileManager.default.removeItem(at: url) }
+            XCTAssertThrowsError(try ModelSpec.load(path: url.path)) { XCTAssertTrue("\($0)".contains(expected), "\($0)") }
+        }
+    }
+
     func testPatternFilesAreReadWhenTheModelIsValidatedAndAbsolutePathsStayAbsolute() throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("reverie-patterns-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)

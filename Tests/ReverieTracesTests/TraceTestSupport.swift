@@ -23,7 +23,7 @@ enum TraceFixture {
     /// record kind emitted (states from the dynamics; weights, phases, metrics by hand).
     /// Small hub batches give many chunks.
     @discardableResult
-    static func run(n: Int = 60, seed: UInt64, sinks: [any SimulationSink], batchSize: Int = 97) throws -> Int {
+    static func run(n: Int = 60, seed: UInt64, sinks: [any SimulationSink], batchSize: Int = 31) throws -> Int {
         let hub = SinkHub(batchSize: batchSize)
         for s in sinks { hub.add(s) }
         try hub.begin(description(n: n, seed: seed))
@@ -53,5 +53,48 @@ enum TraceFixture {
         let emitted = hub.emitted
         try hub.end()
         return emitted
+    }
+}
+
+extension TraceFixture {
+    /// The JSON header bytes of the trace at `path` (as written after the 16-byte preamble).
+    static func headerJSON(_ path: String) -> [UInt8] {
+        let b = [UInt8]((try? Data(contentsOf: URL(fileURLWithPath: path))) ?? Data())
+        guard b.count >= 16 else { return [] }
+        let n = Int(b[12]) | Int(b[13]) << 8 | Int(b[14]) << 16 | Int(b[15]) << 24
+        return Array(b[16..<min(b.count, 16 + n)])
+    }
+
+    /// One chunk (header + payload) as a writer would produce it.
+    static func chunk(_ type: TraceChunkHeader.ChunkType = .records, records: [TraceRecord] = [], payload: [UInt8]? = nil,
+                      first: UInt64, run: UInt32, count: UInt32? = nil) -> [UInt8] {
+        var body = payload ?? [UInt8](repeating: 0, count: records.count * TraceFormat.recordSize)
+        if payload == nil {
+            body.withUnsafeMutableBytes { b in
+                for (k, r) in records.enumerated() { TraceFormat.encode(r, into: b.baseAddress! + k * TraceFormat.recordSize) }
+            }
+        }
+        var head = [UInt8](repeating: 0, count: TraceFormat.chunkHeaderSize)
+        head.withUnsafeMutableBytes {
+            TraceChunkHeader(type: type, count: count ?? UInt32(body.count / TraceFormat.recordSize),
+                             payloadCRC: CRC32.checksum(body), first: first, run: run).write(to: $0.baseAddress!)
+        }
+        return head + body
+    }
+
+    /// A complete version-2 file: preamble, `json` and its CRC, then `chunks`.
+    static func file(json: [UInt8], version: UInt32 = TraceFormat.version, chunks: [[UInt8]]) -> Data {
+        var b = TraceFormat.fileMagic
+        withUnsafeBytes(of: version.littleEndian) { b += $0 }
+        withUnsafeBytes(of: UInt32(json.count).littleEndian) { b += $0 }
+        b += json
+        withUnsafeBytes(of: CRC32.checksum(json).littleEndian) { b += $0 }
+        return Data(b + chunks.joined())
+    }
+
+    static func write(_ data: Data, _ name: String) throws -> String {
+        let path = temporaryPath(name)
+        try data.write(to: URL(fileURLWithPath: path))
+        return path
     }
 }

@@ -29,19 +29,24 @@ final class StreamTests: XCTestCase {
         }
     }
 
-    /// Receives on a background thread until `rv.end` (or 20 s), optionally slowly.
+    /// Receives on a background thread until `rv.end` (or 20 s, or `silence` seconds
+    /// without a message), optionally slowly.
     final class Collector: @unchecked Sendable {
         var messages: [StreamMessage] = []
+        var error: Error?
         let done = DispatchSemaphore(value: 0)
-        init(_ subscriber: StreamSubscriber, delay: Double = 0) {
+        init(_ subscriber: StreamSubscriber, delay: Double = 0, silence: Double = 1) {
             nonisolated(unsafe) let subscriber = subscriber   // handed over to the receiving thread
             Thread.detachNewThread { [self] in
                 let deadline = Date().addingTimeInterval(20)
-                while Date() < deadline, let m = try? subscriber.next(timeout: 1) {
-                    messages.append(m)
-                    if m.topic == StreamTopic.end { break }
-                    if delay > 0 { Thread.sleep(forTimeInterval: delay) }
-                }
+                do {
+                    while Date() < deadline, let m = try subscriber.next(timeout: silence) {
+                        messages.append(m)
+                        if m.topic == StreamTopic.end { break }
+                        if delay > 0 { Thread.sleep(forTimeInterval: delay) }
+                    }
+                } catch { self.error = error }
+                subscriber.close()   // as monitors do at the end, so the publisher's end padding does not wait
                 done.signal()
             }
         }
@@ -99,29 +104,90 @@ final class StreamTests: XCTestCase {
         XCTAssertEqual(replayFrames, liveFrames)   // topic, header and payload bytes, including rv.run and rv.end
     }
 
-    func testSlowSubscriberMakesTheDefaultPolicyDropAndCountInsteadOfBlocking() throws {
+    /// Records of alternating kinds (one message per record), published in bursts.
+    func alternating(_ n: Int) -> [TraceRecord] {
+        (0..<n).map { (k: Int) -> TraceRecord in
+            let t = SimTime(Double(k))
+            if k % 2 == 0 { return TraceRecord.state(NeuronID(k % 50), 1, at: t) }
+            return TraceRecord(kind: .metric, time: t, unit: 0, aux: 0, value: Double(k))
+        }
+    }
+
+    func testASlowSubscriberCostsOnlyItself() throws {
         let ep = endpoint()
-        var options = ZMQPublisherSink.Options(waitSubscribers: 1, waitTimeout: 10)
+        let publisher = try ZMQPublisherSink(endpoint: ep, options: .init(waitSubscribers: 2, waitTimeout: 10))
+        let fast = Collector(try StreamSubscriber(endpoint: ep))
+        let slow = Collector(try StreamSubscriber(endpoint: ep, receiveHighWaterMark: 10), delay: 0.001)
+        let sent = alternating(20_000)
+        try publisher.begin(run)
+        // 20 messages per millisecond: easy for the fast subscriber, far too many for the slow one.
+        for k in stride(from: 0, to: sent.count, by: 20) {
+            try publisher.receive(sent[k..<(k + 20)])
+            Thread.sleep(forTimeInterval: 0.001)
+        }
+        try publisher.end()
+        let monitors = try [fast.wait(), slow.wait()].map { got in
+            let m = StreamMonitor()
+            for message in got { try m.consume(message) }
+            return m
+        }
+        XCTAssertEqual(publisher.statistics.droppedMessages, 0)
+        XCTAssertEqual(publisher.statistics.messages, sent.count)
+        // The fast subscriber got everything, in order.
+        XCTAssertNotNil(monitors[0].endSummary)
+        XCTAssertEqual(monitors[0].gapMessages, 0)
+        XCTAssertNil(fast.error); XCTAssertNil(slow.error)
+        XCTAssertTrue(try fast.messages.flatMap { try $0.records() } == sent)
+        // The slow one lost most messages, all of them counted (the tail through the end summary).
+        XCTAssertNotNil(monitors[1].endSummary)
+        XCTAssertGreaterThan(monitors[1].gapMessages, sent.count / 2)
+        XCTAssertEqual(monitors[1].records + monitors[1].gapMessages, sent.count)
+        XCTAssertEqual(UInt64(monitors[1].records) + monitors[1].gapRecords, UInt64(sent.count))
+    }
+
+    func testLosslessSendsEverythingToASlowSubscriber() throws {
+        let ep = endpoint()
+        var options = ZMQPublisherSink.Options(lossless: true, waitSubscribers: 1, waitTimeout: 10)
         options.sendHighWaterMark = 4
         let publisher = try ZMQPublisherSink(endpoint: ep, options: options)
-        let collector = Collector(try StreamSubscriber(endpoint: ep), delay: 0.001)
-        // Alternating kinds: one message per record.
-        let sent = (0..<20_000).map { k in
-            k % 2 == 0 ? TraceRecord.state(NeuronID(k % 50), 1, at: SimTime(Double(k)))
-                       : TraceRecord(kind: .metric, time: SimTime(Double(k)), unit: 0, aux: 0, value: Double(k))
-        }
+        let collector = Collector(try StreamSubscriber(endpoint: ep, receiveHighWaterMark: 4), delay: 0.0002)
+        let sent = alternating(2_000)
         try publish([sent], to: publisher)
-        let got = collector.wait()
-        let s = publisher.statistics
-        XCTAssertGreaterThan(s.droppedMessages, 0)
-        XCTAssertEqual(s.records + s.droppedRecords, sent.count)
-        let monitor = StreamMonitor()
-        for m in got { try monitor.consume(m) }
-        XCTAssertEqual(monitor.records, s.records)
-        // Every dropped message shows as a sequence gap (the tail ones through the end summary).
-        XCTAssertEqual(monitor.gapMessages, s.droppedMessages)
-        XCTAssertEqual(monitor.gapRecords, UInt64(s.droppedRecords))
-        XCTAssertTrue(monitor.endSummary?.contains("\"dropped_messages\": \(s.droppedMessages)") ?? false)
+        let got = try collector.wait().flatMap { try $0.records() }
+        XCTAssertTrue(got == sent, "\(got.count) of \(sent.count) records")
+        XCTAssertTrue(publisher.summary.contains("published 2000 messages (2000 records)"), publisher.summary)
+    }
+
+    func testASecondPublisherCannotTakeALiveIPCEndpoint() throws {
+        let ep = endpoint()
+        let first = try ZMQPublisherSink(endpoint: ep)
+        XCTAssertThrowsError(try ZMQPublisherSink(endpoint: ep)) {
+            XCTAssertTrue("\($0)".contains("cannot publish on '\(ep)': another process is publishing there"), "\($0)")
+        }
+        // The first one still has its subscribers.
+        try first.begin(run)
+        let subscriber = try StreamSubscriber(endpoint: ep)
+        var got: StreamMessage? = nil
+        for _ in 0..<200 where got == nil {
+            try first.receive([TraceRecord]()[...])
+            got = try subscriber.next(timeout: 0.02)
+        }
+        XCTAssertEqual(got?.topic, StreamTopic.run)
+        subscriber.close()
+        try first.end()
+        // Once it is gone the endpoint is free; a stale socket file (a killed publisher) is taken over.
+        _ = try ZMQPublisherSink(endpoint: ep)
+        let stale = String(endpoint().dropFirst(6))
+        let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
+        var address = sockaddr_un()
+        address.sun_family = sa_family_t(AF_UNIX)
+        withUnsafeMutableBytes(of: &address.sun_path) { p in p.copyBytes(from: Array(stale.utf8)) }
+        XCTAssertEqual(withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+        }, 0)
+        close(fd)
+        XCTAssertTrue(FileManager.default.fileExists(atPath: stale))
+        XCTAssertNoThrow(try ZMQPublisherSink(endpoint: "ipc://" + stale))
     }
 
     func testLateSubscriberGetsTheRunDescription() throws {
@@ -136,6 +202,7 @@ final class StreamTests: XCTestCase {
         }
         XCTAssertEqual(got?.topic, StreamTopic.run)
         XCTAssertEqual(publisher.statistics.subscriptions, 1)
+        subscriber.close()
         try publisher.end()
     }
 
@@ -154,5 +221,75 @@ final class StreamTests: XCTestCase {
         }
         let lonely = try ZMQPublisherSink(endpoint: endpoint(), options: .init(waitSubscribers: 1, waitTimeout: 0.2))
         XCTAssertThrowsError(try lonely.begin(run)) { XCTAssertTrue("\($0)".contains("for 1 subscription(s), got 0")) }
+    }
+}
+
+/// What `reverie monitor` shows (issue 13): the newest metric items, rates in Hz.
+final class StreamMonitorTests: XCTestCase {
+    func message(_ topic: String, _ records: [TraceRecord], seq: UInt64, first: UInt64) throws -> StreamMessage {
+        var payload = [UInt8](repeating: 0, count: records.count * TraceFormat.recordSize)
+        payload.withUnsafeMutableBytes { b in records.withUnsafeBufferPointer { TraceFormat.encode($0, into: b.baseAddress!) } }
+        return try StreamMessage(frames: [Array(topic.utf8), StreamHeader(count: UInt32(records.count), seq: seq, first: first).bytes, payload])
+    }
+
+    func monitor(_ run: RunDescription) throws -> StreamMonitor {
+        let m = StreamMonitor()
+        try m.consume(StreamMessage(frames: [Array(StreamTopic.run.utf8), StreamHeader(count: 0, seq: 0, first: 0).bytes,
+                                             try TraceHeader(run: run, streams: .all).encoded()]))
+        return m
+    }
+
+    func testMetricLinesShowTheNewestItems() throws {
+        let m = try monitor(RunDescription(modelName: "m", modelSource: "", seed: 1, timeUnit: "clock period",
+                                           populations: [], phases: [], metrics: ["fraction_stable"]))
+        // One value per dream, 2000 dreams; the last is 1.0.
+        let records = (0..<2000).map { TraceRecord(kind: .metric, time: SimTime(Double($0)), unit: 0, aux: UInt32($0), value: Double($0 + 1) / 2000) }
+        try m.consume(message(StreamTopic.records(.metric), records, seq: 0, first: 0))
+        let line = try XCTUnwrap(m.window(seconds: 1).first { $0.contains("fraction_stable") })
+        XCTAssertTrue(line.hasSuffix("1999:1.000"), line)
+        XCTAssertTrue(line.contains("(2000 items): mean 0.500 [0.001, 1.000]; latest 1992:"), line)
+        XCTAssertFalse(line.contains(" 0:0.001"), line)
+    }
+
+    func testSpikingRatesArePrintedInHertz() throws {
+        let m = try monitor(RunDescription(modelName: "lif", modelSource: "", seed: 1, timeUnit: "ms",
+                                           populations: [.init(name: "exc", model: "lif", firstID: 0, size: 10),
+                                                         .init(name: "mem", model: "lif", firstID: 10, size: 5)],
+                                           phases: [], metrics: []))
+        // 10 units, 50 spikes in 0 ... 250 ms: 20 Hz; voltage samples (state records) are not spikes.
+        var records = (0...50).map { TraceRecord.spike(NeuronID($0 % 10), at: SimTime(Double($0) * 5)) }
+        records.removeLast()
+        records.append(.state(NeuronID(12), -60, at: SimTime(250)))
+        try m.consume(message(StreamTopic.records(.spike), Array(records.dropLast()), seq: 0, first: 0))
+        try m.consume(message(StreamTopic.records(.state), [records.last!], seq: 0, first: 0))
+        let lines = m.window(seconds: 1)
+        let exc = try XCTUnwrap(lines.first { $0.contains("exc") })
+        XCTAssertTrue(exc.hasSuffix(" 20 Hz (spikes per unit per second)"), exc)
+        let mem = try XCTUnwrap(lines.first { $0.contains("mem") })
+        XCTAssertTrue(mem.hasSuffix("changes per unit per ms"), mem)
+    }
+
+    func testCraftedSequenceNumbersDoNotTrap() throws {
+        let m = StreamMonitor()
+        let r = [TraceRecord.state(NeuronID(0), 1, at: SimTime(1))]
+        for (seq, first) in [(UInt64(5), UInt64(100)), (UInt64.max, UInt64.max), (UInt64.max, 0), (3, UInt64.max - 1)] {
+            try m.consume(message(StreamTopic.records(.state), r, seq: seq, first: first))
+        }
+        try m.consume(StreamMessage(frames: [Array(StreamTopic.end.utf8), StreamHeader(count: 0, seq: 0, first: 0).bytes,
+                                             Array(#"{"messages": {"rv.state": -4, "rv.spike": 9223372036854775807}, "records": {"rv.state": -1, "rv.spike": 3}}"#.utf8)]))
+        XCTAssertEqual(m.records, 4)
+        XCTAssertEqual(m.gapMessages, Int.max)
+    }
+
+    func testAbsurdRunDescriptionsAreMalformedMessages() throws {
+        let m = StreamMonitor()
+        var header = TraceHeader(run: RunDescription(modelName: "m", modelSource: "", seed: 1, timeUnit: "ms",
+                                                     populations: [.init(name: "a", model: "lif", firstID: 0, size: Int.max)],
+                                                     phases: [], metrics: []), streams: .all)
+        header.version = 2
+        XCTAssertThrowsError(try m.consume(StreamMessage(frames: [Array(StreamTopic.run.utf8), StreamHeader(count: 0, seq: 0, first: 0).bytes,
+                                                                 try header.encoded()]))) {
+            XCTAssertTrue("\($0)".contains("run.populations[0].size is \(Int.max)"), "\($0)")
+        }
     }
 }

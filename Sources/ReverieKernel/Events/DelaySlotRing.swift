@@ -1,42 +1,88 @@
 /// Spike arrivals binned by min-delay slot in a ring buffer, as NEST's ring
 /// buffers bin input by delivery step, but keeping each arrival's exact time.
 ///
-/// The ring has `⌈maxDelay / slotWidth⌉ + 2` slots, enough for every arrival
-/// scheduled from the slot being processed. Scheduling appends to its slot;
-/// draining sorts the slot by time with a stable insertion sort (arrivals come
-/// in nearly sorted, since spikes are scheduled in time order slot by slot).
+/// The ring has `⌈maxDelay / slotWidth⌉ + 2` slots (at most `maxSlots`), enough
+/// for every arrival scheduled from the slot being processed. Scheduling appends
+/// to its slot; draining sorts the slot by time with a stable insertion sort
+/// (arrivals come in nearly sorted, since spikes are scheduled in time order slot
+/// by slot).
+///
+/// Nothing a model file or trace supplies makes it trap: an arrival beyond the
+/// ring's horizon (a delay longer than `maxDelay`, or a ring capped at `maxSlots`)
+/// waits in an overflow heap until its slot comes into range; an arrival whose
+/// time is NaN or ±∞ is refused and counted in `rejected`; an arrival before the
+/// open slot (a rounding error, or a time in the past) goes to the earliest open slot.
 public struct DelaySlotRing: SpikeArrivalQueue, Sendable {
+    /// The most slots a ring allocates (8 MB of empty slot arrays).
+    public static let maxSlots = 1 << 20
     public let slotWidth: Double
     @usableFromInline var slots: [[SpikeArrival]]
     /// Absolute index of the next slot to drain; the ring holds slots
     /// `next ..< next + slots.count`.
     @usableFromInline var next = 0
     @usableFromInline var _count = 0
-    public var count: Int { _count }
+    /// Arrivals beyond the ring's horizon, by time then insertion order.
+    @usableFromInline var later = EventQueue<SpikeArrival>()
+    /// Arrivals refused because their time was NaN or infinite.
+    public var rejected: Int { _rejected }
+    @usableFromInline var _rejected = 0
+    public var count: Int { _count + later.count }
 
+    /// A ring for slots of `slotWidth` and delays up to `maxDelay`. Widths that are
+    /// not positive and finite, and delays shorter than the width, give the
+    /// smallest ring (2 slots); arrivals beyond it use the overflow heap.
     public init(slotWidth: Double, maxDelay: Double) {
-        precondition(slotWidth > 0 && maxDelay >= slotWidth, "need 0 < slotWidth ≤ maxDelay")
         self.slotWidth = slotWidth
-        slots = Array(repeating: [], count: Int((maxDelay / slotWidth).rounded(.up)) + 2)
+        let span = (maxDelay / slotWidth).rounded(.up)
+        let ahead = span >= 1 && span.isFinite ? Int(Swift.min(span, Double(Self.maxSlots - 2))) : 0
+        slots = Array(repeating: [], count: ahead + 2)
+    }
+
+    /// The absolute slot of `time`, clamped to the earliest open slot; nil beyond
+    /// the ring (compared as doubles, so no quotient is too large to convert).
+    @inlinable @usableFromInline
+    func slot(of time: Double) -> Int? {
+        let x = (time / slotWidth).rounded(.down)
+        guard x >= Double(next) else { return next }
+        return x < Double(next + slots.count) ? Int(x) : nil
     }
 
     @inlinable
     public mutating func schedule(_ arrival: SpikeArrival) {
-        // An arrival a rounding error before its slot's start stays in the earliest open slot.
-        let k = Swift.max(Int((arrival.time / slotWidth).rounded(.down)), next)
-        precondition(k < next + slots.count, "spike arrival beyond the ring's horizon (delay > maxDelay)")
-        slots[k % slots.count].append(arrival)
-        _count += 1
+        guard arrival.time.isFinite else { _rejected += 1; return }
+        if let k = slot(of: arrival.time) {
+            slots[k % slots.count].append(arrival)
+            _count += 1
+        } else {
+            later.push(arrival, at: SimTime(arrival.time), phase: .delivery)
+        }
     }
 
+    /// Replaces `out` with the arrivals of slot `k` in (time, insertion) order.
+    /// Arrivals still held by skipped slots are late and come first; a slot already
+    /// drained gives nothing.
     public mutating func drain(slot k: Int, into out: inout [SpikeArrival]) {
-        precondition(k >= next, "slots must be drained in order")
-        precondition(k == next || (next..<min(k, next + slots.count)).allSatisfy { slots[$0 % slots.count].isEmpty },
-                     "a skipped slot still holds arrivals")
         out.removeAll(keepingCapacity: true)
-        swap(&out, &slots[k % slots.count])
-        next = k + 1
+        guard k >= next else { return }
+        let n = slots.count
+        for s in next..<Swift.min(k, next + n) where !slots[s % n].isEmpty {
+            out += slots[s % n]
+            slots[s % n].removeAll(keepingCapacity: true)
+        }
+        if k < next + n {
+            out += slots[k % n]
+            slots[k % n].removeAll(keepingCapacity: true)
+        }
         _count -= out.count
+        // Overflow arrivals of this slot or earlier, then refill the ring up to its new horizon.
+        while let e = later.first, !((e.time.value / slotWidth).rounded(.down) > Double(k)) {
+            out.append(later.pop()!.payload)
+        }
+        next = k + 1
+        while let e = later.first, let s = slot(of: e.time.value) {
+            slots[s % n].append(later.pop()!.payload)
+            _count += 1
+        }
         Self.insertionSort(&out)
     }
 

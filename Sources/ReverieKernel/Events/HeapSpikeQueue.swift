@@ -7,23 +7,28 @@ public struct HeapSpikeQueue: SpikeArrivalQueue, Sendable {
     var next = 0
 
     public init(slotWidth: Double) {
-        precondition(slotWidth > 0, "slot width must be positive")
         self.slotWidth = slotWidth
     }
 
     public var count: Int { heap.count }
 
+    /// Arrivals refused because their time was NaN or infinite (as `DelaySlotRing`).
+    public var rejected: Int { _rejected }
+    @usableFromInline var _rejected = 0
+
     @inlinable
     public mutating func schedule(_ arrival: SpikeArrival) {
+        guard arrival.time.isFinite else { _rejected += 1; return }
         heap.push(arrival, at: SimTime(arrival.time), phase: .delivery)
     }
 
     public mutating func drain(slot k: Int, into out: inout [SpikeArrival]) {
-        precondition(k >= next, "slots must be drained in order")
-        next = k + 1
         out.removeAll(keepingCapacity: true)
-        // Same slot rule as the ring: ⌊time / width⌋ ≤ k (earlier ones were late by rounding).
-        while let e = heap.first, Int((e.time.value / slotWidth).rounded(.down)) <= k {
+        guard k >= next else { return }
+        next = k + 1
+        // Same slot rule as the ring: ⌊time / width⌋ ≤ k (earlier ones were late by rounding),
+        // compared as doubles so that no quotient is too large to convert.
+        while let e = heap.first, !((e.time.value / slotWidth).rounded(.down) > Double(k)) {
             out.append(heap.pop()!.payload)
         }
     }

@@ -115,7 +115,7 @@ extension BinaryNetwork: DiscreteEventSystem {
     /// Reports unit `i`'s new state and sends `Δs` along its outgoing projections.
     @inline(__always)
     func broadcast(from i: Int, change delta: Double, at time: SimTime, scheduler: inout Scheduler<Message>) {
-        if sinks.isActive { sinks.emit(.state(NeuronID(Int(firstID) + i), state[i], at: time)); reported[i] = state[i] }
+        if sinks.isActive && !silenced { sinks.emit(.state(NeuronID(Int(firstID) + i), state[i], at: time)); reported[i] = state[i] }
         let p = populationOf[i]
         let local = UInt32(i - populations[p].ids.lowerBound)
         for k in outgoing[p] {

@@ -101,6 +101,8 @@ public final class BinaryNetwork {
     var exported: [Bool]
     @exclusivity(unchecked) var exportedEvents: [FamilyEvent] = []
 
+    /// While set, state changes and assignments are not reported (measurements off the run's clock).
+    @exclusivity(unchecked) var silenced = false
     /// Report states set from outside the dynamics (`RecordKind.assign`) when a
     /// relaxation begins, so sinks can reconstruct every state (model runs do).
     public var reportsAssignments = false
@@ -208,7 +210,7 @@ public final class BinaryNetwork {
     /// there. With `reportsAssignments`, sinks get an `assign` record for every
     /// unit whose state was set since they last heard of it.
     public func beginRelaxation(at time: SimTime) {
-        if reportsAssignments && sinks.isActive { reportAssignedStates(at: time) }
+        if reportsAssignments && sinks.isActive && !silenced { reportAssignedStates(at: time) }
         pendingTick = nil
         sweep.begin(at: time, watched: watched, freeCount: freeCount)
     }

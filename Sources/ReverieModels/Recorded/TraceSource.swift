@@ -68,7 +68,7 @@ public struct TraceSource: Sendable {
     static func open(_ node: SpecNode, size: Int, baseDirectory: URL, stream: RecordStreams,
                      streamName: String) throws -> (path: String, file: TraceFile, source: RunDescription.Population) {
         let traceNode = try node.require("trace", "the path of a recorded trace (.rvt) to drive this population")
-        let path = baseDirectory.appendingPathComponent(try traceNode.string()).standardizedFileURL.path
+        let path = ModelSpec.resolve(try traceNode.string(), in: baseDirectory).path
         let file: TraceFile
         do {
             file = try TraceFile(path: path)

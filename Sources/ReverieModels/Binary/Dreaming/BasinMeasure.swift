@@ -15,16 +15,22 @@ public struct BasinMeasure: Sendable, Equatable {
     public var points: [Point]
 
     /// Measures the basins of `patterns` (stored on `population`) at each m0.
-    /// The network's state is left at the last fixed point reached.
+    /// The network's state is left at the last fixed point reached. With
+    /// `onClock` the relaxations are the run's dynamics: they advance the network's
+    /// clock and report their state changes; without, they are a measurement
+    /// taken at the current time: off the clock and unreported (the next
+    /// relaxation reports the states it starts from as assignments).
     public init(network: BinaryNetwork, population: Int, patterns: PatternSet, initialOverlaps: [Double],
-                retrievalThreshold: Double, maxEvents: Int, rng: inout RandomStream) throws {
-        var scheduler = Scheduler<BinaryNetwork.Message>()
+                retrievalThreshold: Double, maxEvents: Int, onClock: Bool, rng: inout RandomStream) throws {
+        var scheduler = Scheduler<BinaryNetwork.Message>(start: network.now)
+        network.silenced = !onClock
+        defer { network.silenced = false }
         points = []
         for m0 in initialOverlaps {
             var sum = 0.0, retrieved = 0
             for mu in 0..<patterns.count {
                 network.setState(patterns.corrupted(mu, initialOverlap: m0, rng: &rng), population: population)
-                try network.relaxToFixedPoint(&scheduler, maxEvents: maxEvents)
+                if onClock { try network.relaxToFixedPoint(maxEvents: maxEvents) } else { try network.relaxToFixedPoint(&scheduler, maxEvents: maxEvents) }
                 let m = network.overlap(with: patterns[mu], population: population)
                 sum += m
                 if m >= retrievalThreshold { retrieved += 1 }

@@ -95,7 +95,7 @@ public final class HebbianUnlearning {
             let s = StabilityMeasures(couplings: couplings, patterns: patterns)
             let basins = schedule.basinOverlaps.isEmpty ? [] : try BasinMeasure(
                 network: network, population: population, patterns: patterns, initialOverlaps: schedule.basinOverlaps,
-                retrievalThreshold: schedule.retrievalThreshold, maxEvents: maxEventsPerDream, rng: &probe).points
+                retrievalThreshold: schedule.retrievalThreshold, maxEvents: maxEventsPerDream, onClock: false, rng: &probe).points
             let done = dreams - dreamsAtRecord
             let r = UnlearningRecord(
                 dreams: dreams, scaledDreams: Double(dreams) * epsilon / n, fractionStable: s.fractionStable,

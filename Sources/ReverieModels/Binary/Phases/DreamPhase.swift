@@ -68,6 +68,7 @@ public struct DreamPhase: ProtocolPhase {
                 row += r.stabilityQuantiles + [r.flipsPerDream]
                 for b in r.basins { row += [b.meanFinalOverlap, b.fractionRetrieved] }
                 table.append(row)
+                context.time = dreaming.now  // measurements are stamped with the dreams' clock
                 context.emitMetric("fraction_stable", item: r.dreams, value: r.fractionStable)
                 context.emitMetric("min_stability", item: r.dreams, value: r.minimumStability)
                 context.progress(Double(r.dreams) / Double(schedule.maxDreams))

@@ -88,9 +88,11 @@ public struct SleepPhase: ProtocolPhase {
             net.setSynapses(.dense(SleepFromExamples.withoutDiagonal(c.weights)), projection: k)
             let point: BasinMeasure.Point
             do {
+                net.resume(at: context.time)
                 point = try BasinMeasure(network: net, population: pop, patterns: xi, initialOverlaps: [initialOverlap],
-                                         retrievalThreshold: threshold, maxEvents: 1000 * net.populations[pop].size,
+                                         retrievalThreshold: threshold, maxEvents: 1000 * net.populations[pop].size, onClock: true,
                                          rng: &corruption).points[0]
+                context.time = net.now
             } catch let e as RelaxationError {
                 throw ModelError(file: context.model.file, path: path, expected: "retrieval that reaches fixed points", found: e.description)
             }

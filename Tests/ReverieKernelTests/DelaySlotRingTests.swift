@@ -1,0 +1,85 @@
+import XCTest
+@testable import ReverieKernel
+
+/// Times and widths from files never trap the spike queues (issue 14): they are
+/// refused and counted (NaN, ±∞) or kept until their slot (beyond the horizon).
+final class DelaySlotRingTests: XCTestCase {
+    func drainAll<Q: SpikeArrivalQueue>(_ q: inout Q, slots: Int) -> [[SpikeArrival]] {
+        var out: [SpikeArrival] = []
+        return (0..<slots).map { k in q.drain(slot: k, into: &out); return out }
+    }
+
+    func testNonFiniteArrivalTimesAreRefusedAndCounted() {
+        var ring = DelaySlotRing(slotWidth: 0.5, maxDelay: 2)
+        var heap = HeapSpikeQueue(slotWidth: 0.5)
+        for t in [-Double.infinity, .nan, .infinity, 1.2] {
+            ring.schedule(SpikeArrival(time: t, source: 1, projection: 0))
+            heap.schedule(SpikeArrival(time: t, source: 1, projection: 0))
+        }
+        XCTAssertEqual(ring.rejected, 3)
+        XCTAssertEqual(heap.rejected, 3)
+        XCTAssertEqual(ring.count, 1)
+        XCTAssertEqual(drainAll(&ring, slots: 4).map { $0.map(\.time) }, [[], [], [1.2], []])
+        XCTAssertEqual(drainAll(&heap, slots: 4).map { $0.map(\.time) }, [[], [], [1.2], []])
+    }
+
+    func testArrivalsBeyondTheHorizonWaitForTheirSlot() {
+        // maxDelay 1 covers 3 slots ahead; arrivals up to 1e300 are scheduled anyway.
+        var ring = DelaySlotRing(slotWidth: 0.5, maxDelay: 1)
+        for t in [7.25, 1e300, 0.75, 3.0, -5.0, 7.0] { ring.schedule(SpikeArrival(time: t, source: 0, projection: 0)) }
+        XCTAssertEqual(ring.count, 6)
+        let slots = drainAll(&ring, slots: 16)
+        XCTAssertEqual(slots[0].map(\.time), [-5.0])   // in the past: the earliest open slot
+        XCTAssertEqual(slots[1].map(\.time), [0.75])
+        XCTAssertEqual(slots[6].map(\.time), [3.0])
+        XCTAssertEqual(slots[14].map(\.time), [7.0, 7.25])
+        XCTAssertEqual(ring.count, 1)                  // 1e300 still waiting, no trap
+        var out: [SpikeArrival] = []
+        ring.drain(slot: Int(1e300 / 0.5 / 1e290), into: &out)
+        XCTAssertEqual(ring.count, 1)
+    }
+
+    func testTinyWidthsCapTheRing() {
+        var ring = DelaySlotRing(slotWidth: 1e-300, maxDelay: 1)
+        XCTAssertEqual(ring.slots.count, DelaySlotRing.maxSlots)
+        ring.schedule(SpikeArrival(time: 1e-299, source: 2, projection: 0))
+        ring.schedule(SpikeArrival(time: 0.5, source: 3, projection: 0))
+        var out: [SpikeArrival] = []
+        ring.drain(slot: 10, into: &out)
+        XCTAssertEqual(out.map(\.source), [2])
+        for width in [0.0, -1, .nan, .infinity] {
+            var odd = DelaySlotRing(slotWidth: width, maxDelay: 1)
+            odd.schedule(SpikeArrival(time: 1, source: 0, projection: 0))
+            odd.drain(slot: 0, into: &out)   // no trap, whatever it hands out
+        }
+    }
+
+    func testSkippedAndRepeatedSlotsDoNotTrap() {
+        var ring = DelaySlotRing(slotWidth: 1, maxDelay: 2)
+        ring.schedule(SpikeArrival(time: 0.5, source: 0, projection: 0))
+        ring.schedule(SpikeArrival(time: 2.5, source: 1, projection: 0))
+        var out: [SpikeArrival] = []
+        ring.drain(slot: 2, into: &out)    // slot 0 skipped: its arrival is late, handed out first
+        XCTAssertEqual(out.map(\.source), [0, 1])
+        ring.drain(slot: 1, into: &out)    // already drained
+        XCTAssertEqual(out, [])
+        XCTAssertEqual(ring.count, 0)
+    }
+
+    func testRingAndHeapAgreeWithArrivalsBeyondTheHorizon() {
+        var rng = RandomStream(seed: 3)
+        var ring = DelaySlotRing(slotWidth: 0.1, maxDelay: 0.3)
+        var heap = HeapSpikeQueue(slotWidth: 0.1)
+        var out: (ring: [SpikeArrival], heap: [SpikeArrival]) = ([], [])
+        for k in 0..<400 {
+            for _ in 0..<rng.nextInt(below: 4) {
+                // Delays up to 20 slot widths, beyond the ring's 3.
+                let a = SpikeArrival(time: Double(k) * 0.1 + rng.nextUnit() * 2, source: UInt32(rng.nextInt(below: 100)), projection: 0)
+                ring.schedule(a); heap.schedule(a)
+            }
+            ring.drain(slot: k, into: &out.ring)
+            heap.drain(slot: k, into: &out.heap)
+            XCTAssertEqual(out.ring, out.heap, "slot \(k)")
+        }
+    }
+}
