@@ -16,6 +16,7 @@ struct ReverieBench: ParsableCommand {
             PCBench.self,
             LIFBench.self,
             DAMBench.self,
+            CUBABench.self,
         ])
 }
 
