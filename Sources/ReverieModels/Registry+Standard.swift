@@ -7,6 +7,7 @@ extension Registry {
         FamilyEntry(BinaryFamily.self),
         FamilyEntry(PredictiveCodingFamily.self),
         FamilyEntry(SpikingFamily.self),
+        FamilyEntry(DenseAssociativeFamily.self),
     ])
 }
 

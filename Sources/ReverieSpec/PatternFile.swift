@@ -3,8 +3,10 @@ import ReverieKernel
 
 /// Patterns from a text file: one pattern per line, values ±1 (or 0/1, read as
 /// −1/+1) separated by commas or spaces; `#` starts a comment.
-enum PatternFile {
-    static func read(_ url: URL, size: Int, node: SpecNode) throws -> PatternSet {
+public enum PatternFile {
+    /// The patterns of `url` for a population of `size` units; errors name the
+    /// file and line, or the pattern set's `file` field (`node`).
+    public static func read(_ url: URL, size: Int, node: SpecNode) throws -> PatternSet {
         let file = node["file"]!
         guard let text = try? String(contentsOf: url, encoding: .utf8) else {
             throw file.error(expected: "a readable pattern file (\(url.path))")

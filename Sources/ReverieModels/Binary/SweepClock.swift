@@ -46,14 +46,27 @@ struct SweepClock {
 
     /// The next tick after `now`, or nil at a fixed point (zero temperature) or
     /// with no free unit. `updates` counts the stable units skipped.
+    @inline(__always)
     mutating func nextTick(after now: SimTime, zeroTemperature: Bool, rate: Double, watched: [Double], field: [Double],
                            rng: inout RandomStream, updates: inout Int) -> SimTime? {
+        nextTick(after: now, zeroTemperature: zeroTemperature, rate: rate, rng: &rng, updates: &updates,
+                 firstUnstable: { DenseKernels.firstUnstable($0, from: $1, watched: watched, field: field) },
+                 noneUnstable: { DenseKernels.countUnstable(watched, field) == 0 })
+    }
+
+    /// The same for units whose stability is asked for: `firstUnstable(order, p)`
+    /// is the first position ≥ p of `order` holding an unstable unit, `noneUnstable()`
+    /// whether every free unit is stable (a dense associative memory evaluates a
+    /// unit's bracket only when asked).
+    @inline(__always)
+    mutating func nextTick(after now: SimTime, zeroTemperature: Bool, rate: Double, rng: inout RandomStream, updates: inout Int,
+                           firstUnstable: ([Int], Int) -> Int?, noneUnstable: () -> Bool) -> SimTime? {
         // After an idle stretch longer than a sweep (the network sat at a fixed point
         // until input came, e.g. a trace replayed much later), the next sweep starts
         // now instead of replaying every empty sweep: run time follows the work, not
         // the idle time. Within a sweep's length the ticks continue exactly.
         if started && !order.isEmpty && (now - tickTime(order.count - 1, rate: rate)).value > 1 / rate { started = false }
-        if zeroTemperature && (!started || position >= order.count) && DenseKernels.countUnstable(watched, field) == 0 { return nil }
+        if zeroTemperature && (!started || position >= order.count) && noneUnstable() { return nil }
         while true {
             if !started || position >= order.count { newSweep(now: now, rate: rate, rng: &rng) }
             if order.isEmpty { return nil }
@@ -63,8 +76,8 @@ struct SweepClock {
             // there are none when the clock still stands at this sweep's last tick.
             var passed = first
             if now != lastTick { while passed < n && tickTime(passed, rate: rate) < now { passed += 1 } }
-            let found = DenseKernels.firstUnstable(order, from: passed, watched: watched, field: field)
-            if found == nil && DenseKernels.countUnstable(watched, field) == 0 { return nil }
+            let found = firstUnstable(order, passed)
+            if found == nil && noneUnstable() { return nil }
             position = found ?? n
             updates += position - first
             if found != nil { break }
