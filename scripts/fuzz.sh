@@ -16,6 +16,7 @@ trap 'rm -rf "$work"' EXIT
 mkdir -p "$work/trace" "$work/model" Fuzz/artifacts
 cp traces/samples/*.rvt "$work/trace/"
 cp traces/samples/v1/recall.rvt "$work/trace/recall-v1.rvt"
+cp traces/samples/v2/hopfield-weights.rvt "$work/trace/hopfield-weights-v2.rvt"
 cp models/*.yaml "$work/model/"
 # Seeds with overrides: `--set` lines before the model text.
 { echo "--set populations.memory.size=100"; echo "--set patterns.memories.count=5"; cat models/hopfield-hebbian.yaml; } > "$work/model/set-hebbian.yaml"

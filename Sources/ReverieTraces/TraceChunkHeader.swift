@@ -11,9 +11,20 @@ public struct TraceChunkHeader: Equatable, Sendable {
         /// A copy of the JSON header, zero-padded to `count` × 32 bytes (version 2);
         /// `first` = records written before it.
         case headerCopy = 3
+        /// A weight snapshot of `count` records on a pre × post grid, 8 bytes each
+        /// (`TraceWeightBlock`, version 3); `first` = index of its first record.
+        case weightGrid = 4
+        /// A weight snapshot of `count` (pre, post, w) records, 16 bytes each
+        /// (`TraceWeightBlock`, version 3); `first` = index of its first record.
+        case weightPairs = 5
+
+        /// A weight snapshot (type 4 or 5).
+        public var isWeights: Bool { self == .weightGrid || self == .weightPairs }
+        /// Holds records (type 1, 4 or 5).
+        public var holdsRecords: Bool { self == .records || isWeights }
     }
     public var type: ChunkType
-    /// Records (type 1) or 32-byte blocks (type 3) in the payload.
+    /// Records (types 1, 4, 5) or 32-byte blocks (type 3) in the payload.
     public var count: UInt32
     public var payloadCRC: UInt32
     /// Index of the chunk's first record among all records of the trace.
@@ -25,8 +36,15 @@ public struct TraceChunkHeader: Equatable, Sendable {
         self.type = type; self.count = count; self.payloadCRC = payloadCRC; self.first = first; self.run = run
     }
 
-    /// Payload bytes after the chunk header (at most 2^32 × 32, so no overflow in `Int`).
-    public var payloadSize: Int { type == .end ? 0 : Int(count) * TraceFormat.recordSize }
+    /// Payload bytes after the chunk header (at most 2^32 × 32 + 32, so no overflow in `Int`).
+    public var payloadSize: Int {
+        switch type {
+        case .end: return 0
+        case .records, .headerCopy: return Int(count) * TraceFormat.recordSize
+        case .weightGrid: return TraceWeightBlock.payloadSize(records: Int(count), grid: true)
+        case .weightPairs: return TraceWeightBlock.payloadSize(records: Int(count), grid: false)
+        }
+    }
 
     public func write(to p: UnsafeMutableRawPointer) {
         for (k, b) in TraceFormat.chunkMagic.enumerated() { p.storeBytes(of: b, toByteOffset: k, as: UInt8.self) }

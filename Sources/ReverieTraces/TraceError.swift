@@ -23,7 +23,7 @@ public enum TraceError: Error, CustomStringConvertible, Equatable {
             return "'\(path)' is not a Reverie trace (it does not start with the bytes \"REVTRACE\")"
         case let .unsupportedVersion(path, found):
             let readable = TraceFormat.readableVersions
-            return "'\(path)' is a Reverie trace of format version \(found); this reverie reads version \(readable.lowerBound) or \(readable.upperBound)"
+            return "'\(path)' is a Reverie trace of format version \(found); this reverie reads versions \(readable.lowerBound) to \(readable.upperBound)"
         case let .truncatedHeader(path, size):
             return "'\(path)' is truncated inside its header (\(size) bytes); no chunk can be read"
         case let .damagedHeader(path, reason): return "'\(path)' has a damaged header: \(reason)"

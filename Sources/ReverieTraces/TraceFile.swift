@@ -18,6 +18,12 @@ public final class TraceFile {
         public var offset: Int
         public var count: Int
         public var first: UInt64
+        /// Plain records (type 1) or a compact weight snapshot (types 4, 5: `TraceWeightBlock`).
+        public var type: TraceChunkHeader.ChunkType = .records
+        /// Payload bytes.
+        public var size: Int {
+            TraceChunkHeader(type: type, count: UInt32(count), payloadCRC: 0, first: first, run: 0).payloadSize
+        }
     }
 
     public let path: String
@@ -192,18 +198,18 @@ public final class TraceFile {
             let resume = payloadFits && (end == size || (size - end >= hs && TraceChunkHeader.read(p + end) != nil))
                 ? end : Self.nextChunkHeader(p, size: size, from: pos + 1)
             if h.run != runTag {
-                report(.foreignChunks(count: 1, records: h.type == .records ? Int(h.count) : 0, run: h.run), at: pos)
+                report(.foreignChunks(count: 1, records: h.type.holdsRecords ? Int(h.count) : 0, run: h.run), at: pos)
                 pos = intact ? end : resume
                 continue
             }
-            if h.type == .records { chunksSeen += 1 }
+            if h.type.holdsRecords { chunksSeen += 1 }
             let index = chunksSeen - 1
             guard intact else {
                 if !payloadFits && resume == size {
                     report(.truncated(missingBytes: end - size), at: pos)
                     break
                 }
-                if h.type == .records {
+                if h.type.holdsRecords {
                     report(.payloadChecksum(chunk: index, records: Int(h.count)), at: pos)
                     let (last, overflow) = h.first.addingReportingOverflow(UInt64(h.count))
                     if !overflow { accounted.insert(h.first..<last) }
@@ -221,17 +227,22 @@ public final class TraceFile {
                 if complete { report(.extraEndMarker(declared: h.first), at: body - hs) }
                 else { complete = true; declaredRecords = h.first; endOffset = body - hs }
                 continue
-            case .records:
+            case .records, .weightGrid, .weightPairs:
                 break
             }
-            let (last, overflow) = h.first.addingReportingOverflow(UInt64(h.count))
+            let count = Int(h.count)
+            let (last, overflow) = h.first.addingReportingOverflow(UInt64(count))
             guard !overflow else { report(.indexOverflow(chunk: index), at: body - hs); continue }
-            guard (0..<Int(h.count)).allSatisfy({ TraceFormat.decode(from: p + body + $0 * TraceFormat.recordSize) != nil }) else {
+            let valid = h.type.isWeights
+                ? TraceWeightBlock.decode(UnsafeRawBufferPointer(start: p + body, count: h.payloadSize), count: count,
+                                          grid: h.type == .weightGrid) != nil
+                : (0..<count).allSatisfy({ TraceFormat.decode(from: p + body + $0 * TraceFormat.recordSize) != nil })
+            guard valid else {
                 report(.invalidRecords(chunk: index), at: body - hs)
                 accounted.insert(h.first..<last)
                 continue
             }
-            guard h.count > 0 else { continue }
+            guard count > 0 else { continue }
             let range = h.first..<last
             if covered.overlaps(range) {
                 report(covered.contains(range) ? .duplicateRecords(from: range.lowerBound, to: range.upperBound)
@@ -241,12 +252,12 @@ public final class TraceFile {
             if range.lowerBound < highest { report(.outOfOrder(from: range.lowerBound, to: range.upperBound), at: body - hs) }
             if complete {
                 if afterEnd.chunks == 0 { afterEnd.offset = body - hs }
-                afterEnd.chunks += 1; afterEnd.records += Int(h.count)
+                afterEnd.chunks += 1; afterEnd.records += count
             }
             covered.insert(range)
             highest = max(highest, last)
             firstOffset[range.lowerBound] = body - hs
-            found.append(Chunk(index: index, offset: body, count: Int(h.count), first: h.first))
+            found.append(Chunk(index: index, offset: body, count: count, first: h.first, type: h.type))
         }
         if afterEnd.chunks > 0 { report(.afterEndMarker(chunks: afterEnd.chunks, records: afterEnd.records), at: afterEnd.offset) }
         if let declared = declaredRecords, declared < highest {
@@ -279,7 +290,11 @@ public final class TraceFile {
     public func records(_ chunk: Chunk) -> [TraceRecord] {
         data.withUnsafeBytes { b in
             // Validated during the scan, so decoding cannot fail.
-            (try? TraceFormat.decode(chunk.count, from: b.baseAddress! + chunk.offset)) ?? []
+            if chunk.type.isWeights {
+                return TraceWeightBlock.decode(UnsafeRawBufferPointer(start: b.baseAddress! + chunk.offset, count: chunk.size),
+                                               count: chunk.count, grid: chunk.type == .weightGrid) ?? []
+            }
+            return (try? TraceFormat.decode(chunk.count, from: b.baseAddress! + chunk.offset)) ?? []
         }
     }
 

@@ -10,12 +10,13 @@ import ReverieKernel
 /// Version 2 ties every chunk to its header: the chunk header's run field holds
 /// the CRC-32 of the JSON header (the run tag), and copies of the JSON header
 /// follow the file header and precede the end marker, so a damaged header is
-/// recoverable. Version 1 files (run field 0, no copies) stay readable.
+/// recoverable. Version 3 adds weight-snapshot chunks (`TraceWeightBlock`). Version
+/// 1 files (run field 0, no copies) and version 2 files stay readable.
 public enum TraceFormat {
     /// The version this reverie writes.
-    public static let version: UInt32 = 2
+    public static let version: UInt32 = 3
     /// The versions this reverie reads.
-    public static let readableVersions: ClosedRange<UInt32> = 1...2
+    public static let readableVersions: ClosedRange<UInt32> = 1...3
     public static let fileMagic: [UInt8] = Array("REVTRACE".utf8)
     /// magic + version + header length.
     public static let filePreambleSize = 16

@@ -68,6 +68,20 @@ public final class TraceWriter {
         chunksWritten += 1
     }
 
+    /// Writes a run of `weight` records with one time as one weight-snapshot chunk.
+    public func appendWeights(_ records: ArraySlice<TraceRecord>) throws {
+        guard !records.isEmpty else { return }
+        var bytes = [UInt8](repeating: 0, count: TraceFormat.chunkHeaderSize)
+        let (payload, grid) = TraceWeightBlock.encode(records)
+        bytes.withUnsafeMutableBytes {
+            TraceChunkHeader(type: grid ? .weightGrid : .weightPairs, count: UInt32(records.count), payloadCRC: CRC32.checksum(payload),
+                             first: recordsWritten, run: runTag).write(to: $0.baseAddress!)
+        }
+        try writeAll(bytes + payload)
+        recordsWritten += UInt64(records.count)
+        chunksWritten += 1
+    }
+
     /// Writes the second header copy and the end marker (one `write(2)`), and closes the file.
     public func finish() throws {
         guard fd >= 0 else { return }

@@ -306,7 +306,7 @@ final class HostileCLITests: XCTestCase {
             let bytes = try XCTUnwrap(FileManager.default.contents(atPath: path).map(Array.init), "kill \(k): no trace")
             files.append(bytes)
             // An independent walk (CRCs checked here) finds the complete record chunks.
-            let complete = TraceBytes.chunks(bytes).filter { $0.type == 1 && $0.intact }
+            let complete = TraceBytes.chunks(bytes).filter { $0.holdsRecords && $0.intact }
             let v = try run(["trace", "verify", path])
             let ended = p.terminationReason == .exit
             XCTAssertEqual(v.status, ended ? 0 : 1, v.out)

@@ -29,6 +29,8 @@ enum TraceBytes {
         var offset: Int, end: Int, type: UInt32, count: Int, first: UInt64
         /// The whole payload is in the file and matches its checksum.
         var intact: Bool
+        /// A record chunk or a weight snapshot (types 4 and 5), holding `count` records.
+        var holdsRecords: Bool { [1, 4, 5].contains(type) }
     }
 
     /// The chunks after the header, walked as FORMAT.md's loader does, until the first
@@ -39,7 +41,9 @@ enum TraceBytes {
         var out: [Chunk] = []
         while pos + 32 <= b.count, b[pos..<(pos + 4)].elementsEqual("RVCK".utf8), crc32(b[pos..<(pos + 28)]) == u32(b, pos + 28) {
             let type = u32(b, pos + 4), count = Int(u32(b, pos + 8))
-            let end = pos + 32 + (type == 2 ? 0 : 32 * count)
+            // Payload: none (end), 32 bytes per record or block, or a weight block (32-byte head, 8 or 16 bytes per record).
+            let body = type == 2 ? 0 : type == 4 ? 32 + 8 * count : type == 5 ? 32 + 16 * count : 32 * count
+            let end = pos + 32 + (body + 31) / 32 * 32
             let intact = end <= b.count && crc32(b[(pos + 32)..<end]) == u32(b, pos + 12)
             out.append(Chunk(offset: pos, end: end, type: type, count: count, first: u64(b, pos + 16), intact: intact))
             guard end <= b.count else { break }

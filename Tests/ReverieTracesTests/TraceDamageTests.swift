@@ -32,15 +32,15 @@ final class TraceDamageTests: XCTestCase {
         var cuts = Set<Int>()
         for c in reference.chunks {
             let start = c.offset - TraceFormat.chunkHeaderSize
-            cuts.formUnion([start, start + 3, start + 20, c.offset, c.offset + 5, c.offset + c.count * 32 - 1])
+            cuts.formUnion([start, start + 3, start + 20, c.offset, c.offset + 5, c.offset + c.size - 1])
         }
         for cut in cuts.sorted() where cut >= headerEnd {
             let trace = try damaged { $0 = $0.prefix(cut) }
-            let whole = reference.chunks.filter { $0.offset + $0.count * 32 <= cut }
+            let whole = reference.chunks.filter { $0.offset + $0.size <= cut }
             XCTAssertEqual(trace.chunks, whole, "cut at \(cut)")
             XCTAssertFalse(trace.complete)
             XCTAssertTrue(trace.damage.contains { $0.kind == .noEndMarker })
-            let atBoundary = whole.last.map { $0.offset + $0.count * 32 == cut } ?? (cut == headerEnd)
+            let atBoundary = whole.last.map { $0.offset + $0.size == cut } ?? (cut == headerEnd)
             XCTAssertEqual(trace.damage.count, atBoundary ? 1 : 2, "cut at \(cut): \(trace.damage)")
             XCTAssertThrowsError(try trace.requireIntact()) { XCTAssertTrue("\($0)".contains("is damaged")) }
         }
@@ -59,7 +59,7 @@ final class TraceDamageTests: XCTestCase {
         let trace = try damaged { $0[victim.offset - 24] ^= 0x01 }   // the count field
         XCTAssertEqual(trace.chunks.map(\.first), reference.chunks.filter { $0 != victim }.map(\.first))
         XCTAssertEqual(trace.damage.count, 2)
-        XCTAssertEqual(trace.damage[0].kind, .unreadableBytes(count: victim.count * 32 + 32))
+        XCTAssertEqual(trace.damage[0].kind, .unreadableBytes(count: victim.size + 32))
         XCTAssertEqual(trace.damage[1].kind, .missingRecords(from: victim.first, to: victim.first + UInt64(victim.count)))
     }
 
@@ -69,7 +69,7 @@ final class TraceDamageTests: XCTestCase {
         }
         // The file header alone, without the header copies that would replace it (see TraceHostileTests).
         let headerEnd = reference.chunks[0].offset - 32 - headerCopySize
-        XCTAssertTrue(message { $0 = $0.prefix(headerEnd); $0[8] = 9 }.contains("format version 9; this reverie reads version 1 or 2"))
+        XCTAssertTrue(message { $0 = $0.prefix(headerEnd); $0[8] = 9 }.contains("format version 9; this reverie reads versions 1 to 3"))
         XCTAssertTrue(message { $0 = $0.prefix(headerEnd); $0[0] = 0x52 ^ 0xff }.contains("is not a Reverie trace"))
         XCTAssertTrue(message { $0 = Data("time,unit\n0.5,3\n".utf8) }.contains("is not a Reverie trace"))
         XCTAssertTrue(message { $0 = Data() }.contains("is not a Reverie trace"))

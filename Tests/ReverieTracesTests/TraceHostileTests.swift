@@ -23,7 +23,7 @@ final class TraceHostileTests: XCTestCase {
         try TraceFile(path: try TraceFixture.write(bytes, "hostile-\(name.hashValue)-\(tag).rvt"))
     }
 
-    func chunkBytes(_ c: TraceFile.Chunk) -> Data { original[(c.offset - 32)..<(c.offset + c.count * 32)] }
+    func chunkBytes(_ c: TraceFile.Chunk) -> Data { original[(c.offset - 32)..<(c.offset + c.size)] }
 
     /// Every range in a damage report runs forwards.
     func assertRangesForward(_ trace: TraceFile, file: StaticString = #filePath, line: UInt = #line) {
@@ -60,7 +60,7 @@ final class TraceHostileTests: XCTestCase {
     func testDuplicatedChunkIsReportedAndReadOnce() throws {
         let victim = reference.chunks[2]
         var bytes = original
-        bytes.insert(contentsOf: chunkBytes(victim), at: victim.offset + victim.count * 32)
+        bytes.insert(contentsOf: chunkBytes(victim), at: victim.offset + victim.size)
         let trace = try open(bytes)
         XCTAssertEqual(trace.allRecords(), reference.allRecords())
         let range = victim.first..<(victim.first + UInt64(victim.count))
@@ -72,7 +72,7 @@ final class TraceHostileTests: XCTestCase {
     func testSwappedChunksAreReadInRecordOrder() throws {
         let a = reference.chunks[2], b = reference.chunks[3]
         var bytes = original
-        bytes.replaceSubrange((a.offset - 32)..<(b.offset + b.count * 32), with: chunkBytes(b) + chunkBytes(a))
+        bytes.replaceSubrange((a.offset - 32)..<(b.offset + b.size), with: chunkBytes(b) + chunkBytes(a))
         let trace = try open(bytes)
         XCTAssertEqual(trace.allRecords(), reference.allRecords())
         XCTAssertEqual(trace.damage.map(\.kind), [.outOfOrder(from: a.first, to: a.first + UInt64(a.count))])
@@ -97,7 +97,7 @@ final class TraceHostileTests: XCTestCase {
         let c = reference.chunks
         var bytes = original
         bytes[c[4].offset + 7] ^= 0x80
-        bytes.removeSubrange((c[1].offset - 32)..<(c[2].offset + c[2].count * 32))
+        bytes.removeSubrange((c[1].offset - 32)..<(c[2].offset + c[2].size))
         let trace = try open(bytes)
         XCTAssertEqual(trace.damage.map(\.kind), [
             .missingRecords(from: c[1].first, to: c[3].first),

@@ -27,12 +27,46 @@ final class TraceRoundTripTests: XCTestCase {
         XCTAssertTrue(trace.complete)
         XCTAssertEqual(seen.records.count, emitted)
         XCTAssertEqual(trace.allRecords(), seen.records)
-        // One chunk per delivered batch, same boundaries.
-        XCTAssertEqual(trace.chunks.map(\.count), seen.batchSizes)
+        // The 60 × 60 weights (a dense matrix, zero diagonal) of the one snapshot in one compact chunk; every other record in plain chunks.
+        XCTAssertEqual(trace.chunks.filter(\.type.isWeights).map(\.type), [.weightGrid])
+        XCTAssertEqual(trace.chunks.filter(\.type.isWeights).map(\.count), [60 * 60])
+        XCTAssertGreaterThan(trace.chunks.count, 5)
         XCTAssertEqual(trace.declaredRecords, UInt64(emitted))
         for kind in RecordKind.allCases { XCTAssertTrue(seen.records.contains { $0.kind == kind }, "\(kind) exercised") }
         XCTAssertEqual(trace.header.run, TraceFixture.description(n: 60, seed: 11))
         XCTAssertEqual(trace.header.recordedStreams, .all)
+    }
+
+    /// Weight snapshots: exact 64-bit weights in 8 bytes per synapse for a dense grid
+    /// (with or without its diagonal) and 16 for any other set, back as the same records,
+    /// one chunk per snapshot whatever the batches; short runs stay plain records.
+    func testWeightSnapshotsAreCompactAndExact() throws {
+        func records(_ pairs: [(UInt32, UInt32)], time: Double) -> [TraceRecord] {
+            pairs.enumerated().map { k, p in TraceRecord.weight(pre: NeuronID(p.0), post: NeuronID(p.1), 1 / Double(k + 3), at: SimTime(time)) }
+        }
+        let grid = records((0..<40).flatMap { j in (0..<50).map { i in (UInt32(100 + j), UInt32(7 + i)) } }, time: 2.5)
+        let noSelf = records((0..<30).flatMap { j in (0..<30).compactMap { i in i == j ? nil : (UInt32(j), UInt32(i)) } }, time: 2.75)
+        let scattered = records((0..<300).map { (UInt32($0 * 7 % 97), UInt32($0 * 13 % 101)) }, time: 3)
+        let short = records([(1, 2), (3, 4)], time: 4)
+        let state = TraceRecord.state(NeuronID(5), 1, at: SimTime(4))
+        let path = TraceFixture.temporaryPath("weights.rvt")
+        let sink = TraceRecorderSink(path: path)
+        try sink.begin(TraceFixture.description(n: 60, seed: 1))
+        let all = [state] + grid + noSelf + scattered + short + [state]
+        // Batches of 97 cut through every snapshot.
+        for start in stride(from: 0, to: all.count, by: 97) { try sink.receive(all[start..<min(start + 97, all.count)]) }
+        try sink.end()
+        let trace = try TraceFile(path: path)
+        XCTAssertEqual(trace.damage, [])
+        XCTAssertEqual(trace.allRecords(), all)
+        XCTAssertEqual(trace.chunks.map(\.type), [.records, .weightGrid, .weightGrid, .weightPairs, .records, .records])
+        XCTAssertEqual(trace.chunks.map(\.count), [1, 2000, 870, 300, 2, 1])
+        let size = try FileManager.default.attributesOfItem(atPath: path)[.size] as! Int
+        let header = try TraceHeader(run: TraceFixture.description(n: 60, seed: 1), streams: .all).encoded().count
+        // Header, two copies, six chunk headers, the end marker; 8 B per grid weight, 16 per scattered one, 32 per record.
+        let padded = (header + 31) / 32 * 32
+        XCTAssertEqual(size, 16 + header + 4 + 2 * (32 + padded) + 7 * 32 + (32 + 2000 * 8) + (32 + 870 * 8 + 16) + (32 + 300 * 16)
+                       + 4 * 32)
     }
 
     func testSameSeedGivesByteIdenticalTraces() throws {

@@ -1,12 +1,14 @@
-"""Reading Reverie traces (`.rvt`, traces/FORMAT.md, versions 2 and 1) into memory-mapped numpy arrays.
+"""Reading Reverie traces (`.rvt`, traces/FORMAT.md, versions 3, 2 and 1) into memory-mapped numpy arrays.
 
 A trace is a file header (magic ``REVTRACE``, version, JSON, CRC-32 of the JSON) and
 a sequence of chunks: a 32-byte chunk header (``RVCK``, type, count, payload CRC,
 ``first``, run tag, CRC-32 of header bytes 0..<28) and its payload. Type 1 holds
 ``count`` records of 32 bytes, type 2 is the end marker, type 3 a copy of the JSON
-header. The run tag is the CRC-32 of the JSON header (0 in version 1). The file is
-mapped once (``np.memmap``); every intact chunk is a structured view into that
-mapping, so nothing is read until it is used.
+header, types 4 and 5 (version 3) a weight snapshot of ``count`` weight records
+stored compactly (8 bytes a synapse on a pre × post grid, 16 otherwise). The run
+tag is the CRC-32 of the JSON header (0 in version 1). The file is mapped once
+(``np.memmap``); every intact records chunk is a structured view into that mapping,
+so nothing is read until it is used (weight snapshots are expanded into records).
 
 Damage is handled with the same decisions as the Swift reader
 (Sources/ReverieTraces/TraceFile.swift; the tests compare both on damaged files):
@@ -44,12 +46,13 @@ KIND_NAMES = {STATE: "state", SPIKE: "spike", WEIGHT: "weight", PHASE: "phase", 
 FILE_MAGIC = b"REVTRACE"
 CHUNK_MAGIC = b"RVCK"
 #: The format versions this reader reads (the Swift writer writes the last).
-VERSIONS = (1, 2)
+VERSIONS = (1, 2, 3)
 #: magic + version + JSON length.
 PREAMBLE_SIZE = 16
 CHUNK_HEADER_SIZE = 32
 #: Chunk types.
-RECORDS, END, HEADER_COPY = 1, 2, 3
+RECORDS, END, HEADER_COPY, WEIGHT_GRID, WEIGHT_PAIRS = 1, 2, 3, 4, 5
+_HOLDS_RECORDS = (RECORDS, WEIGHT_GRID, WEIGHT_PAIRS)
 
 #: Unit models whose units emit spikes (models/README.md, "Spiking networks").
 SPIKING_MODELS = frozenset({"lif", "poisson", "spike-times", "spike-trace"})
@@ -282,7 +285,7 @@ class Trace:
 
 
 def read_trace(path, recover: bool = False) -> Trace:
-    """Opens the trace at ``path`` (format version 2 or 1), checks every checksum and
+    """Opens the trace at ``path`` (format version 3, 2 or 1), checks every checksum and
     run tag and maps the intact chunks.
 
     A damaged trace raises TraceError unless ``recover`` is true; then its intact
@@ -387,7 +390,7 @@ def _read_header(data, search, path) -> _Opened:
     if version not in VERSIONS:
         return from_copy(f"its version field reads {version}",
                          TraceError(f"'{path}' is a Reverie trace of format version {version}; this reverie reads "
-                                    f"version {VERSIONS[0]} or {VERSIONS[-1]}"))
+                                    f"versions {VERSIONS[0]} to {VERSIONS[-1]}"))
     end = PREAMBLE_SIZE + _u32(data, 12)
     if size < end + 4:
         return from_copy("the file ends inside it",
@@ -511,7 +514,8 @@ def _chunk_header(data, pos):
     if pos + CHUNK_HEADER_SIZE > len(data):
         return None
     magic, kind, count, payload_crc, first, run, crc = _CHUNK_HEADER.unpack_from(data, pos)
-    if magic != CHUNK_MAGIC or kind not in (RECORDS, END, HEADER_COPY) or zlib.crc32(data[pos:pos + 28]) != crc:
+    if magic != CHUNK_MAGIC or kind not in (RECORDS, END, HEADER_COPY, WEIGHT_GRID, WEIGHT_PAIRS) \
+            or zlib.crc32(data[pos:pos + 28]) != crc:
         return None
     return kind, count, payload_crc, first, run
 
@@ -527,6 +531,44 @@ def _next_chunk_header(data, search, start):
             return k
         q = k + 1
     return size
+
+
+def _payload_size(kind, count):
+    """Payload bytes of a chunk (TraceChunkHeader.payloadSize)."""
+    if kind == END:
+        return 0
+    if kind in (WEIGHT_GRID, WEIGHT_PAIRS):
+        return (32 + count * (8 if kind == WEIGHT_GRID else 16) + 31) // 32 * 32
+    return count * RECORD.itemsize
+
+
+_WEIGHT_BLOCK = struct.Struct("<dIIIIII")   # time count layout preFirst preCount postFirst postCount
+
+
+def _weight_records(payload, count, grid):
+    """The ``count`` weight records of a weight snapshot's payload
+    (Sources/ReverieTraces/TraceWeightBlock.swift), or None if it is not a valid block."""
+    time, n, layout, pre0, npre, post0, npost = _WEIGHT_BLOCK.unpack_from(bytes(payload[:32]))
+    if not np.isfinite(time) or n != count or n == 0 or layout != (1 if grid else 0):
+        return None
+    used = 32 + n * (8 if grid else 16)
+    if payload[used:].any():
+        return None
+    out = np.zeros(n, RECORD)
+    out["time"], out["kind"] = time, WEIGHT
+    if grid:
+        if npre == 0 or npost == 0 or npre * npost != n or pre0 + npre > _ID_SPACE or post0 + npost > _ID_SPACE:
+            return None
+        k = np.arange(n, dtype=np.int64)
+        out["unit"], out["aux"] = pre0 + k // npost, post0 + k % npost
+        out["value"] = payload[32:used].view("<f8")
+    else:
+        if pre0 or npre or post0 or npost:
+            return None
+        ids = payload[32:32 + 8 * n].view("<u4").reshape(n, 2)
+        out["unit"], out["aux"] = ids[:, 0], ids[:, 1]
+        out["value"] = payload[32 + 8 * n:used].view("<f8")
+    return out
 
 
 def _valid_records(payload):
@@ -638,7 +680,7 @@ class _Scan:
                 continue
             kind, count, payload_crc, first, run = h
             body = pos + hs
-            end = body + (0 if kind == END else count * RECORD.itemsize)
+            end = body + _payload_size(kind, count)
             fits = end <= size
             intact = fits and zlib.crc32(data[body:end]) == payload_crc
 
@@ -650,10 +692,10 @@ class _Scan:
                 return self.next_header(pos + 1)
 
             if run != self.run_tag:
-                self.report("foreign-chunks", pos, count=1, records=count if kind == RECORDS else 0, run=run)
+                self.report("foreign-chunks", pos, count=1, records=count if kind in _HOLDS_RECORDS else 0, run=run)
                 pos = end if intact else resume()
                 continue
-            if kind == RECORDS:
+            if kind in _HOLDS_RECORDS:
                 self.seen += 1
             index = self.seen - 1
             if not intact:
@@ -661,7 +703,7 @@ class _Scan:
                 if not fits and nxt == size:
                     self.report("truncated", pos, missing_bytes=end - size)
                     break
-                if kind == RECORDS:
+                if kind in _HOLDS_RECORDS:
                     self.report("payload-checksum", pos, chunk=index, records=count)
                     if first + count <= _U64_MAX:
                         accounted.insert(first, first + count)
@@ -685,7 +727,9 @@ class _Scan:
                 self.report("index-overflow", at, chunk=index)
                 continue
             payload = data[body:end]
-            if not _valid_records(payload):
+            records = (payload.view(RECORD) if _valid_records(payload) else None) if kind == RECORDS \
+                else _weight_records(payload, count, kind == WEIGHT_GRID)
+            if records is None:
                 self.report("invalid-records", at, chunk=index)
                 accounted.insert(first, last)
                 continue
@@ -705,7 +749,7 @@ class _Scan:
             covered.insert(first, last)
             highest = max(highest, last)
             first_offset[first] = at
-            found.append(Chunk(index, body, first, payload.view(RECORD)))
+            found.append(Chunk(index, body, first, records))
         if after_end["chunks"]:
             self.report("after-end-marker", after_end["offset"], chunks=after_end["chunks"], records=after_end["records"])
         if self.declared is not None and self.declared < highest:

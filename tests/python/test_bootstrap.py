@@ -35,13 +35,20 @@ def bootstrap(tmp_path, python_body):
     return p, (log.read_text() if log.exists() else "")
 
 
+def installed(calls):
+    """The packages the stand-in apt-get was asked to install (other missing system
+    libraries, e.g. Open MPI on this PATH without mpirun, may come along)."""
+    lines = [line.split()[4:] for line in calls.splitlines() if line.startswith("apt-get install -y -qq ")]
+    return {package for line in lines for package in line}
+
+
 def test_missing_venv_module_is_installed_with_apt(tmp_path):
     p, calls = bootstrap(tmp_path, 'case "$*" in *ensurepip*) exit 1;; esac\nexit 0\n')
     assert p.returncode != 0  # the stand-in apt-get refuses to install
-    assert "apt-get install -y -qq python3-venv" in calls, calls + p.stderr
+    assert "python3-venv" in installed(calls), calls + p.stderr
     assert " -m pip" not in calls, "nothing may be pip-installed into the system python"
 
 
 def test_missing_python3_is_installed_with_apt(tmp_path):
     p, calls = bootstrap(tmp_path, None)
-    assert "apt-get install -y -qq python3 python3-venv" in calls, calls + p.stderr
+    assert {"python3", "python3-venv"} <= installed(calls), calls + p.stderr

@@ -1,4 +1,4 @@
-"""reverie.read_trace against the format (traces/FORMAT.md, versions 2 and 1) and
+"""reverie.read_trace against the format (traces/FORMAT.md, versions 3, 2 and 1) and
 against the Swift reader: on intact samples it returns exactly the records of the
 documented numpy loader; on damaged copies (every damage class of FORMAT.md §2
 "Recovery", and a seeded sweep of random damage) it makes the decisions of
@@ -22,11 +22,33 @@ ROOT = Path(__file__).resolve().parents[2]
 SAMPLES = ROOT / "traces" / "samples"
 V1 = SAMPLES / "v1" / "recall.rvt"
 BIN = os.environ["REVERIE_BIN"]
-RECORDS, END, COPY = 1, 2, 3
+RECORDS, END, COPY, GRID, PAIRS = 1, 2, 3, 4, 5
+
+
+def payload_size(kind, count):
+    """Payload bytes of a chunk (traces/FORMAT.md §2)."""
+    return {END: 0, GRID: (32 + 8 * count + 31) // 32 * 32, PAIRS: (32 + 16 * count + 31) // 32 * 32}.get(kind, 32 * count)
+
+
+def weight_snapshot(b, body, count, kind):
+    """The weight records of a weight snapshot, element by element as FORMAT.md §2 describes it."""
+    time, n, layout, pre0, npre, post0, npost = struct.unpack_from("<dIIIIII", b, body)
+    assert n == count and (layout in (1, 2) if kind == GRID else layout == 0)
+    if kind == GRID:
+        ids = [(pre0 + i, post0 + j) for i in range(npre) for j in range(npost) if layout == 1 or i != j]
+        values = struct.unpack_from(f"<{n}d", b, body + 32)
+    else:
+        flat = struct.unpack_from(f"<{2 * n}I", b, body + 32)
+        ids = list(zip(flat[0::2], flat[1::2]))
+        values = struct.unpack_from(f"<{n}d", b, body + 32 + 8 * n)
+    out = np.zeros(n, reverie.RECORD)
+    for k, ((pre, post), w) in enumerate(zip(ids, values, strict=True)):
+        out[k] = (time, w, pre, post, reverie.WEIGHT, b"\0" * 7)
+    return out
 
 
 def naive_records(path):
-    """The loader of traces/FORMAT.md (trusts the file)."""
+    """The loader of traces/FORMAT.md (trusts the file), with weight snapshots expanded."""
     b = Path(path).read_bytes()
     n = int.from_bytes(b[12:16], "little")
     header, pos, parts = json.loads(b[16:16 + n]), 20 + n, []
@@ -34,7 +56,9 @@ def naive_records(path):
         kind, count = int.from_bytes(b[pos + 4:pos + 8], "little"), int.from_bytes(b[pos + 8:pos + 12], "little")
         if kind == RECORDS:
             parts.append(np.frombuffer(b, reverie.RECORD, count, pos + 32))
-        pos += 32 + 32 * count
+        elif kind in (GRID, PAIRS):
+            parts.append(weight_snapshot(b, pos + 32, count, kind))
+        pos += 32 + payload_size(kind, count)
     return header, np.concatenate(parts)
 
 
@@ -52,7 +76,7 @@ class Part:
 
     @property
     def end(self):
-        return self.body + 32 * self.count
+        return self.body + payload_size(self.type, self.count)
 
 
 def parts(data):
@@ -61,7 +85,7 @@ def parts(data):
     while pos + 32 <= len(data):
         t, count, _, first = struct.unpack_from("<IIIQ", data, pos + 4)
         out.append(Part(pos, t, count, first))
-        pos += 32 + 32 * count
+        pos += 32 + payload_size(t, count)
     return out
 
 
@@ -138,7 +162,8 @@ def assert_same_decisions(path):
         assert np.array_equal(r[name], swift.records[name]), name
     assert np.array_equal(r["time"], swift.records["time"]) and np.array_equal(r["value"], swift.records["value"],
                                                                                equal_nan=True)
-    assert all(isinstance(c.records, np.memmap) for c in t.chunks), "chunks are views into the file mapping"
+    assert all(isinstance(c.records, np.memmap) or c.records["kind"].min() == reverie.WEIGHT for c in t.chunks), \
+        "records chunks are views into the file mapping (weight snapshots are expanded)"
     assert [c.first for c in t.chunks] == sorted(c.first for c in t.chunks)
     return t
 
@@ -146,29 +171,41 @@ def assert_same_decisions(path):
 # Intact traces.
 
 @pytest.mark.parametrize("name", ["hopfield.rvt", "hopfield-weights.rvt", "recall.rvt", "benchmark4-exc.rvt",
-                                  "v1/recall.rvt"])
+                                  "v1/recall.rvt", "v2/hopfield-weights.rvt"])
 def test_samples_read_like_the_documented_loader(name):
     path = SAMPLES / name
     header, expected = naive_records(path)
     t = reverie.read_trace(path)
     assert t.header == header and t.is_intact and t.complete
-    assert t.version == header["version"] == (1 if name.startswith("v1/") else 2)
+    assert t.version == header["version"] == (1 if name.startswith("v1/") else 2 if name.startswith("v2/") else 3)
     data = path.read_bytes()
-    assert t.run_tag == (zlib.crc32(data[16:header_end(data) - 4]) if t.version == 2 else 0)
+    assert t.run_tag == (zlib.crc32(data[16:header_end(data) - 4]) if t.version >= 2 else 0)
     assert t.declared_records == len(expected) == len(t)
     assert t.records.tobytes() == expected.tobytes()
-    assert all(isinstance(c.records, np.memmap) for c in t.chunks), "chunks are views into the file mapping"
+    chunk_types = [p.type for p in parts(data) if p.type in (RECORDS, GRID, PAIRS)]
+    assert [isinstance(c.records, np.memmap) for c in t.chunks] == [k == RECORDS for k in chunk_types], \
+        "records chunks are views into the file mapping"
     assert [c.first for c in t.chunks] == list(np.cumsum([0] + [c.count for c in t.chunks])[:-1])
-    assert t.chunks_seen == len(t.chunks) == sum(p.type == RECORDS for p in parts(data))
+    assert t.chunks_seen == len(t.chunks) == len(chunk_types)
     assert t.select(reverie.SPIKE).tobytes() == expected[expected["kind"] == reverie.SPIKE].tobytes()
     assert_same_decisions(path)
 
 
-def test_version_1_and_2_of_one_run_hold_the_same_records():
+def test_version_1_and_3_of_one_run_hold_the_same_records():
     v1, v2 = reverie.read_trace(V1), reverie.read_trace(SAMPLES / "recall.rvt")
-    assert (v1.version, v1.run_tag, v2.version) == (1, 0, 2) and v2.run_tag != 0
+    assert (v1.version, v1.run_tag, v2.version) == (1, 0, 3) and v2.run_tag != 0
     assert v1.records.tobytes() == v2.records.tobytes()
     assert {k: v for k, v in v1.header.items() if k != "version"} == {k: v for k, v in v2.header.items() if k != "version"}
+
+
+def test_version_2_and_3_of_one_run_hold_the_same_records():
+    """Version 3 keeps the weight snapshots in compact chunks (a third of the file here)."""
+    old, new = reverie.read_trace(SAMPLES / "v2" / "hopfield-weights.rvt"), reverie.read_trace(SAMPLES / "hopfield-weights.rvt")
+    assert (old.version, new.version) == (2, 3)
+    assert old.records.tobytes() == new.records.tobytes()
+    assert len(new.select(reverie.WEIGHT)) == 1200
+    assert {k: v for k, v in old.header.items() if k != "version"} == {k: v for k, v in new.header.items() if k != "version"}
+    assert (SAMPLES / "hopfield-weights.rvt").stat().st_size < 0.4 * (SAMPLES / "v2" / "hopfield-weights.rvt").stat().st_size
 
 
 def test_header_accessors():
@@ -230,7 +267,7 @@ def set_time(body, value):
 def chunk_hidden_in_a_damaged_payload(data, victim):
     """``victim`` replaced by a records chunk whose (damaged) payload holds ``victim`` whole:
     reading resumes at the damaged chunk's declared end, so the chunk inside is not read."""
-    run = zlib.crc32(data[16:header_end(data) - 4]) if data[8] == 2 else 0
+    run = zlib.crc32(data[16:header_end(data) - 4]) if data[8] >= 2 else 0
     outer = bytearray(chunk(RECORDS, data[victim.offset:victim.end] + b"\1" * 32, victim.first, run))
     outer[-1] ^= 0xFF
     return data[:victim.offset] + bytes(outer) + data[victim.end:]
@@ -384,7 +421,7 @@ def test_a_flipped_bit_anywhere_in_the_json_header_is_recovered_from_its_copy(tm
     path = tmp_path / "two.rvt"
     path.write_bytes(DAMAGE["header-first-copy-and-version"][1](original, parts(original)))
     t = assert_same_decisions(path)
-    assert t.damage[0].detail == {"reason": "its version field reads 6", "copy_offset": copies[1]}
+    assert t.damage[0].detail == {"reason": "its version field reads 7", "copy_offset": copies[1]}
 
 
 def test_payload_damage_loses_only_its_chunk(tmp_path, originals):
@@ -455,7 +492,7 @@ def test_errors_are_the_swift_readers(tmp_path):
         (tmp_path / name).write_bytes(content)
     os.mkfifo(tmp_path / "fifo.rvt")
     os.symlink(tmp_path / "loop.rvt", tmp_path / "loop.rvt")
-    expected = {"v9.rvt": "format version 9; this reverie reads version 1 or 2",
+    expected = {"v9.rvt": "format version 9; this reverie reads versions 1 to 3",
                 "json-bit.rvt": "has a damaged header: header checksum mismatch",
                 "v1-json-bit.rvt": "has a damaged header: header checksum mismatch",
                 "v1-version.rvt": "format version 7", "short.rvt": r"truncated inside its header \(30 bytes\)",
@@ -483,7 +520,7 @@ def test_headers_no_writer_produces_are_refused_naming_the_field(tmp_path):
         edit(h)
         text = json.dumps(h, sort_keys=True, separators=(",", ":")).encode()
         path = tmp_path / "absurd.rvt"
-        path.write_bytes(b"REVTRACE" + struct.pack("<II", 2, len(text)) + text + struct.pack("<I", zlib.crc32(text))
+        path.write_bytes(b"REVTRACE" + struct.pack("<II", 3, len(text)) + text + struct.pack("<I", zlib.crc32(text))
                          + chunk(END, b"", 0, zlib.crc32(text)))
         return path
 
@@ -495,7 +532,7 @@ def test_headers_no_writer_produces_are_refused_naming_the_field(tmp_path):
         (lambda h: pops(h).append(dict(pops(h)[0], name="x", firstID=50)), r"run.populations\[1\].firstID is 50, "
                                                                            r"expected ids disjoint from population 'memory'"),
         (lambda h: h.update(format="other"), r'format is "other", expected "reverie-trace"'),
-        (lambda h: h.update(version=1), r"version is 1, expected 2, the file's format version"),
+        (lambda h: h.update(version=1), r"version is 1, expected 3, the file's format version"),
         (lambda h: h.update(recordSize=16), r"recordSize is 16, expected 32"),
     ]
     for edit, message in cases:

@@ -137,7 +137,7 @@ def test_replay_at_max_speed_page_counts_match_the_trace(tmp_path):
     def replay(ep):
         p = reverie("replay", str(trace), "--publish", ep, "--speed", "max", "--wait-subscribers", "1")
         n, messages, dropped, dropped_records = map(int, re.search(
-            r"replayed (\d+) records .*: (\d+) messages sent, (\d+) dropped \((\d+) records\)", p.stdout).groups())
+            r"replayed (\d+) records .*: published (\d+) messages .* (\d+) dropped by the publisher \((\d+) records\)", p.stdout).groups())
         replayed.update(records=n, dropped=dropped, dropped_records=dropped_records)
 
     with watch(replay) as (c, page, _):
@@ -169,7 +169,7 @@ name: {json.dumps('<b>model</b>')}
 populations:
   - {{name: {json.dumps(name)}, model: lif, size: 100, tau_m: 20, e_l: -49, v_th: -50, v_reset: -60, t_ref: 5, v_init: [-60, -50]}}
 protocol:
-  - {{phase: run, name: {json.dumps('<i>phase</i>')}, duration: 300}}
+  - {{phase: run, name: {json.dumps('<i onclick=x>phase&amp;')}, duration: 300}}
 """)
     with watch(lambda ep: reverie("run", str(model), "-q", "--publish", ep, "--wait-subscribers", "1")) as (c, page, _):
         assert c["spikes-total"] > 100
@@ -177,7 +177,7 @@ protocol:
         assert page.evaluate("document.querySelectorAll('img, b, i').length") == 0
         assert page.evaluate("document.querySelector('#population-labels li').textContent") == name
         assert page.evaluate("document.getElementById('model').textContent") == "<b>model</b> (seed 1)"
-        assert "<i>phase</i>" in page.evaluate("document.getElementById('run-info').textContent")
+        assert "<i onclick=x>phase&amp;" in page.evaluate("document.getElementById('run-info').textContent")
 
 
 def websocket_handshake(port, origin=None, rcvbuf=None):

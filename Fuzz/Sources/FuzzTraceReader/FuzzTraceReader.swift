@@ -40,7 +40,8 @@ func read(_ bytes: [UInt8]) {
 }
 
 /// `bytes` with the header CRC, and every chunk's payload CRC, run tag and header CRC,
-/// recomputed along the chunk walk of traces/FORMAT.md (`pos += 32 + 32 × count`).
+/// recomputed along the chunk walk of traces/FORMAT.md (`pos += 32 + payload size`, the size
+/// from the chunk's type and count as `TraceChunkHeader.payloadSize` computes it).
 func sealed(_ bytes: [UInt8]) -> [UInt8] {
     var b = bytes
     guard b.count >= 20 else { return b }
@@ -52,7 +53,9 @@ func sealed(_ bytes: [UInt8]) -> [UInt8] {
     store(tag, 16 + length)
     var pos = 20 + length
     while pos + 32 <= b.count {
-        let payload = u32(pos + 4) == 2 ? 0 : 32 * u32(pos + 8)
+        let type = u32(pos + 4), count = u32(pos + 8)
+        let payload = type == 2 ? 0 : type == 4 ? (32 + 8 * count + 31) / 32 * 32
+            : type == 5 ? (32 + 16 * count + 31) / 32 * 32 : 32 * count
         guard payload <= b.count - pos - 32 else { break }
         store(CRC32.checksum(Array(b[(pos + 32)..<(pos + 32 + payload)])), pos + 12)
         store(tag, pos + 24)
