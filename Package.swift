@@ -15,6 +15,7 @@ let package = Package(
         .library(name: "ReverieSpec", targets: ["ReverieSpec"]),
         .library(name: "ReverieReport", targets: ["ReverieReport"]),
         .library(name: "ReverieTraces", targets: ["ReverieTraces"]),
+        .library(name: "ReverieSONATA", targets: ["ReverieSONATA"]),
         .library(name: "ReverieTransport", targets: ["ReverieTransport"]),
     ],
     dependencies: [
@@ -33,9 +34,14 @@ let package = Package(
         // parts of a model, the run context and runner, the shared `run` phase.
         .target(name: "ReverieSpec", dependencies: ["ReverieKernel", "ReverieReport", "Yams"]),
         // The model families (one folder each), their unit models, rules and phases, and the standard registry.
-        .target(name: "ReverieModels", dependencies: ["ReverieKernel", "ReverieSpec", "ReverieReport", "ReverieTraces", "CReverieSIMD"]),
+        .target(name: "ReverieModels", dependencies: ["ReverieKernel", "ReverieSpec", "ReverieReport", "ReverieTraces", "ReverieSONATA", "CReverieSIMD"]),
         // Trace files: format, recorder sink, reader with recovery, export.
         .target(name: "ReverieTraces", dependencies: ["ReverieKernel"]),
+        // The HDF5 C library (system library; the only target that links it is ReverieSONATA). Debian's
+        // pkg-config name for the serial library: `hdf5` may point at the MPI build.
+        .systemLibrary(name: "CHDF5", pkgConfig: "hdf5-serial", providers: [.apt(["libhdf5-dev"])]),
+        // SONATA files through HDF5: spike files, reports, nodes and edges; traces exported to them.
+        .target(name: "ReverieSONATA", dependencies: ["ReverieKernel", "ReverieTraces", "CHDF5"]),
         // Open MPI (system library; the only target that links it is ReverieMPI).
         .systemLibrary(name: "CMPI", pkgConfig: "ompi-c", providers: [.apt(["libopenmpi-dev", "openmpi-bin"])]),
         // Runs across MPI ranks: the communicator and the spike exchange between ranks.
@@ -47,7 +53,7 @@ let package = Package(
         .executableTarget(
             name: "reverie",
             dependencies: [
-                "ReverieKernel", "ReverieModels", "ReverieReport", "ReverieSpec", "ReverieTraces", "ReverieTransport",
+                "ReverieKernel", "ReverieModels", "ReverieReport", "ReverieSONATA", "ReverieSpec", "ReverieTraces", "ReverieTransport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         // The benchmarks and their peers, beside the tool: `swift build -c release --product reverie-bench`.
@@ -63,6 +69,7 @@ let package = Package(
         .testTarget(name: "ReverieReportTests", dependencies: ["ReverieReport"]),
         .testTarget(name: "ReverieSpecTests", dependencies: ["ReverieKernel", "ReverieModels", "ReverieSpec", "ReverieReport"]),
         .testTarget(name: "ReverieTracesTests", dependencies: ["ReverieKernel", "ReverieModels", "ReverieSpec", "ReverieTraces"]),
+        .testTarget(name: "ReverieSONATATests", dependencies: ["ReverieKernel", "ReverieModels", "ReverieSONATA", "ReverieSpec", "ReverieTraces"]),
         .testTarget(name: "ReverieTransportTests", dependencies: ["ReverieKernel", "ReverieTraces", "ReverieTransport"]),
         .testTarget(name: "ReverieCLITests", dependencies: ["reverie", "reverie-bench"]),
     ]

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what Reverie needs and the machine lacks: libzmq (the transport links
-# it), Open MPI (ReverieMPI links it; mpirun for multi-rank runs), pkg-config, python3 with its venv module, and the repository's virtual
+# it), Open MPI (ReverieMPI links it; mpirun for multi-rank runs), the HDF5 C
+# library (ReverieSONATA links it), pkg-config, python3 with its venv module, and the repository's virtual
 # environment .venv: the packages of python/requirements.txt and the reverie
 # Python package (./python). Nothing is installed into the system Python (Debian's
 # python3 is externally managed, PEP 668). Idempotent: .venv is updated only when
@@ -12,6 +13,7 @@ python=${PYTHON:-python3}
 need_apt=()
 command -v pkg-config >/dev/null 2>&1 || need_apt+=(pkg-config)
 pkg-config --exists libzmq 2>/dev/null || need_apt+=(libzmq3-dev)
+pkg-config --exists hdf5-serial 2>/dev/null || need_apt+=(libhdf5-dev)
 pkg-config --exists ompi-c 2>/dev/null && command -v mpirun >/dev/null 2>&1 || need_apt+=(libopenmpi-dev openmpi-bin)
 if ! command -v "$python" >/dev/null 2>&1; then
   need_apt+=(python3 python3-venv)
@@ -46,6 +48,6 @@ pip=("$py" -m pip --disable-pip-version-check -q)
 "${pip[@]}" install -r python/requirements.txt >>"$log" 2>&1 || fail "pip could not install python/requirements.txt"
 "${pip[@]}" install --no-deps --force-reinstall ./python >>"$log" 2>&1 || fail "pip could not install ./python"
 rm -rf python/build python/*.egg-info
-"$py" -c "import numpy, zmq, pytest, neo, elephant, pynwb, matplotlib, reverie" >>"$log" 2>&1 \
+"$py" -c "import numpy, zmq, pytest, neo, elephant, pynwb, matplotlib, h5py, libsonata, bmtk, reverie" >>"$log" 2>&1 \
   || fail "the packages do not import in $venv"
 echo "$want" >"$stamp"

@@ -8,6 +8,7 @@
 // boundary, and AVX2 loads and stores that straddle cache lines made the passes
 // over a weight matrix 40-50% slower. No loop sums across k, so the split changes
 // no result.
+#include <math.h>
 #include "ReverieSIMD.h"
 #include <stdint.h>
 
@@ -261,3 +262,102 @@ int64_t rv_find_above(const double *u, int64_t n, double theta, int64_t *out) {
 }
 
 void rv_prefetch(const void *p) { __builtin_prefetch(p); }
+
+// Exponential-current (lif-exp) kernels. coef[] = {m0, m1, e0, e1, ep, i0, i1, ip, fxe, fxi, fae, fai,
+// dm0, dm1, de0, de1, dep, di0, di1, dip, width}.
+
+static inline double max2(double a, double b) { return a > b ? a : b; }
+static inline double max3(double a, double b, double c) { return max2(max2(a, b), c); }
+
+/// The upper bound of V − V_∞ of one unit over an interval (see rv_lifexp_deliver):
+/// the smaller of the term-wise maximum and the value at the start plus the
+/// width times the term-wise maximum slope (when positive).
+static inline double lifexp_bound_inline(double u, double xe, double xi, const double *restrict c) {
+    double terms = max2(u * c[0], u * c[1]) + max3(xe * c[2], xe * c[3], xe * c[4]) + max3(xi * c[5], xi * c[6], xi * c[7]);
+    double slope = max2(u * c[12], u * c[13]) + max3(xe * c[14], xe * c[15], xe * c[16]) + max3(xi * c[17], xi * c[18], xi * c[19]);
+    double start = u * c[0] + xe * c[2] + xi * c[5];
+    double mvt = start + c[20] * max2(slope, 0.0);
+    // Refractory (u = -inf): never above threshold (the slope bound would be inf - inf).
+    if (u == -INFINITY) return -INFINITY;
+    return terms < mvt ? terms : mvt;
+}
+
+double rv_lifexp_bound(double u, double xe, double xi, const double *coef) { return lifexp_bound_inline(u, xe, xi, coef); }
+
+int64_t rv_lifexp_deliver(const uint32_t *restrict targets, const float *restrict weights, int64_t n, int64_t base,
+                          double weight, const double *restrict coef, double theta, double t, double *restrict u,
+                          double *restrict xe, double *restrict xi, double *restrict last, int64_t *restrict late) {
+    int64_t m = 0;
+    for (int64_t k = 0; k < n; k++) {
+        if (k + 8 < n) {
+            int64_t j = base + (int64_t)targets[k + 8];
+            __builtin_prefetch(u + j, 1);
+            __builtin_prefetch(xe + j, 1);
+            __builtin_prefetch(xi + j, 1);
+        }
+        int64_t i = base + (int64_t)targets[k];
+        if (lifexp_bound_inline(u[i], xe[i], xi[i], coef) >= theta) { late[m++] = k; continue; }
+        double w = weights ? (double)weights[k] : weight;
+        if (w >= 0) { xe[i] += w * coef[8]; u[i] -= w * coef[10]; }
+        else { xi[i] += w * coef[9]; u[i] -= w * coef[11]; }
+        last[i] = t;
+    }
+    return m;
+}
+
+static int64_t lifexp_find_base(const double *restrict u, const double *restrict xe, const double *restrict xi, int64_t n,
+                                const double *restrict coef, double theta, int64_t *restrict out) {
+    int64_t m = 0;
+    for (int64_t k = 0; k < n; k++) {
+        if (lifexp_bound_inline(u[k], xe[k], xi[k], coef) >= theta) out[m++] = k;
+    }
+    return m;
+}
+
+#if defined(__x86_64__)
+/// lifexp_bound_inline on four units at once, rounding identically: the same
+/// products, maxima and sums in the same order; min(mvt, terms) picks terms
+/// (-inf) when a refractory unit makes mvt NaN.
+__attribute__((target("avx2")))
+static inline __m256d lifexp_bound4(__m256d u, __m256d xe, __m256d xi, const __m256d *c) {
+    __m256d terms = _mm256_add_pd(_mm256_add_pd(
+        _mm256_max_pd(_mm256_mul_pd(u, c[0]), _mm256_mul_pd(u, c[1])),
+        _mm256_max_pd(_mm256_max_pd(_mm256_mul_pd(xe, c[2]), _mm256_mul_pd(xe, c[3])), _mm256_mul_pd(xe, c[4]))),
+        _mm256_max_pd(_mm256_max_pd(_mm256_mul_pd(xi, c[5]), _mm256_mul_pd(xi, c[6])), _mm256_mul_pd(xi, c[7])));
+    __m256d slope = _mm256_add_pd(_mm256_add_pd(
+        _mm256_max_pd(_mm256_mul_pd(u, c[12]), _mm256_mul_pd(u, c[13])),
+        _mm256_max_pd(_mm256_max_pd(_mm256_mul_pd(xe, c[14]), _mm256_mul_pd(xe, c[15])), _mm256_mul_pd(xe, c[16]))),
+        _mm256_max_pd(_mm256_max_pd(_mm256_mul_pd(xi, c[17]), _mm256_mul_pd(xi, c[18])), _mm256_mul_pd(xi, c[19])));
+    __m256d start = _mm256_add_pd(_mm256_add_pd(_mm256_mul_pd(u, c[0]), _mm256_mul_pd(xe, c[2])), _mm256_mul_pd(xi, c[5]));
+    // max2(slope, 0) of the scalar code is slope > 0 ? slope : 0, i.e. max_pd(slope, 0).
+    __m256d mvt = _mm256_add_pd(start, _mm256_mul_pd(c[20], _mm256_max_pd(slope, _mm256_setzero_pd())));
+    return _mm256_min_pd(mvt, terms);
+}
+
+__attribute__((target("avx2")))
+static int64_t lifexp_find_avx2(const double *restrict u, const double *restrict xe, const double *restrict xi, int64_t n,
+                                const double *restrict coef, double theta, int64_t *restrict out) {
+    __m256d c[21];
+    for (int j = 0; j < 21; j++) c[j] = _mm256_set1_pd(coef[j]);
+    __m256d th = _mm256_set1_pd(theta);
+    int64_t m = 0, k = 0;
+    for (; k + 4 <= n; k += 4) {
+        __m256d b = lifexp_bound4(_mm256_loadu_pd(u + k), _mm256_loadu_pd(xe + k), _mm256_loadu_pd(xi + k), c);
+        int mask = _mm256_movemask_pd(_mm256_cmp_pd(b, th, _CMP_GE_OQ));
+        while (mask) {
+            out[m++] = k + __builtin_ctz(mask);
+            mask &= mask - 1;
+        }
+    }
+    for (; k < n; k++) if (lifexp_bound_inline(u[k], xe[k], xi[k], coef) >= theta) out[m++] = k;
+    return m;
+}
+#endif
+
+int64_t rv_lifexp_find(const double *restrict u, const double *restrict xe, const double *restrict xi, int64_t n,
+                       const double *restrict coef, double theta, int64_t *restrict out) {
+#if defined(__x86_64__)
+    if (has_avx2()) return lifexp_find_avx2(u, xe, xi, n, coef, theta, out);
+#endif
+    return lifexp_find_base(u, xe, xi, n, coef, theta, out);
+}

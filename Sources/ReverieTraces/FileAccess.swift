@@ -119,7 +119,7 @@ public enum FileAccess {
 
     /// Creates directory `name` inside the existing directory `parent`; an existing
     /// entry of that name must be a real directory (not a symbolic link).
-    static func makeSubdirectory(_ name: String, in parent: String) throws -> String {
+    public static func makeSubdirectory(_ name: String, in parent: String) throws -> String {
         let path = (parent as NSString).appendingPathComponent(name)
         if mkdir(path, 0o755) != 0 {
             let e = errno

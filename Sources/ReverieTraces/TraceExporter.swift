@@ -2,7 +2,8 @@ import Foundation
 import ReverieKernel
 
 /// Exports a trace's events as plain CSV or as SONATA-style spike columns
-/// (`timestamps`, `node_ids` per population, population-local ids).
+/// (`timestamps`, `node_ids` per population, population-local ids) in CSV or
+/// `.npy` files; the real SONATA files (HDF5) are ReverieSONATA's.
 public struct TraceExporter {
     /// Which records count as events for the SONATA columns.
     public enum Events: String, CaseIterable, Sendable {
@@ -77,6 +78,36 @@ public struct TraceExporter {
             for k in c.nodeIDs.indices { s += "\(c.timestamps[k]) \(c.exportName) \(c.nodeIDs[k])\n" }
         }
         return s
+    }
+
+    /// The end of the run: the last phase end, else the last record's time (0 for an empty trace).
+    public var stopTime: Double {
+        var last = 0.0, phaseEnd: Double? = nil
+        trace.forEachChunk { _, records in
+            for r in records {
+                last = max(last, r.time.value)
+                if r.kind == .phase && r.aux == 1 { phaseEnd = max(phaseEnd ?? r.time.value, r.time.value) }
+            }
+        }
+        return phaseEnd ?? last
+    }
+
+    /// Writes the `.npy` columns (`writeSonataNPY`) and, beside them, what the
+    /// arrays alone do not say, in `DIR/<export name>/spikes.json`: the
+    /// population's `name` in the trace and its `size` (node ids are 0 ..< size),
+    /// the `events` exported and their `count`, the `time_unit`, `t_start` (0)
+    /// and `t_stop` (`stopTime`).
+    public func writeNPY(_ columns: [Columns], events: Events, directory: String) throws {
+        try Self.writeSonataNPY(columns, directory: directory)
+        let sizes = Dictionary(trace.header.run.populations.map { ($0.name, $0.size) }, uniquingKeysWith: { a, _ in a })
+        let stop = stopTime
+        for c in columns {
+            let about: [String: Any] = ["name": c.population, "size": sizes[c.population] ?? 0, "events": events.rawValue,
+                                        "count": c.nodeIDs.count, "time_unit": trace.header.run.timeUnit, "t_start": 0.0, "t_stop": stop]
+            let json = try JSONSerialization.data(withJSONObject: about, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
+            let dir = (directory as NSString).appendingPathComponent(c.exportName)
+            try FileAccess.writeFile(Array(json) + [0x0A], to: (dir as NSString).appendingPathComponent("spikes.json"))
+        }
     }
 
     /// Writes `DIR/<export name>/node_ids.npy` (uint64) and `timestamps.npy` (float64).

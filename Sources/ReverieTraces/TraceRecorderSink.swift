@@ -2,10 +2,11 @@ import ReverieKernel
 
 /// Records a run to a trace file (`reverie run --record PATH`): every batch the
 /// `SinkHub` delivers becomes one records chunk, keeping only the selected streams,
-/// except weight snapshots (consecutive `weight` records with one time), which are
-/// gathered across batches — up to `snapshotLimit` records — and written as one
-/// compact weight chunk (`TraceWeightBlock`) as soon as the next record shows they
-/// ended, or when the run ends.
+/// except weight snapshots — runs of at least `TraceWeightBlock.minimumRun`
+/// consecutive `weight` records with one time — which become compact weight chunks
+/// (`TraceWeightBlock`). A snapshot that reaches the end of a batch is held back and
+/// continued by the next batches (up to `snapshotLimit` records a chunk), then
+/// written as soon as the next record shows it ended, or when the run ends.
 public final class TraceRecorderSink: SimulationSink {
     /// The most weight records held back for one snapshot chunk (32 MiB).
     public static let snapshotLimit = 1 << 20
@@ -14,7 +15,7 @@ public final class TraceRecorderSink: SimulationSink {
     public let streams: RecordStreams
     public private(set) var writer: TraceWriter?
     private var kept: [TraceRecord] = []
-    /// The weight snapshot in progress.
+    /// The weight snapshot in progress (empty, or at least `minimumRun` records of one time).
     private var snapshot: [TraceRecord] = []
 
     public init(path: String, streams: RecordStreams = .all) {
@@ -36,25 +37,45 @@ public final class TraceRecorderSink: SimulationSink {
             for r in records where streams.contains(r.kind) { kept.append(r) }
             batch = kept[...]
         }
-        // batch[plain...] is not written yet; the snapshot, when not empty, precedes it.
-        var plain = batch.startIndex
-        for k in batch.indices {
-            let r = batch[k]
-            if r.kind == .weight {
-                if let first = snapshot.first, first.time != r.time || snapshot.count == Self.snapshotLimit {
-                    try writeSnapshot()
-                }
-                if snapshot.isEmpty { try writer.append(batch[plain..<k]) }
-                snapshot.append(r)
-                plain = k + 1
-            } else if !snapshot.isEmpty {
-                try writeSnapshot()
+        var k = batch.startIndex
+        // The snapshot in progress goes on while the batch starts with its weights.
+        if let first = snapshot.first {
+            while k < batch.endIndex && batch[k].kind == .weight && batch[k].time == first.time {
+                if snapshot.count == Self.snapshotLimit { try writeSnapshot() }
+                snapshot.append(batch[k])
+                k += 1
             }
+            if k == batch.endIndex { return }
+            try writeSnapshot()
         }
-        try writer.append(batch[plain...])
+        // batch[plain..<k] is not written yet.
+        var plain = k
+        while k < batch.endIndex {
+            guard batch[k].kind == .weight else { k += 1; continue }
+            var end = k + 1
+            while end < batch.endIndex && batch[end].kind == .weight && batch[end].time == batch[k].time { end += 1 }
+            if end - k >= TraceWeightBlock.minimumRun {
+                try writer.append(batch[plain..<k])
+                if end == batch.endIndex {
+                    snapshot.append(contentsOf: batch[k..<end])   // may go on in the next batch
+                    while snapshot.count > Self.snapshotLimit {
+                        try writer.appendWeights(snapshot[..<Self.snapshotLimit])
+                        snapshot.removeFirst(Self.snapshotLimit)
+                    }
+                } else {
+                    for from in stride(from: k, to: end, by: Self.snapshotLimit) {
+                        try writer.appendWeights(batch[from..<min(from + Self.snapshotLimit, end)])
+                    }
+                }
+                plain = end
+            }
+            k = end
+        }
+        try writer.append(batch[plain..<batch.endIndex])
     }
 
-    /// A snapshot of at least `TraceWeightBlock.minimumRun` records as a weight chunk, a shorter one as records.
+    /// The snapshot in progress as a weight chunk (a remainder shorter than
+    /// `TraceWeightBlock.minimumRun` after a full chunk, as records).
     private func writeSnapshot() throws {
         guard let writer, !snapshot.isEmpty else { return }
         if snapshot.count >= TraceWeightBlock.minimumRun { try writer.appendWeights(snapshot[...]) }

@@ -29,6 +29,7 @@ struct Reverie: ParsableCommand {
             ExperimentCommand.self,
             
             TraceCommand.self,
+            ExportNetworkCommand.self,
             MonitorCommand.self,
             ReplayCommand.self,
         ])

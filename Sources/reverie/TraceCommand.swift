@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import ReverieKernel
+import ReverieSONATA
 import ReverieTraces
 
 /// `reverie trace inspect|verify|export`: look into recorded traces (traces/FORMAT.md).
@@ -95,16 +96,22 @@ struct TraceVerify: ParsableCommand {
 
 struct TraceExport: ParsableCommand {
     enum Format: String, ExpressibleByArgument, CaseIterable {
-        case csv, sonataCSV = "sonata-csv", sonataNPY = "sonata-npy"
+        case csv, sonata, sonataCSV = "sonata-csv", sonataNPY = "sonata-npy"
     }
 
     static let configuration = CommandConfiguration(
         commandName: "export",
-        abstract: "Export records to CSV, or events as SONATA-style columns (timestamps, node_ids) in CSV or .npy.",
+        abstract: "Export records to CSV, or events and voltages as SONATA files (HDF5), SONATA-style CSV or .npy.",
         discussion: """
         csv:        kind,time,unit,aux,value for the records of --kinds (default: all).
+        sonata:     OUT/spikes.h5 (SONATA spike file), OUT/voltage.h5 (SONATA report of the \
+        LIF potentials sampled by record_voltage), OUT/nodes.h5 with node_types.csv and \
+        circuit_config.json (the populations and their sizes), OUT/simulation_config.json \
+        (tstop, seed); read by libsonata and bmtk (traces/FORMAT.md). The network's edges: \
+        `reverie export-network MODEL`.
         sonata-csv: space-separated `timestamps population node_ids` (population-local ids).
-        sonata-npy: OUT/<population>/node_ids.npy (uint64) and timestamps.npy (float64).
+        sonata-npy: OUT/<population>/node_ids.npy (uint64), timestamps.npy (float64) and \
+        spikes.json (the population's size, time unit, t_start, t_stop).
         Population names become safe names (letters, digits, - _ . +; see the note printed) \
         so nothing is written outside OUT.
         Binary units do not spike: use --events up (units turning on) or changes (every state change).
@@ -112,10 +119,10 @@ struct TraceExport: ParsableCommand {
 
     @OptionGroup var input: TraceArgument
 
-    @Option(help: "Output format: csv, sonata-csv, sonata-npy.")
+    @Option(help: "Output format: csv, sonata, sonata-csv, sonata-npy.")
     var format: Format = .csv
 
-    @Option(name: .shortAndLong, help: "Output file (csv formats; default stdout) or directory (sonata-npy).")
+    @Option(name: .shortAndLong, help: "Output file (csv formats; default stdout) or directory (sonata, sonata-npy).")
     var out: String?
 
     @Option(help: "Record kinds for csv: comma-separated states,spikes,weights,phases,metrics,assignments or all.")
@@ -128,7 +135,7 @@ struct TraceExport: ParsableCommand {
     var population: String?
 
     func validate() throws {
-        if format == .sonataNPY && out == nil { throw ValidationError("--format sonata-npy needs --out DIRECTORY") }
+        if (format == .sonataNPY || format == .sonata) && out == nil { throw ValidationError("--format \(format.rawValue) needs --out DIRECTORY") }
     }
 
     func run() throws {
@@ -140,8 +147,17 @@ struct TraceExport: ParsableCommand {
             try emit(TraceExporter.sonataCSV(try columns(exporter)))
         case .sonataNPY:
             let cols = try columns(exporter)
-            try TraceExporter.writeSonataNPY(cols, directory: out!)
-            print("wrote \(cols.map { "\(out!)/\($0.exportName)/{node_ids,timestamps}.npy (\($0.nodeIDs.count) events)" }.joined(separator: ", "))")
+            try exporter.writeNPY(cols, events: events, directory: out!)
+            print("wrote \(cols.map { "\(out!)/\($0.exportName)/{node_ids,timestamps}.npy (\($0.nodeIDs.count) events)" }.joined(separator: ", ")) with spikes.json beside each")
+        case .sonata:
+            _ = try columns(exporter)
+            let summary = try SONATATraceExport(trace: exporter.trace, events: events, population: population).write(to: out!)
+            let unit = exporter.trace.header.run.timeUnit
+            for p in summary.spikes.populations { print("spikes  \(p.name): \(p.nodeIDs.count) events") }
+            for p in summary.report.populations {
+                print("voltage \(p.name): \(p.nodeIDs.count) units × \(p.frames) samples every \(p.step) \(unit) from \(p.start) \(unit)")
+            }
+            print("wrote \(summary.files.map { "\(out!)/\($0)" }.joined(separator: ", ")) (t_stop \(summary.stopTime) \(unit))")
         }
     }
 

@@ -28,4 +28,19 @@ extension CLITests {
         let (bench, _) = try bench(["lif", "--n", "1000", "--duration", "200", "--no-peer"])
         XCTAssertTrue(bench.contains("reverie (exact)   ring") && bench.contains("heap"), bench)
     }
+
+    /// `reverie-bench cuba` without peers: Reverie's row at two sizes (the mean in-degree kept),
+    /// and the JSON rows; bad options are refused.
+    func testCUBABenchWithoutPeers() throws {
+        let json = try tempDir().appendingPathComponent("cuba.json")
+        let (out, _) = try bench(["cuba", "--n", "500", "1000", "--durations", "200", "--repeats", "2", "--no-nest", "--no-brian2",
+                                  "--json", json.path])
+        XCTAssertTrue(out.contains("    500  reverie (exact)") && out.contains("   1000  reverie (exact)"), out)
+        let rows = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(contentsOf: json)) as? [[String: Any]])
+        XCTAssertEqual(rows.count, 2)
+        XCTAssertGreaterThan((rows[1]["synaptic_events"] as? Int) ?? 0, 5_000)
+        let (_, err) = try reverie(["cuba", "--n", "500", "--durations", "100", "200"], expectStatus: 64,
+                                   executable: Self.executable("reverie-bench"))
+        XCTAssertTrue(err.contains("--durations"), err)
+    }
 }

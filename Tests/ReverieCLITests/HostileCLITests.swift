@@ -95,7 +95,9 @@ final class HostileCLITests: XCTestCase {
         XCTAssertEqual(Set(try FileManager.default.contentsOfDirectory(atPath: dir.path)), ["names.rvt", "out"])
         let made = try FileManager.default.contentsOfDirectory(atPath: out)
         XCTAssertEqual(made.count, names.count)
-        for d in made { XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: out + "/" + d).sorted(), ["node_ids.npy", "timestamps.npy"]) }
+        for d in made {
+            XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: out + "/" + d).sorted(), ["node_ids.npy", "spikes.json", "timestamps.npy"])
+        }
         XCTAssertFalse(FileManager.default.fileExists(atPath: dir.deletingLastPathComponent().appendingPathComponent("escaped").path))
     }
 

@@ -48,20 +48,37 @@ final class FastKernelTests: XCTestCase {
     /// Spike delivery through plastic synapses: `rv_lif_deliver_stdp` and the
     /// Swift potentiation loop against the rule's two hooks. Strong input makes
     /// many targets cross threshold between arrivals (the late path) and many
-    /// arrivals lift them to threshold (simultaneous inputs).
+    /// arrivals lift them to threshold (simultaneous inputs). The same on
+    /// lif-exp units (current synapses; weights in pA, scaled by 40) with
+    /// per-synapse delays on the recurrent projection (traces per delay group).
     func checkPairSTDP(_ rule: any PlasticityRule, name: String) throws {
+        for currents in [false, true] { try checkPairSTDP(rule, name: name + (currents ? " (lif-exp)" : ""), currents: currents) }
+    }
+
+    func checkPairSTDP(_ rule: any PlasticityRule, name: String, currents: Bool) throws {
         func run(fast: Bool) throws -> (spikes: [TraceRecord], weights: [Double], initial: [Double]) {
             let lif = LIFParameters(tauM: 20, eL: -49, vTh: -50, vReset: -60, tRef: 2)
-            let pops = spikingPopulations([("in", .poisson(rate: 40), 300), ("out", .lif(lif), 40)])
+            let exp = LIFExpParameters(tauM: 20, eL: -49, vTh: -50, vReset: -60, tRef: 2, cM: 200, tauSynEx: 5, tauSynIn: 10)
+            let pops = spikingPopulations([("in", .poisson(rate: 40), 300), ("out", currents ? .lifExp(exp) : .lif(lif), 40)])
             var rng = RandomStream(seed: 3)
             let rows = SynapseRows.probability(0.3, preCount: 300, postCount: 40, allowSelf: true, rng: &rng)
             let weights = (0..<rows.synapseCount).map { _ in 0.2 + 0.6 * rng.nextUnit() }
-            let recurrent = SynapseRows.fixedInDegree(5, preCount: 40, postCount: 40, allowSelf: false, rng: &rng)
+            var recurrent = SynapseRows.fixedInDegree(5, preCount: 40, postCount: 40, allowSelf: false, rng: &rng)
+            var delays: [Double]? = nil, groups: [Int]? = nil
+            if currents {
+                let sorted = SpikingProjection.sortedByDelay(rows: recurrent, delays: SpikingDelay.uniform(0.5, 2, step: 0.25)
+                    .draw(count: recurrent.synapseCount, rng: &rng)!, weights: nil)
+                recurrent = sorted.rows
+                delays = sorted.delays
+                groups = SpikingProjection(name: "", pre: 1, post: 1, rows: recurrent, weight: 0, delay: 0.5, synapseDelays: delays).groupStart
+            }
             let projections = [
                 SpikingProjection(name: "in", pre: 0, post: 1, rows: rows, weight: 0.5, delay: 1,
                                   plasticity: STDPSynapses(rule: rule, rows: rows, initialWeights: weights)),
-                SpikingProjection(name: "rec", pre: 1, post: 1, rows: recurrent, weight: 0.3, delay: 0.5,
-                                  plasticity: STDPSynapses(rule: rule, rows: recurrent, initialWeight: 0.3)),
+                SpikingProjection(name: "rec", pre: 1, post: 1, rows: recurrent, weight: 0.3, delay: 0.5, synapseDelays: delays,
+                                  plasticity: STDPSynapses(rule: rule, rows: recurrent,
+                                                           initialWeights: [Double](repeating: 0.3, count: recurrent.synapseCount),
+                                                           groupStart: groups)),
             ]
             let sink = MemorySink()
             let hub = SinkHub()
@@ -69,6 +86,7 @@ final class FastKernelTests: XCTestCase {
             let net = SpikingNetwork(populations: pops, projections: projections, sinks: hub, rng: RandomStream(seed: 4))
             net.useFastKernels = fast
             for i in 300..<340 { net.setVoltage(i, -60 + 9 * rng.nextUnit()) }
+            if currents { XCTAssertEqual(net.slotWidth, 0.5) }
             net.run(until: 1000)
             try hub.end()
             return (sink.records.filter { $0.kind == .spike }, net.weights(of: 0)! + net.weights(of: 1)!,

@@ -107,4 +107,36 @@ final class SIMDKernelTests: XCTestCase {
             }
         }
     }
+    /// The lif-exp candidate scan: AVX2 and baseline find the same units, those
+    /// whose bound (computed one by one) reaches theta, refractory ones (u = −∞) never.
+    func testCurrentCandidateScanMatchesTheBoundUnitByUnit() {
+        var rng = RandomStream(seed: 11)
+        let n = 1003
+        var u = (0..<n).map { _ in -20 + 30 * rng.nextUnit() }, xe = (0..<n).map { _ in 400 * rng.nextUnit() }
+        let xi = (0..<n).map { _ in -800 * rng.nextUnit() }
+        for k in stride(from: 0, to: n, by: 7) { u[k] = -.infinity }
+        let coef = (0..<21).map { k -> Double in
+            switch k {
+            case 0, 1: return 0.9 + 0.05 * Double(k)       // membrane factors
+            case 2...7: return -0.002 * (1 + 0.01 * Double(k))
+            case 12, 13: return -0.045
+            case 14...19: return 0.0004 * (1 + 0.01 * Double(k))
+            case 20: return 0.1
+            default: return 1
+            }
+        }
+        let theta = -1.0
+        let expected = (0..<n).filter { k in coef.withUnsafeBufferPointer { c in rv_lifexp_bound(u[k], xe[k], xi[k], c.baseAddress!) } >= theta }
+        XCTAssertTrue(expected.count > 10 && expected.count < n - 10, "\(expected.count)")
+        XCTAssertTrue(expected.allSatisfy { u[$0] != -.infinity })
+        defer { rv_force_baseline(0) }
+        for baseline: Int32 in [0, 1] {
+            rv_force_baseline(baseline)
+            var out = [Int64](repeating: -1, count: n)
+            let m = coef.withUnsafeBufferPointer { c in
+                Int(rv_lifexp_find(u, xe, xi, Int64(n), c.baseAddress!, theta, &out))
+            }
+            XCTAssertEqual(out[0..<m].map { Int($0) }, expected, "baseline \(baseline)")
+        }
+    }
 }

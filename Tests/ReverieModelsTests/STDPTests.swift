@@ -33,6 +33,28 @@ final class STDPTests: XCTestCase {
         }
     }
 
+    /// Pair STDP on exponential-current synapses (lif-exp): the weight (pA)
+    /// changes by A₊ e^{−Δt/τ₊} for pre before post and by −A₋ e^{−Δt/τ₋} for
+    /// post before pre, Δt from the exact spike time the current drives.
+    func testPairSTDPOnCurrentSynapses() throws {
+        let rule = PairSTDP(aPlus: 0.1, aMinus: 0.12, tauPlus: 16.8, tauMinus: 33.7, wMax: 2)
+        let exp = LIFExpParameters(tauM: 10, eL: -70, vTh: -55, vReset: -70, tRef: 10, cM: 250, tauSynEx: 2, tauSynIn: 2)
+        for preArrival in [11.0, 25.0] {
+            let pops = spikingPopulations([("pre", .spikeTimes([preArrival - 1]), 1), ("kick", .spikeTimes([14]), 1), ("post", .lifExp(exp), 1)])
+            let plastic = SpikingProjection(name: "pre", pre: 0, post: 2, rows: .oneToOne(count: 1), weight: 0.5, delay: 1,
+                                            plasticity: STDPSynapses(rule: rule, rows: .oneToOne(count: 1), initialWeight: 0.5))
+            let kick = SpikingProjection(name: "kick", pre: 1, post: 2, rows: .oneToOne(count: 1), weight: 6000, delay: 1)
+            let net = SpikingNetwork(populations: pops, projections: [plastic, kick], rng: RandomStream(seed: 1))
+            net.setVoltage(2, -70)
+            let post = try recordSpikes(net, until: 40).filter { $0.unit == 2 }.map(\.time)
+            XCTAssertEqual(post.count, 1)
+            let t = post[0]
+            XCTAssertTrue(t > 15 && t < 16, "the kick drives the spike shortly after its arrival at 15: \(t)")
+            let expected = preArrival < t ? 0.5 + 0.1 * Foundation.exp(-(t - preArrival) / 16.8) : 0.5 - 0.12 * Foundation.exp(-(preArrival - t) / 33.7)
+            XCTAssertEqual(net.weights(of: 0)![0], expected, accuracy: 1e-12, "pre at \(preArrival), post at \(t)")
+        }
+    }
+
     /// A unit that crosses threshold on its own is found lazily, when the next
     /// arrival reaches it: the crossing still potentiates before that arrival
     /// depresses, with the traces at the exact times.

@@ -36,6 +36,48 @@ final class SpikingNetworkTests: XCTestCase {
         XCTAssertEqual(net.synapticEvents, 2)
     }
 
+    /// Per-synapse delays: one spike at t = 1 reaches three targets after 0.5,
+    /// 1.25 and 3 ms (given per connection, in any order), each lifted to threshold
+    /// at its exact arrival; the slot is the shortest delay, the ring spans the longest.
+    func testPerSynapseDelaysArriveExactly() throws {
+        let rows = SynapseRows(preCount: 1, sourcesByPost: [[0], [0], [0]])
+        let sorted = SpikingProjection.sortedByDelay(rows: rows, delays: [3.0, 0.5, 1.25], weights: [20, 20, 20])
+        XCTAssertEqual(sorted.rows.targets, [1, 2, 0])
+        XCTAssertEqual(sorted.delays, [0.5, 1.25, 3.0])
+        for queue in SpikeQueueKind.allCases {
+            let pops = spikingPopulations([("s", .spikeTimes([1]), 1), ("n", .lif(lif), 3)])
+            let proj = SpikingProjection(name: "d", pre: 0, post: 1, rows: sorted.rows, weight: 20, delay: 0.5,
+                                         synapseWeights: sorted.weights!.map { Float($0) }, synapseDelays: sorted.delays)
+            XCTAssertEqual(proj.groupDelay, [0.5, 1.25, 3.0])
+            XCTAssertEqual(proj.maxDelay, 3.0)
+            let net = SpikingNetwork(populations: pops, projections: [proj], queue: queue, rng: RandomStream(seed: 1))
+            XCTAssertEqual(net.slotWidth, 0.5)
+            for i in 1...3 { net.setVoltage(i, -60) }
+            let spikes = try recordSpikes(net, until: 10).filter { $0.unit > 0 }
+            XCTAssertEqual(spikes.map(\.unit), [2, 3, 1], "\(queue)")
+            XCTAssertEqual(spikes.map(\.time), [1.5, 2.25, 4.0], "\(queue)")
+        }
+    }
+
+    /// Drawn delays: uniform on a grid takes every grid point in the range and no
+    /// other value; normal draws are clipped at min and, on a grid, never below
+    /// its first point ≥ min; the same stream gives the same delays.
+    func testDrawnDelaysFollowTheirDistribution() {
+        var rng = RandomStream(seed: 5)
+        let grid = SpikingDelay.uniform(0.1, 1.0, step: 0.1).draw(count: 5000, rng: &rng)!
+        XCTAssertEqual(Set(grid), Set((1...10).map { Double($0) * 0.1 }))
+        let normal = SpikingDelay.normal(mean: 0.3, sd: 0.5, min: 0.15, step: 0.1)
+        let drawn = normal.draw(count: 5000, rng: &rng)!
+        XCTAssertEqual(normal.minimum, 0.2)
+        XCTAssertTrue(drawn.allSatisfy { $0 >= 0.2 && ($0 / 0.1 - ($0 / 0.1).rounded()).magnitude < 1e-9 })
+        XCTAssertGreaterThan(drawn.filter { $0 == 0.2 }.count, 1000)
+        let continuous = SpikingDelay.uniform(0.5, 2, step: nil).draw(count: 1000, rng: &rng)!
+        XCTAssertTrue(continuous.allSatisfy { $0 >= 0.5 && $0 < 2 })
+        var a = RandomStream(seed: 9), b = RandomStream(seed: 9)
+        XCTAssertEqual(normal.draw(count: 100, rng: &a), normal.draw(count: 100, rng: &b))
+        XCTAssertNil(SpikingDelay.constant(1).draw(count: 10, rng: &a))
+    }
+
     /// The same network on the ring and on the heap gives the same spikes.
     func testRingAndHeapQueuesAgree() throws {
         var results: [[(unit: Int, time: Double)]] = []

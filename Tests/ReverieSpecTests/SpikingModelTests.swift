@@ -116,4 +116,80 @@ final class SpikingModelTests: XCTestCase {
             }
         }
     }
+    static let cuba = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("models/cuba-vogels-abbott.yaml").path
+
+    /// The CUBA model builds lif-exp units with its parameters and draws one
+    /// delay per synapse on the 0.1 ms grid in [0.1, 1.0], the same for the same
+    /// seed; the slot is the shortest delay, the ring spans the longest.
+    func testCUBAModelDrawsDelaysPerSynapse() throws {
+        let shrink = ["populations[0].size=400", "populations[1].size=100"]
+        func build(_ seed: UInt64) throws -> SpikingNetwork {
+            try RunContext(model: try ModelSpec.load(path: Self.cuba, overrides: shrink), seed: seed).network(SpikingFamily.self)
+        }
+        let net = try build(1), again = try build(1), other = try build(2)
+        XCTAssertEqual(net.populations[0].lifExp, LIFExpParameters(tauM: 20, eL: -49, vTh: -50, vReset: -60, tRef: 5, cM: 200,
+                                                                   tauSynEx: 5, tauSynIn: 10))
+        let delays = net.projections.flatMap { $0.synapseDelays! }
+        XCTAssertGreaterThan(delays.count, 3000)
+        XCTAssertTrue(delays.allSatisfy { d in (1...10).contains { Double($0) * 0.1 == d } }, "every delay k × 0.1 ms, k = 1…10")
+        XCTAssertEqual(Set(delays).count, 10)
+        XCTAssertEqual(delays, again.projections.flatMap { $0.synapseDelays! })
+        XCTAssertNotEqual(delays, other.projections.flatMap { $0.synapseDelays! })
+        XCTAssertEqual(net.slotWidth, 0.1)
+        XCTAssertEqual(net.projections.map(\.maxDelay).max(), 1.0)
+        // Each row's synapses are sorted by delay: one delay group per distinct delay.
+        for p in net.projections {
+            XCTAssertEqual(p.groupDelay.count, (0..<p.rows.preCount).reduce(0) { n, j in
+                n + Set(p.synapseDelays![p.rows.rowStart[j]..<p.rows.rowStart[j + 1]]).count })
+        }
+        let sink = MemorySink()
+        let report = try ModelRunner(model: try ModelSpec.load(path: Self.cuba, overrides: shrink + ["protocol[0].duration=200"]),
+                                     sinks: [sink]).run()
+        XCTAssertGreaterThan(sink.records.filter { $0.kind == .spike }.count, 100)
+        XCTAssertEqual(report.phases[0].summary["exc.rate_hz"]!, 12, accuracy: 10)
+    }
+
+    /// Errors in lif-exp units and delay distributions name the field.
+    func testLIFExpAndDelayErrorsNameTheField() throws {
+        let base = """
+        reverie: 1
+        name: t
+        populations:
+          - {name: src, model: poisson, size: 10, rate: 5}
+          - {name: n, model: lif-exp, size: 4, tau_syn_ex: 5, tau_syn_in: 10}
+        projections:
+          - {name: p, from: src, to: n, connectivity: fixed_indegree, indegree: 3, weight: 50, delay: DELAY}
+        protocol:
+          - {phase: run, duration: 10}
+        """
+        func model(delay: String) -> String { base.replacingOccurrences(of: "DELAY", with: delay) }
+        XCTAssertNoThrow(try loadModel(model(delay: "{uniform: [0.1, 1.0], step: 0.1}")))
+        XCTAssertNoThrow(try loadModel(model(delay: "{normal: [1, 0.3], min: 0.2, step: 0.1}")))
+        XCTAssertNoThrow(try loadModel(model(delay: "0.5")))
+        for (delay, expected) in [("{uniform: [1, 0.5]}", "a number ≥ 1"), ("{uniform: [0.12, 0.18], step: 0.1}", "a multiple of step"),
+                                  ("{normal: [1, 0.3]}", "min"), ("{gamma: [1, 2]}", "gamma"), ("{uniform: [0.1, 1], min: 0.2}", "no min"),
+                                  ("{uniform: [0.1, 1], normal: [1, 2]}", "optionally with step"), ("{uniform: [0.1]}", "two numbers")] {
+            XCTAssertThrowsError(try loadModel(model(delay: delay)), delay) { error in
+                let text = "\(error)"
+                XCTAssertTrue(text.contains("projections[0].delay") && text.contains(".yaml") && text.contains(expected), "\(delay): \(text)")
+            }
+        }
+        let cases: [(String, String)] = [
+            ("populations[1].tau_syn_ex=0", "populations[1].tau_syn_ex"),
+            ("populations[1].tau_syn_in=-1", "populations[1].tau_syn_in"),
+            ("populations[1].t_ref=0", "populations[1].t_ref"),
+            ("populations[1].v_reset=-40", "populations[1].v_reset"),
+            ("populations[1].tau_sin_ex=3", "populations[1]"),
+            ("projections[0].to=src", "projections[0].to"),
+        ]
+        for (override, path) in cases {
+            XCTAssertThrowsError(try loadModel(model(delay: "1"), overrides: [override]), override) { error in
+                let text = "\(error)"
+                // A bad value set by --set names the override; an unknown key it adds is the model's (its file).
+                let source = override.hasPrefix("populations[1].tau_sin") ? text.contains(".yaml") : text.hasPrefix("--set \(override): ")
+                XCTAssertTrue(text.contains(path) && source, "\(override): \(text)")
+            }
+        }
+    }
 }

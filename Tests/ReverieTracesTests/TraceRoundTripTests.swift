@@ -39,7 +39,7 @@ final class TraceRoundTripTests: XCTestCase {
 
     /// Weight snapshots: exact 64-bit weights in 8 bytes per synapse for a dense grid
     /// (with or without its diagonal) and 16 for any other set, back as the same records,
-    /// one chunk per snapshot whatever the batches; short runs stay plain records.
+    /// one chunk per snapshot whatever the batches; short runs stay plain records in their batch's chunk.
     func testWeightSnapshotsAreCompactAndExact() throws {
         func records(_ pairs: [(UInt32, UInt32)], time: Double) -> [TraceRecord] {
             pairs.enumerated().map { k, p in TraceRecord.weight(pre: NeuronID(p.0), post: NeuronID(p.1), 1 / Double(k + 3), at: SimTime(time)) }
@@ -59,13 +59,13 @@ final class TraceRoundTripTests: XCTestCase {
         let trace = try TraceFile(path: path)
         XCTAssertEqual(trace.damage, [])
         XCTAssertEqual(trace.allRecords(), all)
-        XCTAssertEqual(trace.chunks.map(\.type), [.records, .weightGrid, .weightGrid, .weightPairs, .records, .records])
-        XCTAssertEqual(trace.chunks.map(\.count), [1, 2000, 870, 300, 2, 1])
+        XCTAssertEqual(trace.chunks.map(\.type), [.records, .weightGrid, .weightGrid, .weightPairs, .records])
+        XCTAssertEqual(trace.chunks.map(\.count), [1, 2000, 870, 300, 3])
         let size = try FileManager.default.attributesOfItem(atPath: path)[.size] as! Int
         let header = try TraceHeader(run: TraceFixture.description(n: 60, seed: 1), streams: .all).encoded().count
-        // Header, two copies, six chunk headers, the end marker; 8 B per grid weight, 16 per scattered one, 32 per record.
+        // Header, two copies, five chunk headers, the end marker; 8 B per grid weight, 16 per scattered one, 32 per record.
         let padded = (header + 31) / 32 * 32
-        XCTAssertEqual(size, 16 + header + 4 + 2 * (32 + padded) + 7 * 32 + (32 + 2000 * 8) + (32 + 870 * 8 + 16) + (32 + 300 * 16)
+        XCTAssertEqual(size, 16 + header + 4 + 2 * (32 + padded) + 6 * 32 + (32 + 2000 * 8) + (32 + 870 * 8 + 16) + (32 + 300 * 16)
                        + 4 * 32)
     }
 

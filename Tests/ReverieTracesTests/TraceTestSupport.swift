@@ -23,7 +23,7 @@ enum TraceFixture {
     /// record kind emitted (states from the dynamics; weights, phases, metrics by hand).
     /// Small hub batches give many chunks.
     @discardableResult
-    static func run(n: Int = 60, seed: UInt64, sinks: [any SimulationSink], batchSize: Int = 31) throws -> Int {
+    static func run(n: Int = 60, seed: UInt64, sinks: [any SimulationSink], batchSize: Int = 41) throws -> Int {
         let hub = SinkHub(batchSize: batchSize)
         for s in sinks { hub.add(s) }
         try hub.begin(description(n: n, seed: seed))

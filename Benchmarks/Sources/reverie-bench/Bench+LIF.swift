@@ -44,6 +44,12 @@ struct LIFBench: ParsableCommand {
     @Flag(help: "Skip Brian2.")
     var noPeer = false
 
+    @Flag(help: "Also run NEST's iaf_psc_delta_ps on the same network (Benchmarks/peers/nest) and report where its spikes and Reverie's part.")
+    var nest = false
+
+    @Option(parsing: .upToNextOption, help: "NEST resolutions (ms) with --nest: the first compared with Reverie, later ones with it.")
+    var nestResolutions: [Double] = [0.125, 0.025]
+
     @Option(help: "Runs per simulator; the best (least CPU time) is reported. Brian2 compiles once.")
     var repeats = 2
 
@@ -131,11 +137,39 @@ struct LIFBench: ParsableCommand {
                     print(String(format: "         rate difference %+.1f%%, CV difference %+.3f (Reverie − Brian2)",
                                  100 * (rate - number("rate_hz")) / number("rate_hz"), cv - number("cv_isi")))
                 }
+                if q == queues[0] && nest { rows.append(try compareWithNEST(spec, n: n, reverieRate: reverieRate)) }
             }
         }
         if let json {
             try JSONSerialization.data(withJSONObject: rows, options: [.prettyPrinted, .sortedKeys]).write(to: URL(fileURLWithPath: json))
         }
+    }
+
+    /// NEST's iaf_psc_delta_ps on the network Reverie builds from `spec`: one
+    /// run per resolution, the first timed and compared with Reverie's spikes.
+    func compareWithNEST(_ spec: ModelSpec, n: Int, reverieRate: Double) throws -> [String: Any] {
+        let python = try PeerProcess.environment("Benchmarks/peers/nest")
+        let dir = exportDirectory + "-nest"
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let fresh = try RunContext(model: spec, seed: seed).network(SpikingFamily.self)
+        try NetworkExport.write(fresh, to: dir)
+        try NetworkExport.writeSpikes(try NetworkExport.recordSpikes(fresh, until: duration), to: dir)
+        let r = try PeerProcess.runJSON([python, "Benchmarks/peers/nest/simulate.py", "--network", dir, "--duration-ms", "\(duration)",
+                                         "--resolutions"] + nestResolutions.map { "\($0)" } + ["--reference", dir])
+        func number(_ o: [String: Any], _ k: String) -> Double { (o[k] as? NSNumber)?.doubleValue ?? .nan }
+        let events = number(r, "events_per_second")
+        print(String(format: "%7ld  nest %-12@ h %-7g %8.3f  %6.3f  %-10ld  %-11ld  %7.3f  %9.3e  %9@  %5.2f×", n,
+                     (r["nest_version"] as? String) ?? "?", nestResolutions[0], number(r, "rate_hz"), number(r, "cv_isi"),
+                     Int(number(r, "spikes")), Int(number(r, "synaptic_events")), number(r, "sim_seconds"), events, "", reverieRate / events))
+        print(String(format: "         Reverie and NEST iaf_psc_delta_ps agree within 1e-6 ms until t = %.1f ms (%ld spikes, largest difference %.2e ms)",
+                     number(r, "agree_until_ms"), Int(number(r, "agree_spikes")), number(r, "agree_max_difference_ms")))
+        for other in (r["self"] as? [[String: Any]]) ?? [] {
+            print(String(format: "         NEST h = %g against h = %g ms: agree until t = %.1f ms (%ld spikes)", nestResolutions[0],
+                         number(other, "resolution_ms"), number(other, "agree_until_ms"), Int(number(other, "agree_spikes"))))
+        }
+        var row = r
+        row.merge(["n": n, "simulator": "nest", "seconds": number(r, "sim_seconds"), "ratio": reverieRate / events]) { $1 }
+        return row
     }
 
     /// Where the network goes for Brian2 (and Brian2 builds), removed at the end.

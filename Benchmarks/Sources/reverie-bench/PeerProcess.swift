@@ -10,6 +10,22 @@ enum PeerProcess {
         FileManager.default.isExecutableFile(atPath: ".venv/bin/python") ? ".venv/bin/python" : "python3"
     }
 
+    /// The Python of a peer's virtual environment `dir/.venv`, made by `dir/setup.sh` when missing.
+    static func environment(_ dir: String) throws -> String {
+        let python = dir + "/.venv/bin/python"
+        if FileManager.default.isExecutableFile(atPath: python) { return python }
+        print("no environment at \(python): running \(dir)/setup.sh")
+        let setup = Process()
+        setup.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        setup.arguments = ["bash", dir + "/setup.sh"]
+        try setup.run()
+        setup.waitUntilExit()
+        guard setup.terminationStatus == 0, FileManager.default.isExecutableFile(atPath: python) else {
+            throw BenchError("\(dir)/setup.sh failed (exit \(setup.terminationStatus))")
+        }
+        return python
+    }
+
     static func runJSON(_ arguments: [String], pinThreads: Bool = true) throws -> [String: Any] {
         guard FileManager.default.fileExists(atPath: arguments[1]) else {
             throw BenchError("peer script \(arguments[1]) not found (run from the repository root or pass --peer-script)")

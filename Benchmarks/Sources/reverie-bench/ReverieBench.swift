@@ -15,6 +15,7 @@ struct ReverieBench: ParsableCommand {
             UnlearningBench.self,
             PCBench.self,
             LIFBench.self,
+            CUBABench.self,
         ])
 }
 

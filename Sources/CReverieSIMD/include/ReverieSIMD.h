@@ -68,4 +68,33 @@ int64_t rv_find_above(const double *u, int64_t n, double theta, int64_t *out);
 /// unit's spike statistics), for scattered accesses the hardware cannot predict.
 void rv_prefetch(const void *p);
 
+/// Exponential-current (lif-exp) delivery of one spike arriving at time t to the
+/// targets of a row (see SpikingNetwork.deliverCurrent). Unit i holds a scaled
+/// membrane coefficient u[i] (-inf while refractory) and scaled currents xe[i],
+/// xi[i]. coef has 21 values: {m0, m1, e0, e1, ep, i0, i1, ip} the factors of
+/// the terms of V - V_inf at the interval's start, end and interior extremum;
+/// {fxe, fxi, fae, fai} an input's factors; {dm0, dm1, de0, de1, dep, di0, di1,
+/// dip} the same for the terms' slopes; and the interval's width. The bound of
+/// V - V_inf on [slot start, t] is the smaller of
+///   max(u m0, u m1) + max(xe e0, xe e1, xe ep) + max(xi i0, xi i1, xi ip)   and
+///   u m0 + xe e0 + xi i0 + width max(0, max(u dm0, u dm1) + max(xe de0, …) + max(xi di0, …)).
+/// For each k < n, i = base + targets[k], w = weights[k] (or `weight` when weights is NULL):
+/// if the bound is >= theta, k is written to late[] untouched (it may have crossed
+/// threshold before t: the caller decides exactly); otherwise the input is
+/// applied, to the excitatory channel if w >= 0, else the inhibitory one:
+///   xe[i] += w fxe, u[i] -= w fae  (or xi[i] += w fxi, u[i] -= w fai),  last[i] = t.
+/// Returns the number of entries written to late, in row order.
+int64_t rv_lifexp_deliver(const uint32_t *targets, const float *weights, int64_t n, int64_t base, double weight,
+                          const double *coef, double theta, double t, double *u, double *xe, double *xi, double *last,
+                          int64_t *late);
+
+/// The bound of rv_lifexp_deliver for one unit.
+double rv_lifexp_bound(double u, double xe, double xi, const double *coef);
+
+/// Writes the k < n whose bound (as in rv_lifexp_deliver)
+/// is >= theta to out (ascending) and returns how many: the units that may cross
+/// threshold before the slot's end.
+int64_t rv_lifexp_find(const double *u, const double *xe, const double *xi, int64_t n, const double *coef, double theta,
+                       int64_t *out);
+
 #endif

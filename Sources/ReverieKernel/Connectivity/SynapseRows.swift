@@ -32,6 +32,18 @@ public struct SynapseRows: Sendable, Equatable {
         targets = t
     }
 
+    /// Builds from the arrays themselves (each row's targets in any order, e.g.
+    /// sorted by delay for spiking projections with per-synapse delays).
+    public init(preCount: Int, postCount: Int, rowStart: [Int], targets: [UInt32]) {
+        precondition(rowStart.count == preCount + 1 && rowStart.first == 0 && rowStart.last == targets.count
+                     && zip(rowStart, rowStart.dropFirst()).allSatisfy { $0 <= $1 } && targets.allSatisfy { Int($0) < postCount },
+                     "rows must be offsets into targets, and targets below postCount")
+        self.preCount = preCount
+        self.postCount = postCount
+        self.rowStart = rowStart
+        self.targets = targets
+    }
+
     /// Every postsynaptic unit receives exactly `k` synapses from distinct
     /// presynaptic units (NEST's `fixed_indegree` without multapses), drawn with
     /// Floyd's algorithm; `allowSelf: false` excludes pre = post.

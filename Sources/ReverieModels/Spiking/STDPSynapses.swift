@@ -6,7 +6,9 @@ import ReverieKernel
 /// unit's incoming synapses, and a presynaptic trace x (τ_pre) and postsynaptic
 /// trace y (τ_post) per unit. Traces are stored scaled like the membrane,
 /// x̃ = x e^{(t − origin)/τ}, so decaying them costs nothing between events (see
-/// `SpikingNetwork`).
+/// `SpikingNetwork`). With per-synapse delays a presynaptic spike reaches each
+/// delay group of its row at its own time, so x is kept per delay group: the
+/// trace of the arrivals at those synapses.
 public struct STDPSynapses: Sendable {
     /// The rule's local definition (its spike hooks).
     public let rule: any PlasticityRule
@@ -17,7 +19,7 @@ public struct STDPSynapses: Sendable {
     public var weights: [Double]
     /// Incoming synapses of post unit i: `incoming[incomingStart[i] ..< incomingStart[i + 1]]`.
     public let incomingStart: [Int]
-    /// (presynaptic unit, synapse index) of each incoming synapse.
+    /// (presynaptic unit or delay group, synapse index) of each incoming synapse.
     public let incoming: [(pre: UInt32, synapse: UInt32)]
     var preTrace: [Double]
     var postTrace: [Double]
@@ -26,8 +28,9 @@ public struct STDPSynapses: Sendable {
         self.init(rule: rule, rows: rows, initialWeights: [Double](repeating: initialWeight, count: rows.synapseCount))
     }
 
-    /// Plastic synapses starting from the given weights (CSR order).
-    public init(rule: any PlasticityRule, rows: SynapseRows, initialWeights: [Double]) {
+    /// Plastic synapses starting from the given weights (CSR order); with
+    /// `groupStart` (a projection's delay groups) presynaptic traces are per group.
+    public init(rule: any PlasticityRule, rows: SynapseRows, initialWeights: [Double], groupStart: [Int]? = nil) {
         precondition(initialWeights.count == rows.synapseCount, "one weight per synapse")
         guard let taus = rule.traceTimeConstants else { preconditionFailure("a spike-timing rule needs trace time constants") }
         self.rule = rule
@@ -39,8 +42,9 @@ public struct STDPSynapses: Sendable {
         for i in 0..<rows.postCount { start[i + 1] += start[i] }
         var fill = start
         var inc = [(pre: UInt32, synapse: UInt32)](repeating: (0, 0), count: rows.synapseCount)
-        for pre in 0..<rows.preCount {
-            for s in rows.rowStart[pre]..<rows.rowStart[pre + 1] {
+        let starts = groupStart ?? rows.rowStart
+        for pre in 0..<(starts.count - 1) {
+            for s in starts[pre]..<starts[pre + 1] {
                 let post = Int(rows.targets[s])
                 inc[fill[post]] = (UInt32(pre), UInt32(s))
                 fill[post] += 1
@@ -48,7 +52,7 @@ public struct STDPSynapses: Sendable {
         }
         incomingStart = start
         incoming = inc
-        preTrace = [Double](repeating: 0, count: rows.preCount)
+        preTrace = [Double](repeating: 0, count: starts.count - 1)
         postTrace = [Double](repeating: 0, count: rows.postCount)
     }
 

@@ -25,7 +25,7 @@ struct SpikeSourceState {
         size = p.size
         self.rng = rng
         switch p.kind {
-        case .lif: kind = .none
+        case .lif, .lifExp: kind = .none
         case .poisson(let rate):
             kind = .poisson(totalRate: rate * Double(p.size) / 1000)
             nextTime = rate > 0 ? self.rng.nextExponential(rate: rate * Double(p.size) / 1000) : .infinity

@@ -43,7 +43,7 @@ public struct SpikingProjectionSpec: Sendable {
     public var connectivity: ConnectivityRule
     public var selfConnections: Bool
     public var weight: SpikingWeight
-    public var delay: Double
+    public var delay: SpikingDelay
     /// Name of a spike-timing rule in `rules:`, for a plastic projection.
     public var rule: String?
     public var node: SpecNode
@@ -64,6 +64,20 @@ extension SpikingFamily {
                 UnitKey("v_init", "mV", "initial potential, or [low, high] to draw it uniformly", default: "v_reset")]
     }()
 
+    static let lifExpKeys: [UnitKey] = {
+        let d = LIFExpParameters()
+        return [UnitKey("tau_m", "ms", "membrane time constant", default: "\(d.tauM)"),
+                UnitKey("tau_syn_ex", "ms", "decay of excitatory synaptic currents (weights ≥ 0)", default: "\(d.tauSynEx)"),
+                UnitKey("tau_syn_in", "ms", "decay of inhibitory synaptic currents (weights < 0)", default: "\(d.tauSynIn)"),
+                UnitKey("e_l", "mV", "resting potential E_L", default: "\(d.eL)"),
+                UnitKey("v_th", "mV", "threshold", default: "\(d.vTh)"),
+                UnitKey("v_reset", "mV", "reset potential (below v_th)", default: "\(d.vReset)"),
+                UnitKey("t_ref", "ms", "refractory period (> 0): V clamped, currents go on", default: "\(d.tRef)"),
+                UnitKey("c_m", "pF", "membrane capacitance", default: "\(d.cM)"),
+                UnitKey("i_e", "pA", "constant input current", default: "\(d.iE)"),
+                UnitKey("v_init", "mV", "initial potential, or [low, high] to draw it uniformly", default: "v_reset")]
+    }()
+
     /// A LIF population: its parameters and how its potentials start.
     static func lif(_ p: SpecNode) throws -> Unit {
         let d = LIFParameters()
@@ -74,18 +88,32 @@ extension SpikingFamily {
                                 iE: try p.double("i_e", default: d.iE))
         if lif.vReset >= lif.vTh { throw try p.require("v_reset", "").error(expected: "v_reset below v_th = \(lif.vTh)") }
         if lif.tRef > 0 && lif.tRef < 1e-6 { throw try p.require("t_ref", "").error(expected: "0 or a refractory period ≥ 1e-6 ms") }
-        var initial = VoltageInit.value(lif.vReset)
-        if let v = p["v_init"] {
-            if case .sequence = v.kind {
-                let ends = try v.sequence()
-                guard ends.count == 2 else { throw v.error(expected: "a potential (mV) or a range [low, high] to draw it from uniformly") }
-                let lo = try ends[0].double(in: -1e9...lif.vTh.nextDown), hi = try ends[1].double(in: lo...lif.vTh)
-                initial = .uniform(lo, hi)
-            } else {
-                initial = .value(try v.double(in: -1e9...lif.vTh.nextDown))
-            }
+        return Unit(kind: .lif(lif), initialVoltage: try initialVoltage(p, reset: lif.vReset, threshold: lif.vTh))
+    }
+
+    /// A LIF population with exponential synaptic currents (`lif-exp`).
+    static func lifExp(_ p: SpecNode) throws -> Unit {
+        let d = LIFExpParameters()
+        let tau = 1e-9...1e9
+        let e = LIFExpParameters(tauM: try p.double("tau_m", default: d.tauM, in: tau), eL: try p.double("e_l", default: d.eL),
+                                 vTh: try p.double("v_th", default: d.vTh), vReset: try p.double("v_reset", default: d.vReset),
+                                 tRef: try p.double("t_ref", default: d.tRef, in: 1e-6...1e9), cM: try p.double("c_m", default: d.cM, in: tau),
+                                 iE: try p.double("i_e", default: d.iE), tauSynEx: try p.double("tau_syn_ex", default: d.tauSynEx, in: tau),
+                                 tauSynIn: try p.double("tau_syn_in", default: d.tauSynIn, in: tau))
+        if e.vReset >= e.vTh { throw try p.require("v_reset", "").error(expected: "v_reset below v_th = \(e.vTh)") }
+        return Unit(kind: .lifExp(e), initialVoltage: try initialVoltage(p, reset: e.vReset, threshold: e.vTh))
+    }
+
+    /// `v_init`: a potential below threshold, or [low, high] to draw it uniformly (default V_reset).
+    static func initialVoltage(_ p: SpecNode, reset: Double, threshold: Double) throws -> VoltageInit {
+        guard let v = p["v_init"] else { return .value(reset) }
+        if case .sequence = v.kind {
+            let ends = try v.sequence()
+            guard ends.count == 2 else { throw v.error(expected: "a potential (mV) or a range [low, high] to draw it from uniformly") }
+            let lo = try ends[0].double(in: -1e9...threshold.nextDown), hi = try ends[1].double(in: lo...threshold)
+            return .uniform(lo, hi)
         }
-        return Unit(kind: .lif(lif), initialVoltage: initial)
+        return .value(try v.double(in: -1e9...threshold.nextDown))
     }
 
     /// The spikes of a population in a recorded trace, like NEST's spike_generator fed from a file.
@@ -116,9 +144,13 @@ extension SpikingFamily {
     /// period) longer than 500 τ would overflow that scaling.
     static func checkTimeScales(populations: [(population: ModelSpec.Population, unit: Unit)], projections: [SpikingProjectionSpec],
                                 rules: [ModelSpec.Rule]) throws {
-        let refractory = populations.compactMap { $0.unit.kind.lif?.tRef }.filter { $0 > 0 }
-        let slot = (projections.map(\.delay) + refractory).min() ?? 1
+        let refractory = populations.compactMap(\.unit.kind.refractoryPeriod).filter { $0 > 0 }
+        let slot = (projections.map(\.delay.minimum) + refractory).min() ?? 1
         var taus: [(Double, SpecNode)] = populations.compactMap { p, u in u.kind.lif.map { ($0.tauM, p.node["tau_m"] ?? p.node) } }
+        for (p, u) in populations {
+            guard let e = u.kind.lifExp else { continue }
+            for (key, tau) in [("tau_m", e.tauM), ("tau_syn_ex", e.tauSynEx), ("tau_syn_in", e.tauSynIn)] { taus.append((tau, p.node[key] ?? p.node)) }
+        }
         for proj in projections {
             guard let name = proj.rule, let rule = rules.first(where: { $0.name == name }) else { continue }
             let key = rule.parameters["tau_plus"]! <= rule.parameters["tau_minus"]! ? "tau_plus" : "tau_minus"
@@ -142,7 +174,9 @@ extension SpikingFamily {
         guard from.family == SpikingFamily.name else {
             throw try p.require("from", "").error(expected: "a spiking population (\(from.name) is \(from.model))")
         }
-        guard to.model == "lif" else { throw try p.require("to", "").error(expected: "a lif population (spike sources receive no input)") }
+        guard ["lif", "lif-exp"].contains(to.model) else {
+            throw try p.require("to", "").error(expected: "a lif or lif-exp population (spike sources receive no input)")
+        }
         let kind = try p.choice("connectivity", ["fixed_indegree", "probability", "one_to_one", "all_to_all"])
         let recurrent = from.name == to.name
         let selfConnections = try p.bool("self_connections", default: false)
@@ -172,7 +206,7 @@ extension SpikingFamily {
         return SpikingProjectionSpec(name: try p.string("name", default: "\(from.name)->\(to.name)"), from: from.name, to: to.name,
                                      connectivity: conn, selfConnections: selfConnections,
                                      weight: try weight(try p.require("weight", "a weight in mV or a distribution"), in: range),
-                                     delay: try p.double("delay", in: 1e-6...1e9), rule: rule, node: p)
+                                     delay: try SpikingDelay.parse(try p.require("delay", "a delay in ms or a distribution")), rule: rule, node: p)
     }
 
     /// `weight: 0.25`, `weight: {normal: [mean, sd]}` or `weight: {uniform: [low, high]}`.

@@ -3,8 +3,8 @@ import ReverieKernel
 import ReverieSpec
 
 /// Spiking networks with exact spike times (docs/science.md §6): LIF units with
-/// voltage-jump synapses, Poisson, spike-time and recorded sources, per-projection
-/// delays, pair STDP.
+/// voltage-jump synapses or exponential synaptic currents, Poisson, spike-time and
+/// recorded sources, delays per projection or per synapse, pair STDP.
 public enum SpikingFamily: ModelFamily {
     /// A spiking population's units and how LIF potentials start.
     public struct Unit: Sendable {
@@ -27,6 +27,8 @@ public enum SpikingFamily: ModelFamily {
     public static let unitModels: [UnitModel<Unit>] = [
         UnitModel("lif", summary: "leaky integrate-and-fire, voltage-jump synapses, exact spike times (docs/science.md §6)",
                   timeUnit: "ms", keys: lifKeys) { node, _ in try lif(node) },
+        UnitModel("lif-exp", summary: "leaky integrate-and-fire, exponential synaptic currents, exact spike times, as NEST's iaf_psc_exp_ps (docs/science.md §6)",
+                  timeUnit: "ms", keys: lifExpKeys) { node, _ in try lifExp(node) },
         UnitModel("poisson", summary: "independent Poisson spike sources", timeUnit: "ms",
                   keys: [UnitKey("rate", "Hz", "firing rate of each source")]) { node, _ in
             Unit(kind: .poisson(rate: try node.double("rate", in: 0...1e9)))
@@ -35,6 +37,7 @@ public enum SpikingFamily: ModelFamily {
                   keys: [UnitKey("times", "ms", "strictly increasing spike times")]) { node, _ in try spikeTimes(node) },
         UnitModel("spike-trace", summary: "sources replaying the spikes of a population in a recorded trace", timeUnit: "ms",
                   keys: TraceSource.keyDocs.filter { $0.name != "initial_state" }) { node, unit in try spikeTrace(node, unit) },
+        UnitModel("sonata-spikes", summary: "sources replaying a population of a SONATA spike file (.h5)", timeUnit: "ms", keys: sonataSpikeKeys) { node, unit in try sonataSpikes(node, unit) },
     ]
 
     /// Song, Miller & Abbott (2000) parameters scaled to mV jumps.
@@ -70,8 +73,8 @@ public enum SpikingFamily: ModelFamily {
     }
 
     /// Connectivity from the streams "connectivity:<projection>", drawn weights
-    /// from "weights:<projection>", initial potentials from "init:<population>",
-    /// source spikes from "spike-sources".
+    /// from "weights:<projection>", drawn delays from "delays:<projection>",
+    /// initial potentials from "init:<population>", source spikes from "spike-sources".
     public static func build(_ spec: Spec, context: BuildContext) throws -> SpikingNetwork {
         var pops: [SpikingPopulation] = []
         var first = 0
@@ -84,21 +87,27 @@ public enum SpikingFamily: ModelFamily {
         for proj in spec.projections {
             let pre = index[proj.from]!, post = index[proj.to]!
             var rng = context.rng("connectivity:" + proj.name)
-            let rows = proj.connectivity.rows(preCount: pops[pre].size, postCount: pops[post].size,
+            var rows = proj.connectivity.rows(preCount: pops[pre].size, postCount: pops[post].size,
                                               allowSelf: pre != post || proj.selfConnections, rng: &rng)
             var weightRNG = context.rng("weights:" + proj.name)
-            let drawn = proj.weight.draw(count: rows.synapseCount, rng: &weightRNG)
+            var drawn = proj.weight.draw(count: rows.synapseCount, rng: &weightRNG)
+            var delayRNG = context.rng("delays:" + proj.name)
+            var delays = proj.delay.draw(count: rows.synapseCount, rng: &delayRNG)
+            if let d = delays { (rows, delays, drawn) = SpikingProjection.sortedByDelay(rows: rows, delays: d, weights: drawn) }
+            var projection = SpikingProjection(name: proj.name, pre: pre, post: post, rows: rows, weight: proj.weight.mean,
+                                               delay: proj.delay.minimum, synapseDelays: delays)
             let plasticity = try proj.rule.map { name -> STDPSynapses in
                 let entry = context.model.rules.first { $0.name == name }!
                 let made = entry.entry.make(RuleParameters(values: entry.parameters, presynapticCount: pops[pre].size))
                 guard made.traceTimeConstants != nil else { throw entry.node.error(expected: "a spike-timing rule") }
                 let wMax = entry.parameters["w_max"] ?? .infinity
                 return STDPSynapses(rule: made, rows: rows, initialWeights: drawn?.map { min(max($0, 0), wMax) }
-                                        ?? [Double](repeating: proj.weight.mean, count: rows.synapseCount))
+                                        ?? [Double](repeating: proj.weight.mean, count: rows.synapseCount),
+                                    groupStart: projection.hasSynapseDelays ? projection.groupStart : nil)
             }
-            projections.append(SpikingProjection(name: proj.name, pre: pre, post: post, rows: rows, weight: proj.weight.mean,
-                                                 delay: proj.delay, synapseWeights: plasticity == nil ? drawn?.map { Float($0) } : nil,
-                                                 plasticity: plasticity))
+            projection.synapseWeights = plasticity == nil ? drawn?.map { Float($0) } : nil
+            projection.plasticity = plasticity
+            projections.append(projection)
         }
         let net = SpikingNetwork(populations: pops, projections: projections, queue: spec.queue, firstID: context.firstID,
                                  sinks: context.sinks, rng: context.rng("spike-sources"))
@@ -122,7 +131,8 @@ public enum SpikingFamily: ModelFamily {
 extension SpikingFamily {
     public static func describeProjections(_ spec: Spec) -> [String] {
         spec.projections.map { p in
-            "\(p.name): \(p.from) → \(p.to), \(p.connectivity), weight \(p.weight) mV, delay \(p.delay) ms" + (p.rule.map { ", plastic (\($0))" } ?? "")
+            let unit = spec.populations.first { $0.name == p.to }?.model == "lif-exp" ? "pA" : "mV"
+            return "\(p.name): \(p.from) → \(p.to), \(p.connectivity), weight \(p.weight) \(unit), delay \(p.delay) ms" + (p.rule.map { ", plastic (\($0))" } ?? "")
         }
     }
 }

@@ -6,12 +6,14 @@ extension SpikingNetwork {
     func deliver(_ a: SpikeArrival, slotStart: Double) {
         let k = Int(a.projection)
         let route = routes[k]
+        if let e = route.current { deliverCurrent(a, route: route, e, slotStart: slotStart); return }
         let lif = route.lif
         let t = a.time
         let f = Foundation.exp((t - origin) / lif.tauM)
         /// u at or above this means V ≥ V_th at t.
         let theta = (lif.vTh - lif.vInfinity) * f
-        let lo = projections[k].rows.rowStart[Int(a.source)], hi = projections[k].rows.rowStart[Int(a.source) + 1]
+        let row = synapses(of: a)
+        let lo = row.lowerBound, hi = row.upperBound
         synapticEvents += hi - lo
         if route.plastic {
             deliverPlastic(a, projection: k, lif: lif, f: f, theta: theta, slotStart: slotStart)
@@ -30,12 +32,20 @@ extension SpikingNetwork {
         }
     }
 
-    /// Brings the row start of an arrival's source, or the first targets of its row, into the cache.
+    /// The synapses an arrival reaches: its source's row, or its delay group.
+    @inline(__always) func synapses(of a: SpikeArrival) -> Range<Int> {
+        let k = Int(a.projection), j = Int(a.source)
+        if projections[k].hasSynapseDelays { return projections[k].groupStart[j]..<projections[k].groupStart[j + 1] }
+        return projections[k].rows.rowStart[j]..<projections[k].rows.rowStart[j + 1]
+    }
+
+    /// Brings the row (or delay group) start of an arrival's source, or its first targets, into the cache.
     func prefetchRow(_ a: SpikeArrival, targets: Bool) {
         let k = Int(a.projection), j = Int(a.source)
         if targets {
-            let start = projections[k].rows.rowStart[j]
-            LIFKernels.prefetch(projections[k].rows.targets, start)
+            LIFKernels.prefetch(projections[k].rows.targets, synapses(of: a).lowerBound)
+        } else if projections[k].hasSynapseDelays {
+            LIFKernels.prefetch(projections[k].groupStart, j)
         } else {
             LIFKernels.prefetch(projections[k].rows.rowStart, j)
         }
@@ -92,11 +102,17 @@ extension SpikingNetwork {
 
     /// Unit `i` spikes at `t`: reset, refractory period, STDP on its incoming synapses.
     func fire(_ i: Int, at t: Double, lif: LIFParameters) {
+        // Refractory: u = −∞ until `endRefractoryPeriods` restores V_reset.
+        recordSpike(i, at: t, tRef: lif.tRef,
+                    membrane: lif.tRef > 0 ? -.infinity : (lif.vReset - lif.vInfinity) * Foundation.exp((t - origin) / lif.tauM))
+    }
+
+    /// The spike of unit `i` at `t`, whose membrane coefficient becomes `membrane`.
+    func recordSpike(_ i: Int, at t: Double, tRef: Double, membrane: Double) {
         fired.append((t, i))
         statistics.prefetch(i)
-        refractoryUntil[i] = t + lif.tRef
-        // Refractory: u = −∞ until `endRefractoryPeriods` restores V_reset.
-        u[i] = lif.tRef > 0 ? -.infinity : (lif.vReset - lif.vInfinity) * Foundation.exp((t - origin) / lif.tauM)
+        refractoryUntil[i] = t + tRef
+        u[i] = membrane
         let p = population(of: i)
         for k in plasticInto[p] { potentiate(projection: k, post: i - populations[p].first, at: t) }
     }

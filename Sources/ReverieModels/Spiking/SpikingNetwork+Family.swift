@@ -39,7 +39,8 @@ extension SpikingNetwork: NetworkFamily {
         guard queue.count == 0 else { return false }
         for s in sources where !s.isExhausted { return false }
         for p in populations {
-            if case .lif(let lif) = p.kind, lif.vInfinity > lif.vTh { return false }
+            if let lif = p.lif, lif.vInfinity > lif.vTh { return false }
+            if let e = p.lifExp, !currentsAreQuiescent(p, e) { return false }
         }
         return true
     }

@@ -17,7 +17,8 @@ extension SpikingNetwork {
     func deliverPlastic(_ a: SpikeArrival, projection k: Int, lif: LIFParameters, f: Double, theta: Double, slotStart: Double) {
         let t = a.time, src = Int(a.source), base = routes[k].first
         let targets = projections[k].rows.targets
-        let lo = projections[k].rows.rowStart[src], n = projections[k].rows.rowStart[src + 1] - lo
+        let row = synapses(of: a)
+        let lo = row.lowerBound, n = row.count
         let tauPre = projections[k].plasticity!.tauPre
         let yScale = Foundation.exp(-(t - origin) / projections[k].plasticity!.tauPost)
         if useFastKernels, let kernel = projections[k].plasticity!.pairKernel {

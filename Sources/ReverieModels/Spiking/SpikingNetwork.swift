@@ -28,6 +28,12 @@ import ReverieKernel
 /// Slots are no longer than the shortest nonzero t_ref, so a period that
 /// starts in a slot ends in a later one.
 ///
+/// `lif-exp` units (exponential currents, `LIFExpParameters`) store the same
+/// u as the membrane's free term and their currents scaled alike,
+/// x_c = I_c e^{(t − origin)/τ_c}; an arrival costs two multiply-adds per
+/// synapse, and the threshold is found on the closed form between events
+/// (`SpikingNetwork+Currents`).
+///
 /// The locality contract: a unit reads only its own state and the arrivals
 /// delivered to it; an STDP synapse reads only the traces of its two units.
 /// The state touched per event is marked `@exclusivity(unchecked)`: it is
@@ -64,11 +70,23 @@ public final class SpikingNetwork {
     /// What delivery needs of each projection, without its arrays.
     struct Route {
         var first: Int
+        var population: Int
+        /// The target's voltage-jump parameters (unused when `current` is set).
         var lif: LIFParameters
+        /// The target's parameters when it has exponential synaptic currents.
+        var current: LIFExpParameters?
         var weight: Double
         var plastic: Bool
     }
     let routes: [Route]
+    /// lif-exp units: scaled excitatory and inhibitory currents, time of the last input.
+    @exclusivity(unchecked) var iEx: [Double]
+    @exclusivity(unchecked) var iIn: [Double]
+    @exclusivity(unchecked) var lastInput: [Double]
+    /// The bound and arrival coefficients handed to the lif-exp kernels (21 values, see `rv_lifexp_deliver`).
+    @exclusivity(unchecked) var currentCoefficients = [Double](repeating: 0, count: 21)
+    /// Per population, the lif-exp factors at the start of the slot being processed.
+    @exclusivity(unchecked) var slotFactors: [CurrentSlotFactors]
     /// Per population: (end of refractory period, unit), in time order.
     @exclusivity(unchecked) var refractoryEnds: [SpikeFIFO] = []
     /// Projections leaving / plastic projections entering each population.
@@ -99,8 +117,8 @@ public final class SpikingNetwork {
                 slotWidth: Double? = nil, firstID: UInt32 = 0, sinks: SinkHub = SinkHub(), rng: RandomStream) {
         self.populations = populations
         self.projections = projections
-        let delays = projections.map(\.delay)
-        let refractory = populations.compactMap { $0.lif?.tRef }.filter { $0 > 0 }
+        let delays = projections.flatMap { [$0.delay, $0.maxDelay] }
+        let refractory = populations.compactMap(\.kind.refractoryPeriod).filter { $0 > 0 }
         let width = slotWidth ?? (delays + refractory).min() ?? 1
         precondition(width > 0 && (delays + refractory).allSatisfy { $0 >= width },
                      "every delay and nonzero refractory period must be ≥ the slot width > 0")
@@ -113,20 +131,30 @@ public final class SpikingNetwork {
         u = [Double](repeating: 0, count: n)
         refractoryUntil = [Double](repeating: -.infinity, count: n)
         atThreshold = [Bool](repeating: false, count: n)
+        let hasCurrents = populations.contains { $0.lifExp != nil }
+        iEx = [Double](repeating: 0, count: hasCurrents ? n : 0)
+        iIn = [Double](repeating: 0, count: hasCurrents ? n : 0)
+        lastInput = [Double](repeating: -.infinity, count: hasCurrents ? n : 0)
+        slotFactors = populations.map { _ in CurrentSlotFactors() }
         statistics = SpikeStatistics(units: n)
         scratch = [Int64](repeating: 0, count: max(n, projections.map { p in
             (0..<p.rows.preCount).map { p.rows.rowStart[$0 + 1] - p.rows.rowStart[$0] }.max() ?? 0 }.max() ?? 0))
         routes = projections.map { p in
-            guard let lif = populations[p.post].lif else { preconditionFailure("projection \(p.name) targets spike sources") }
-            return Route(first: populations[p.post].first, lif: lif, weight: p.weight, plastic: p.plasticity != nil)
+            let target = populations[p.post]
+            guard target.kind.isLIF else { preconditionFailure("projection \(p.name) targets spike sources") }
+            return Route(first: target.first, population: p.post, lif: target.lif ?? LIFParameters(), current: target.lifExp,
+                         weight: p.weight, plastic: p.plasticity != nil)
         }
         outgoing = populations.indices.map { p in projections.indices.filter { projections[$0].pre == p } }
         plasticInto = populations.indices.map { p in projections.indices.filter { projections[$0].post == p && projections[$0].plasticity != nil } }
         sources = populations.enumerated().map { k, p in SpikeSourceState(population: p, rng: rng.derived(UInt64(k))) }
-        for p in populations { if let lif = p.lif { for i in p.range { u[i] = lif.vReset - lif.vInfinity } } }
+        for p in populations {
+            if let lif = p.lif { for i in p.range { u[i] = lif.vReset - lif.vInfinity } }
+            if let e = p.lifExp { for i in p.range { u[i] = e.vReset - e.vInfinity } }
+        }
         refractoryEnds = populations.map { _ in SpikeFIFO() }
         exported = populations.map { _ in false }
-        let taus = populations.compactMap { $0.lif?.tauM } + projections.compactMap { $0.plasticity.map { min($0.tauPre, $0.tauPost) } }
+        let taus = populations.compactMap { $0.lif?.tauM } + populations.flatMap { $0.lifExp?.timeConstants ?? [] } + projections.compactMap { $0.plasticity.map { min($0.tauPre, $0.tauPost) } }
         rebaseSpan = 30 * (taus.min() ?? .infinity)
     }
 
@@ -137,6 +165,7 @@ public final class SpikingNetwork {
 
     /// The membrane potential of LIF unit `i` now (V_reset while refractory).
     public func voltage(_ i: Int) -> Double {
+        if let e = populations[population(of: i)].lifExp { return currentVoltage(i, e) }
         let p = lifParameters(of: i)
         if time < refractoryUntil[i] { return p.vReset }
         // A period that has ended but whose reset is restored later in the slot.
@@ -146,6 +175,12 @@ public final class SpikingNetwork {
 
     /// Sets the membrane potential of LIF unit `i` now (below threshold).
     public func setVoltage(_ i: Int, _ v: Double) {
+        if let e = populations[population(of: i)].lifExp {
+            precondition(v < e.vTh, "an initial potential must be below threshold")
+            u[i] = membraneCoefficient(i, e, voltage: v, at: time)
+            refractoryUntil[i] = -.infinity
+            return
+        }
         let p = lifParameters(of: i)
         precondition(v < p.vTh, "an initial potential must be below threshold")
         u[i] = (v - p.vInfinity) * Foundation.exp((time - origin) / p.tauM)
@@ -194,6 +229,7 @@ public final class SpikingNetwork {
         if voltageEvery > 0 && slot % voltageEvery == 0 {
             for i in recordedVoltages { sinks.emit(.state(NeuronID(Int(firstID) + i), voltage(i), at: SimTime(start))) }
         }
+        prepareCurrentSlot(start: start)
         for k in sources.indices { sources[k].emit(before: end, into: &fired) }
         queue.drain(slot: slot, into: &arrivals)
         var nextEnd = nextRefractoryEnd()
@@ -208,7 +244,10 @@ public final class SpikingNetwork {
         }
         if let last = arrivals.last, !thresholdUnits.isEmpty { spikeUnitsAtThreshold(at: last.time) }
         endRefractoryPeriods(through: end.nextDown)
-        for p in populations.indices { crossings(population: p, slotStart: start, slotEnd: end) }
+        for p in populations.indices {
+            if populations[p].lifExp != nil { currentCrossings(population: p, slotStart: start, slotEnd: end) }
+            else { crossings(population: p, slotStart: start, slotEnd: end) }
+        }
         finishSlot()
         slot += 1
     }
@@ -223,6 +262,7 @@ public final class SpikingNetwork {
     /// Restores the reset potential of units whose refractory period ends at or before `t`.
     func endRefractoryPeriods(through t: Double) {
         for p in populations.indices where !refractoryEnds[p].isEmpty {
+            if let e = populations[p].lifExp { endCurrentRefractoryPeriods(population: p, e, through: t); continue }
             guard let lif = populations[p].lif else { continue }
             while !refractoryEnds[p].isEmpty && refractoryEnds[p].first.time <= t {
                 let (end, i) = refractoryEnds[p].removeFirst()
@@ -236,6 +276,7 @@ public final class SpikingNetwork {
     func rebase(to t: Double) {
         let shift = t - origin
         for p in populations {
+            if let e = p.lifExp { rebaseCurrents(p.range, e, by: shift); continue }
             guard let lif = p.lif else { continue }
             let f = Foundation.exp(-shift / lif.tauM)
             for i in p.range { u[i] *= f }
@@ -255,7 +296,13 @@ public final class SpikingNetwork {
             let p = population(of: i)
             let local = UInt32(i - populations[p].first)
             for k in outgoing[p] {
-                queue.schedule(SpikeArrival(time: t + projections[k].delay, source: local, projection: UInt32(k)))
+                if projections[k].hasSynapseDelays {
+                    for g in projections[k].rowGroupStart[Int(local)]..<projections[k].rowGroupStart[Int(local) + 1] {
+                        queue.schedule(SpikeArrival(time: t + projections[k].groupDelay[g], source: UInt32(g), projection: UInt32(k)))
+                    }
+                } else {
+                    queue.schedule(SpikeArrival(time: t + projections[k].delay, source: local, projection: UInt32(k)))
+                }
             }
             if exported[p] { exportedEvents.append(FamilyEvent(time: SimTime(t), population: p, unit: Int(local))) }
         }

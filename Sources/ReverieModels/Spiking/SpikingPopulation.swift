@@ -1,7 +1,9 @@
 /// What the units of a spiking population are.
 public enum SpikingUnitKind: Sendable, Equatable {
-    /// Leaky integrate-and-fire units (`LIFParameters`).
+    /// Leaky integrate-and-fire units with voltage-jump synapses (`LIFParameters`).
     case lif(LIFParameters)
+    /// Leaky integrate-and-fire units with exponential synaptic currents (`LIFExpParameters`).
+    case lifExp(LIFExpParameters)
     /// Independent Poisson spike sources firing at `rate` Hz.
     case poisson(rate: Double)
     /// Sources that each spike at the given times (ms, sorted).
@@ -10,10 +12,16 @@ public enum SpikingUnitKind: Sendable, Equatable {
     case spikeTrain([RecordedSpike])
 
     public var lif: LIFParameters? { if case .lif(let p) = self { p } else { nil } }
+    public var lifExp: LIFExpParameters? { if case .lifExp(let p) = self { p } else { nil } }
+    /// Whether the units integrate input (either LIF kind) rather than emit given spikes.
+    public var isLIF: Bool { lif != nil || lifExp != nil }
+    /// The refractory period of LIF units (nil for sources).
+    public var refractoryPeriod: Double? { lif?.tRef ?? lifExp?.tRef }
 
     public var name: String {
         switch self {
         case .lif: "lif"
+        case .lifExp: "lif-exp"
         case .poisson: "poisson"
         case .spikeTimes: "spike-times"
         case .spikeTrain: "spike-trace"
@@ -42,4 +50,5 @@ public struct SpikingPopulation: Sendable {
 
     public var range: Range<Int> { first..<(first + size) }
     public var lif: LIFParameters? { kind.lif }
+    public var lifExp: LIFExpParameters? { kind.lifExp }
 }

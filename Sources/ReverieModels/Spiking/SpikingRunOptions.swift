@@ -28,7 +28,9 @@ struct SpikingRunOptions: FamilyRunOptions {
         if let r = node["record_voltage"] {
             try r.checkKeys(["population", "count", "every"])
             let pop = try model.population(try r.require("population", "a lif population"))
-            guard pop.model == "lif" else { throw try r.require("population", "").error(expected: "a lif population (\(pop.name) is \(pop.model))") }
+            guard ["lif", "lif-exp"].contains(pop.model) else {
+                throw try r.require("population", "").error(expected: "a lif or lif-exp population (\(pop.name) is \(pop.model))")
+            }
             voltagePopulation = pop.name
             voltageCount = try r.int("count", default: pop.size, in: 1...pop.size)
             voltageEvery = try r.double("every", default: 1, in: 1e-9...1e12)
