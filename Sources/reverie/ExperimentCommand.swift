@@ -44,7 +44,7 @@ struct ExperimentCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Find the smallest integer value of a field where --until holds, by bisection: field=lo..hi.", valueName: "field=lo..hi"))
     var search: String?
 
-    @Option(help: ArgumentHelp("The condition of --search: <phase>.<key> OP number, OP one of >= > <= < == !=.", valueName: "condition"))
+    @Option(help: ArgumentHelp("The condition of --search: <phase>.<key> OP number, OP one of >= > <= < == !=; clauses may be joined by \" and \".", valueName: "condition"))
     var until: String?
 
     @Option(help: "Runs in parallel on this many threads.")

@@ -40,8 +40,8 @@ struct SweepPlan: Sendable {
                     throw ValidationError("\(plot.location): table \(s.table) does not exist; the tables are " + tables.joined(separator: ", "))
                 }
             }
-            if let c = part.search?.condition, !phases[p].contains(where: { c.column.hasPrefix($0 + ".") }) {
-                throw ValidationError("search condition \(c): \(c.column) is not <phase>.<key> of a phase of \(part.model) ("
+            if let c = part.search?.condition, let column = c.columns.first(where: { k in !phases[p].contains { k.hasPrefix($0 + ".") } }) {
+                throw ValidationError("search condition \(c): \(column) is not <phase>.<key> of a phase of \(part.model) ("
                                       + phases[p].joined(separator: ", ") + ")")
             }
         }
@@ -95,7 +95,7 @@ struct SweepPlan: Sendable {
         let (found, _) = try SweepSearch.smallest(in: search.range) { v in
             let run = try once(v)
             runs.append(run)
-            return search.condition.holds(run.value(search.condition.column))
+            return search.condition.holds(run.value)
         }
         return .init(runs: runs, found: found)
     }

@@ -12,7 +12,7 @@ import ReverieSpec
 ///       field: protocol.sleep.examples_per_archetype
 ///       column: M                          # output column (default: the field path)
 ///       range: [1, 500]
-///       condition: sleep.mean_final_overlap >= 0.9
+///       condition: sleep.mean_final_overlap >= 0.9   # clauses may be joined by " and "
 ///
 /// Bisection evaluates `hi` (not found if the condition fails there), then `lo`
 /// (found if it holds there), then keeps `cond(lo) = false, cond(hi) = true`
@@ -25,40 +25,55 @@ struct SweepSearch: Sendable, Equatable {
     var range: ClosedRange<Int>
     var condition: Condition
 
-    /// `<phase>.<key> OP number`, OP one of >=, >, <=, <, ==, !=; a missing or NaN value fails.
+    /// `<phase>.<key> OP number`, OP one of >=, >, <=, <, ==, !=, or several such
+    /// clauses joined by ` and ` (all must hold, e.g. retrieval from the archetype
+    /// and from a corrupted archetype); a missing or NaN value fails its clause.
     struct Condition: Sendable, Equatable, CustomStringConvertible {
-        var column: String
-        var op: String
-        var threshold: Double
+        struct Clause: Sendable, Equatable {
+            var column: String
+            var op: String
+            var threshold: Double
+        }
+        var clauses: [Clause]
 
         static let operators = [">=", "<=", "==", "!=", ">", "<"]
 
         init(_ text: String) throws {
-            for op in Self.operators {
+            clauses = try text.components(separatedBy: " and ").map { try Self.clause($0, of: text) }
+        }
+
+        static func clause(_ text: String, of whole: String) throws -> Clause {
+            for op in operators {
                 guard let r = text.range(of: op) else { continue }
                 let lhs = text[..<r.lowerBound].trimmingCharacters(in: .whitespaces)
                 let rhs = text[r.upperBound...].trimmingCharacters(in: .whitespaces)
-                guard !lhs.isEmpty, let t = Double(rhs), t.isFinite else { break }
-                (column, self.op, threshold) = (lhs, op, t)
-                return
+                guard !lhs.isEmpty, !lhs.contains(" "), let t = Double(rhs), t.isFinite else { break }
+                return Clause(column: lhs, op: op, threshold: t)
             }
-            throw ValidationError("condition \"\(text)\": expected <phase>.<key> OP number with OP one of "
-                                  + Self.operators.joined(separator: " ") + ", e.g. sleep.mean_final_overlap >= 0.9")
+            throw ValidationError("condition \"\(whole)\": expected <phase>.<key> OP number with OP one of "
+                                  + operators.joined(separator: " ") + " (clauses joined by \" and \"), e.g. sleep.mean_final_overlap >= 0.9")
         }
 
-        func holds(_ value: Double?) -> Bool {
-            guard let v = value, !v.isNaN else { return false }
-            switch op {
-            case ">=": return v >= threshold
-            case "<=": return v <= threshold
-            case "==": return v == threshold
-            case "!=": return v != threshold
-            case ">": return v > threshold
-            default: return v < threshold
+        /// The summary columns the clauses read.
+        var columns: [String] { clauses.map(\.column) }
+
+        func holds(_ value: (String) -> Double?) -> Bool {
+            clauses.allSatisfy { c in
+                guard let v = value(c.column), !v.isNaN else { return false }
+                switch c.op {
+                case ">=": return v >= c.threshold
+                case "<=": return v <= c.threshold
+                case "==": return v == c.threshold
+                case "!=": return v != c.threshold
+                case ">": return v > c.threshold
+                default: return v < c.threshold
+                }
             }
         }
 
-        var description: String { "\(column) \(op) \(ResultTable.format(threshold))" }
+        var description: String {
+            clauses.map { "\($0.column) \($0.op) \(ResultTable.format($0.threshold))" }.joined(separator: " and ")
+        }
     }
 
     init(field: String, column: String? = nil, range: ClosedRange<Int>, condition: Condition) {

@@ -160,6 +160,8 @@ extension CLITests {
                                 "--set", "protocol.dreaming.measure_every=50", "--grid", "alpha=0.1,0.3"],
             "sleep.yaml": ["--set", "populations.memory.size=40", "--grid", "sleep_time=0,100", "--grid", "alpha=0.1,0.3",
                            "--grid", "probes=2000,8000"],
+            "sleep-phase.yaml": ["--set", "populations.memory.size=40", "--grid", "alpha=0.1,0.3",
+                                 "--grid", "r=0.4", "--grid", "sleep_time=0,inf", "--grid", "variant=baseline", "--repeats", "1"],
             "pc.yaml": ["--set", "populations.memory.size=12", "--grid", "flipped_bits=0,5", "--grid", "alpha=0.1,0.2", "--repeats", "1"]
                 + ["pc-corruption", "pc-load"].flatMap { ["--set", "\($0):protocol[0].epochs=1", "--set", "\($0):protocol[0].hold_time=0.2",
                                                           "--set", "\($0):protocol.recall.recall_time=0.2"] },
@@ -197,6 +199,12 @@ extension CLITests {
         XCTAssertEqual(column(search, "sleep_time"), ["0", "100"])
         XCTAssertEqual(try readCSV(sleep.appendingPathComponent("alpha/runs.csv")).rows.count, 2 * 2)
         XCTAssertEqual(column(try readCSV(sleep.appendingPathComponent("distance/runs.csv")), "probes"), ["2000", "8000"])
+        // Sleep phase: one search per (α, r, t) in every part; the choices' variant sets both its fields.
+        let phase = root.appendingPathComponent("sleep-phase.yaml")
+        XCTAssertEqual(column(try readCSV(phase.appendingPathComponent("plane/search.csv")), "sleep_time"), ["0", "inf", "0", "inf"])
+        let choices = try readCSV(phase.appendingPathComponent("choices/search.csv"))
+        XCTAssertEqual(column(choices, "variant"), Array(repeating: "baseline", count: 4))
+        XCTAssertEqual(column(try readCSV(phase.appendingPathComponent("temperature/search.csv")), "found").count, 4)
         // PC: both networks, two corruption levels and two loads; the Hebbian's linked axis sets m0 from the flips.
         let pc = root.appendingPathComponent("pc.yaml")
         let hebbian = try readCSV(pc.appendingPathComponent("hebbian-corruption/runs.csv"))

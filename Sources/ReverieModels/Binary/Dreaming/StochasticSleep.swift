@@ -16,7 +16,7 @@ public struct StochasticSleep: Sendable {
     public var probes: Int
 
     public init(sleepTime: Double, probes: Int) {
-        precondition(sleepTime >= 0 && probes > 0, "need t ≥ 0 and at least one probe")
+        precondition(sleepTime >= 0 && sleepTime.isFinite && probes > 0, "need a finite t ≥ 0 and at least one probe")
         self.sleepTime = sleepTime; self.probes = probes
     }
 
