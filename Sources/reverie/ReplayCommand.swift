@@ -10,6 +10,11 @@ struct ReplayCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "replay",
         abstract: "Publish a recorded trace over ZeroMQ with the frames the live run sent.",
+        // --publish comes from the options shared with `run`, where it is optional; here it is required.
+        usage: """
+        reverie replay <trace> --publish <endpoint> [--recover] [--lossless] [--wait-subscribers <K>] \
+        [--wait-timeout <seconds>] [--speed <X|max>] [--max-pause <seconds>]
+        """,
         discussion: """
         --speed X paces the chunks at X times real time: one time unit of the trace is one \
         second of wall time at --speed 1 (one millisecond for traces in ms); X is between \

@@ -234,6 +234,15 @@ final class HostileCLITests: XCTestCase {
         XCTAssertTrue(ok.out.contains("0 dropped by the publisher"), ok.out)
     }
 
+    /// replay requires --publish, and its usage says so (the option group it shares with run makes it optional there).
+    func testReplayUsageShowsPublishAsRequired() throws {
+        let help = try run(["replay", "--help"], timeout: 20)
+        XCTAssertTrue(help.out.contains("USAGE: reverie replay <trace> --publish <endpoint> [--recover]"), help.out)
+        let missing = try run(["replay", Self.samples.appendingPathComponent("recall.rvt").path], timeout: 20)
+        XCTAssertEqual(missing.status, 64)
+        XCTAssertTrue(missing.err.contains("replay needs --publish ENDPOINT"), missing.err)
+    }
+
     func testASecondRunCannotTakeALivePublishEndpoint() throws {
         let dir = try tempDir()
         let endpoint = "ipc://" + dir.appendingPathComponent("live.sock").path
