@@ -2,27 +2,17 @@ import ReverieKernel
 
 /// The dense associative memory as a family of the engine: visible units, then
 /// memory units, in id order; its clock is its scheduler's.
-extension DAMNetwork: NetworkFamily {
+extension DAMNetwork: RelaxingNetwork {
     public var layout: [RunDescription.Population] {
         [.init(name: name, model: "dam", firstID: firstID, size: size),
          .init(name: name + ".memories", model: "dam-memory", firstID: firstID + UInt32(size), size: memoryCount)]
     }
 
-    public var counters: RunCounters {
-        var c = RunCounters()
-        c.unitUpdates = updates
-        c.stateChanges = flips
-        c.synapticEvents = synapticEvents
-        c.events = scheduler.eventsProcessed
-        return c
-    }
+    public var counters: RunCounters { relaxationCounters }
 
     /// The protocol holds the states between phases: the clock moves to `time`
     /// and a relaxation begins there.
-    public func resume(at time: SimTime) {
-        scheduler.resume(at: time)
-        beginRelaxation(at: scheduler.now)
-    }
+    public func resume(at time: SimTime) { resumeRelaxation(at: time) }
 
     public func advance(until end: SimTime, control: inout AdvanceControl) -> StopReason {
         runScheduler(until: end, control: &control)

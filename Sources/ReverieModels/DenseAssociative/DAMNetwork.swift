@@ -412,17 +412,6 @@ public final class DAMNetwork {
         guard runScheduler(until: .infinity, control: &control) == .quiescent else { throw RelaxationError(events: maxEvents) }
         return flips - before
     }
-
-    func runScheduler(until end: SimTime, control: inout AdvanceControl) -> StopReason {
-        var s = scheduler
-        scheduler = Scheduler(start: s.now)
-        defer { scheduler = s }
-        let before = s.eventsProcessed
-        let stop = control.stop.map { f in { (_: DAMNetwork) in f() } }
-        let reason = s.run(self, until: end, maxEvents: control.budget, checkEvery: control.checkEvery, stop: stop)
-        control.consume(s.eventsProcessed - before)
-        return reason
-    }
 }
 
 extension DAMNetwork: DiscreteEventSystem {
