@@ -14,6 +14,7 @@ let package = Package(
         // Trace files: header, chunk scan and recovery, record decoding, export.
         .executableTarget(name: "FuzzTraceReader", dependencies: ["LibFuzzerDriver", .product(name: "ReverieTraces", package: "Reverie")]),
         // Model files and --set overrides, through the public API only.
-        .executableTarget(name: "FuzzModelFile", dependencies: ["LibFuzzerDriver", .product(name: "ReverieSpec", package: "Reverie")]),
+        .executableTarget(name: "FuzzModelFile", dependencies: ["LibFuzzerDriver", .product(name: "ReverieSpec", package: "Reverie"),
+                                                                .product(name: "ReverieModels", package: "Reverie")]),
     ]
 )

@@ -1,11 +1,13 @@
 import Foundation
 import LibFuzzerDriver
+import ReverieModels
 import ReverieSpec
 
 /// One input: optional `--set key=value` lines, then a model file (YAML). The
 /// text goes through `SpecNode.parse` and `SpecNode.override`, and is written to
 /// a scratch `models/` folder (next to a link to the repository's `traces/`, so
-/// seeds that replay samples resolve) for `ModelSpec.load(path:overrides:)`.
+/// seeds that replay samples resolve) for `ModelSpec.load(path:overrides:registry:)` with the
+/// standard registry (every family).
 /// Every outcome must be a model or a `ModelError`-style thrown error.
 @main
 enum FuzzModelFile {
@@ -26,7 +28,7 @@ public func testOneInput(_ input: UnsafePointer<UInt8>?, _ count: Int) -> Int32 
     }
     let path = Scratch.shared.model
     guard (try? Data(model.utf8).write(to: URL(fileURLWithPath: path))) != nil else { return 0 }
-    _ = try? ModelSpec.load(path: path, overrides: overrides)
+    _ = try? ModelSpec.load(path: path, overrides: overrides, registry: .standard)
     return 0
 }
 
