@@ -46,35 +46,19 @@ struct JSONText {
     }
 
     /// `[x0,x1,...]`
-    mutating func array(_ xs: some Sequence<Double>) {
-        raw("[")
-        var first = true
-        for x in xs {
-            if !first { raw(",") }
-            first = false
-            number(x)
-        }
-        raw("]")
-    }
+    mutating func array(_ xs: some Sequence<Double>) { list(xs) { $0.number($1) } }
 
-    mutating func array(_ xs: some Sequence<Int>) {
-        raw("[")
-        var first = true
-        for x in xs {
-            if !first { raw(",") }
-            first = false
-            number(x)
-        }
-        raw("]")
-    }
+    mutating func array(_ xs: some Sequence<Int>) { list(xs) { $0.number($1) } }
 
-    mutating func array(_ xs: some Sequence<String>) {
+    mutating func array(_ xs: some Sequence<String>) { list(xs) { $0.string($1) } }
+
+    private mutating func list<S: Sequence>(_ xs: S, _ element: (inout JSONText, S.Element) -> Void) {
         raw("[")
         var first = true
         for x in xs {
             if !first { raw(",") }
             first = false
-            string(x)
+            element(&self, x)
         }
         raw("]")
     }

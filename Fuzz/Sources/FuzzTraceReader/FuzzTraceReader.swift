@@ -40,8 +40,8 @@ func read(_ bytes: [UInt8]) {
 }
 
 /// `bytes` with the header CRC, and every chunk's payload CRC, run tag and header CRC,
-/// recomputed along the chunk walk of traces/FORMAT.md (`pos += 32 + payload size`, the size
-/// from the chunk's type and count as `TraceChunkHeader.payloadSize` computes it).
+/// recomputed along the chunk walk of traces/FORMAT.md (`pos += 32 + payload size`, from the
+/// chunk's type and count by `TraceChunkHeader.payloadSize`; 32 × count for an unknown type).
 func sealed(_ bytes: [UInt8]) -> [UInt8] {
     var b = bytes
     guard b.count >= 20 else { return b }
@@ -53,9 +53,8 @@ func sealed(_ bytes: [UInt8]) -> [UInt8] {
     store(tag, 16 + length)
     var pos = 20 + length
     while pos + 32 <= b.count {
-        let type = u32(pos + 4), count = u32(pos + 8)
-        let payload = type == 2 ? 0 : type == 4 ? (32 + 8 * count + 31) / 32 * 32
-            : type == 5 ? (32 + 16 * count + 31) / 32 * 32 : 32 * count
+        let type = TraceChunkHeader.ChunkType(rawValue: UInt32(u32(pos + 4))), count = u32(pos + 8)
+        let payload = type.map { TraceChunkHeader(type: $0, count: UInt32(count), payloadCRC: 0, first: 0, run: 0).payloadSize } ?? 32 * count
         guard payload <= b.count - pos - 32 else { break }
         store(CRC32.checksum(Array(b[(pos + 32)..<(pos + 32 + payload)])), pos + 12)
         store(tag, pos + 24)
