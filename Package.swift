@@ -60,10 +60,12 @@ let package = Package(
         .executableTarget(
             name: "reverie-bench",
             dependencies: [
-                "ReverieKernel", "ReverieModels", "ReverieSpec", "ReverieTraces", "ReverieTransport",
+                "ReverieKernel", "ReverieModels", "ReverieSpec", "ReverieTraces", "ReverieTransport", "CRoofline",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Benchmarks/Sources/reverie-bench"),
+        // Bandwidth and flop probes of `reverie-bench roofline` (beside the tool, not in it).
+        .target(name: "CRoofline", path: "Benchmarks/Sources/CRoofline"),
         .testTarget(name: "ReverieKernelTests", dependencies: ["ReverieKernel"]),
         .testTarget(name: "ReverieModelsTests", dependencies: ["ReverieKernel", "ReverieModels", "ReverieSpec", "CReverieSIMD"]),
         .testTarget(name: "ReverieReportTests", dependencies: ["ReverieReport"]),

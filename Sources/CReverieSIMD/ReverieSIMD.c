@@ -185,6 +185,294 @@ TWICE(void, project, (const double *w, int64_t m, int64_t n, const double *x, do
 
 void rv_project(const double *w, int64_t m, int64_t n, const double *x, double *h) { PICK(project)(w, m, n, x, h); }
 
+// MARK: Dreaming with a lazily applied low-rank update
+
+static inline __attribute__((always_inline)) double dream_field(int64_t i, const double *s, const double *g,
+                                                                const int8_t *a, int64_t kmax, int64_t p,
+                                                                const long *q, double scale, int skip_self) {
+    if (p == 0) return g[i];
+    const int8_t *ai = a + i * kmax;
+    int64_t k = 0;
+    for (int64_t l = 0; l < p; l++) k += (int64_t)ai[l] * q[l];
+    if (skip_self) k -= p * (int64_t)s[i];
+    return g[i] + scale * (double)k;
+}
+
+// |scale · (Σ_l a_il q_l − p s_i)| ≤ |scale| (Σ_l |q_l| + p): a unit whose |g_i| exceeds
+// this bound has the sign of g_i whatever the correction (rounding is monotonic, and
+// fl(g + c) keeps the sign of g when |c| < |g|), so only units near the threshold
+// need the correction summed; the decisions are those of the corrected field.
+static inline double dream_bound(int64_t p, const long *q, double scale) {
+    int64_t total = p;
+    for (int64_t l = 0; l < p; l++) total += q[l] < 0 ? -q[l] : q[l];
+    return (scale < 0 ? -scale : scale) * (double)total;
+}
+
+int64_t rv_dream_sweep(const double *w, int64_t n, const long *order, int64_t from, double *s, double *g,
+                       const int8_t *a, int64_t kmax, int64_t p, long *q, double scale, int skip_self, long *last) {
+    void (*axpy)(double *, const double *, double, int64_t, int64_t) = PICK(axpy);
+    int64_t flips = 0;
+    double bound = p ? dream_bound(p, q, scale) : -1;
+    *last = -1;
+    for (int64_t pos = from; pos < n; pos++) {
+        int64_t i = order[pos];
+        double si = s[i], gi = g[i];
+        double hi = (gi < 0 ? -gi : gi) > bound ? gi : dream_field(i, s, g, a, kmax, p, q, scale, skip_self);
+        if (!(si * hi < 0)) continue;
+        double d = -si - si;
+        s[i] = -si;
+        const double *row = w + i * n;
+        int64_t mid = aligned_from(row, 0, n);
+        axpy(g, row, d, 0, mid);
+        axpy(g, row, d, mid, n);
+        if (p) {
+            const int8_t *ai = a + i * kmax;
+            long di = (long)d;
+            for (int64_t l = 0; l < p; l++) q[l] += (long)ai[l] * di;
+            bound = dream_bound(p, q, scale);
+        }
+        flips++;
+        *last = pos;
+    }
+    return flips;
+}
+
+int64_t rv_dream_count_unstable(int64_t n, const double *s, const double *g, const int8_t *a, int64_t kmax, int64_t p,
+                                const long *q, double scale, int skip_self) {
+    if (p == 0) return rv_count_unstable(s, g, n);
+    double bound = dream_bound(p, q, scale);
+    int64_t c = 0;
+    for (int64_t i = 0; i < n; i++) {
+        double gi = g[i];
+        double hi = (gi < 0 ? -gi : gi) > bound ? gi : dream_field(i, s, g, a, kmax, p, q, scale, skip_self);
+        c += (int64_t)(s[i] * hi < 0);
+    }
+    return c;
+}
+
+// The pass over J of rv_dream_flush, on rows j and j + 1 (r1 may be null) and columns
+// [lo, hi) off the diagonal: x keeps the p updates in registers, then h_tk receives
+// x_jk s_tj and x_(j+1)k s_t(j+1) in row order, so every sum rounds as the row-by-row loop.
+// aj/bj hold a_lj and a_l(j+1) for l < p, sj/tj hold s_tj and s_t(j+1) for t < m; u and
+// h are indexed [l * n + k], [t * n + k]. The AVX2 version does four k at once, lane by lane the same.
+#define DREAM_MAX_STARTS 16
+#define DREAM_ROWS_PARAMS                                                                                       \
+    (double *restrict r0, double *restrict r1, const double *restrict u, const double *aj, const double *bj, \
+     int64_t p, int64_t n, const double *sj, const double *tj, int64_t m, double *restrict h, int64_t lo, int64_t hi)
+
+static void dream_rows_base DREAM_ROWS_PARAMS {
+    for (int64_t k = lo; k < hi; k++) {
+        double x0 = r0[k], x1 = r1 ? r1[k] : 0;
+        for (int64_t l = 0; l < p; l++) { double ul = u[l * n + k]; x0 = x0 + ul * aj[l]; if (r1) x1 = x1 + ul * bj[l]; }
+        r0[k] = x0;
+        if (r1) r1[k] = x1;
+        for (int64_t t = 0; t < m; t++) h[t * n + k] = r1 ? (h[t * n + k] + x0 * sj[t]) + x1 * tj[t] : h[t * n + k] + x0 * sj[t];
+    }
+}
+
+#if defined(__x86_64__)
+#include <immintrin.h>
+
+// The AVX2 body, inlined with p and m known at compile time for the common
+// passes (p = m, one per lazy rank), so the compiler unrolls both inner loops.
+static inline __attribute__((always_inline, target("avx2"))) void dream_rows_body(
+    double *restrict r0, double *restrict r1, const double *restrict u, const double *aj, const double *bj,
+    const int64_t p, int64_t n, const double *sj, const double *tj, const int64_t m, double *restrict h, int64_t lo,
+    int64_t hi) {
+    int64_t k = lo;
+    if (r1) {
+        // Eight columns a step: each broadcast serves two vectors.
+        for (; k + 8 <= hi; k += 8) {
+            __m256d x0 = _mm256_loadu_pd(r0 + k), x1 = _mm256_loadu_pd(r1 + k);
+            __m256d y0 = _mm256_loadu_pd(r0 + k + 4), y1 = _mm256_loadu_pd(r1 + k + 4);
+            for (int64_t l = 0; l < p; l++) {
+                __m256d ul = _mm256_loadu_pd(u + l * n + k), vl = _mm256_loadu_pd(u + l * n + k + 4);
+                __m256d a = _mm256_broadcast_sd(aj + l), b = _mm256_broadcast_sd(bj + l);
+                x0 = _mm256_add_pd(x0, _mm256_mul_pd(ul, a));
+                y0 = _mm256_add_pd(y0, _mm256_mul_pd(vl, a));
+                x1 = _mm256_add_pd(x1, _mm256_mul_pd(ul, b));
+                y1 = _mm256_add_pd(y1, _mm256_mul_pd(vl, b));
+            }
+            _mm256_storeu_pd(r0 + k, x0);
+            _mm256_storeu_pd(r0 + k + 4, y0);
+            _mm256_storeu_pd(r1 + k, x1);
+            _mm256_storeu_pd(r1 + k + 4, y1);
+            for (int64_t t = 0; t < m; t++) {
+                double *ht = h + t * n + k;
+                __m256d s = _mm256_broadcast_sd(sj + t), q = _mm256_broadcast_sd(tj + t);
+                __m256d acc = _mm256_add_pd(_mm256_loadu_pd(ht), _mm256_mul_pd(x0, s));
+                __m256d acd = _mm256_add_pd(_mm256_loadu_pd(ht + 4), _mm256_mul_pd(y0, s));
+                _mm256_storeu_pd(ht, _mm256_add_pd(acc, _mm256_mul_pd(x1, q)));
+                _mm256_storeu_pd(ht + 4, _mm256_add_pd(acd, _mm256_mul_pd(y1, q)));
+            }
+        }
+        for (; k + 4 <= hi; k += 4) {
+            __m256d x0 = _mm256_loadu_pd(r0 + k), x1 = _mm256_loadu_pd(r1 + k);
+            for (int64_t l = 0; l < p; l++) {
+                __m256d ul = _mm256_loadu_pd(u + l * n + k);
+                x0 = _mm256_add_pd(x0, _mm256_mul_pd(ul, _mm256_broadcast_sd(aj + l)));
+                x1 = _mm256_add_pd(x1, _mm256_mul_pd(ul, _mm256_broadcast_sd(bj + l)));
+            }
+            _mm256_storeu_pd(r0 + k, x0);
+            _mm256_storeu_pd(r1 + k, x1);
+            for (int64_t t = 0; t < m; t++) {
+                double *ht = h + t * n + k;
+                __m256d acc = _mm256_add_pd(_mm256_loadu_pd(ht), _mm256_mul_pd(x0, _mm256_broadcast_sd(sj + t)));
+                _mm256_storeu_pd(ht, _mm256_add_pd(acc, _mm256_mul_pd(x1, _mm256_broadcast_sd(tj + t))));
+            }
+        }
+    } else {
+        for (; k + 4 <= hi; k += 4) {
+            __m256d x0 = _mm256_loadu_pd(r0 + k);
+            for (int64_t l = 0; l < p; l++)
+                x0 = _mm256_add_pd(x0, _mm256_mul_pd(_mm256_loadu_pd(u + l * n + k), _mm256_broadcast_sd(aj + l)));
+            _mm256_storeu_pd(r0 + k, x0);
+            for (int64_t t = 0; t < m; t++) {
+                double *ht = h + t * n + k;
+                _mm256_storeu_pd(ht, _mm256_add_pd(_mm256_loadu_pd(ht), _mm256_mul_pd(x0, _mm256_broadcast_sd(sj + t))));
+            }
+        }
+    }
+    dream_rows_base(r0, r1, u, aj, bj, p, n, sj, tj, m, h, k, hi);
+}
+
+#define DREAM_ROWS_FIXED(P, M) \
+    if (p == P && m == M) return dream_rows_body(r0, r1, u, aj, bj, P, n, sj, tj, M, h, lo, hi)
+
+__attribute__((target("avx2"))) static void dream_rows_avx2 DREAM_ROWS_PARAMS {
+    DREAM_ROWS_FIXED(0, 1);
+    DREAM_ROWS_FIXED(1, 1);
+    DREAM_ROWS_FIXED(2, 2);
+    DREAM_ROWS_FIXED(4, 4);
+    DREAM_ROWS_FIXED(8, 8);
+    DREAM_ROWS_FIXED(16, 16);
+    dream_rows_body(r0, r1, u, aj, bj, p, n, sj, tj, m, h, lo, hi);
+}
+#endif
+
+// Columns of 128: the p update rows and m field rows of a column block (16 KiB at
+// p = m = 8) stay in L1 while every row of J passes through once.
+#define DREAM_COLUMN_BLOCK 128
+
+void rv_dream_flush(double *w, int64_t n, const double *u, const double *a, int64_t p, const double *s, int64_t m,
+                    double *h, int skip_self) {
+    void (*rows)DREAM_ROWS_PARAMS = dream_rows_base;
+#if defined(__x86_64__)
+    if (has_avx2()) rows = dream_rows_avx2;
+#endif
+    for (int64_t k = 0; k < m * n; k++) h[k] = 0;
+    if (p == 1 && m == 1) {  // one dream: the rank-1 pass, four rows at a time (the same bits)
+        rv_rank1_project(w, n, n, u, a, s, h, skip_self);
+        return;
+    }
+    // a_lj and s_tj by row j, gathered once.
+    double *at = malloc((size_t)(n * (p + m) + 1) * sizeof(double)), *st = at + n * p;
+    if (!at) abort();
+    for (int64_t j = 0; j < n; j++) {
+        for (int64_t l = 0; l < p; l++) at[j * p + l] = a[l * n + j];
+        for (int64_t t = 0; t < m; t++) st[j * m + t] = s[t * n + j];
+    }
+    for (int64_t lo = 0; lo < n; lo += DREAM_COLUMN_BLOCK) {
+        int64_t hi = lo + DREAM_COLUMN_BLOCK < n ? lo + DREAM_COLUMN_BLOCK : n;
+        for (int64_t j = 0; j < n; j += 2) {
+            int two = j + 1 < n;
+            double *r0 = w + j * n, *r1 = two ? r0 + n : 0;
+            const double *aj = at + j * p, *bj = two ? aj + p : aj, *sj = st + j * m, *tj = two ? sj + m : sj;
+            // With skip_self the block's diagonal columns j, j + 1 are done apart, keeping x_jj = w_jj.
+            int64_t dlo = skip_self && j > lo ? j : lo, dhi = skip_self ? j + 1 + two : lo;
+            if (dlo > hi) dlo = hi;
+            if (dhi > hi) dhi = hi;
+            if (dhi < dlo) dhi = dlo;
+            rows(r0, r1, u, aj, bj, p, n, sj, tj, m, h, lo, dlo);
+            for (int64_t k = dlo; k < dhi; k++) {
+                double x0 = r0[k], x1 = two ? r1[k] : 0;
+                for (int64_t l = 0; l < p; l++) {
+                    double ul = u[l * n + k];
+                    if (k != j) x0 = x0 + ul * aj[l];
+                    if (two && k != j + 1) x1 = x1 + ul * bj[l];
+                }
+                r0[k] = x0;
+                if (two) r1[k] = x1;
+                for (int64_t t = 0; t < m; t++) h[t * n + k] = two ? (h[t * n + k] + x0 * sj[t]) + x1 * tj[t] : h[t * n + k] + x0 * sj[t];
+            }
+            rows(r0, r1, u, aj, bj, p, n, sj, tj, m, h, dhi, hi);
+        }
+    }
+    free(at);
+}
+
+// MARK: Dreaming with float couplings
+
+TWICE(void, axpy_f32, (double *restrict h, const float *restrict w, double d, int64_t lo, int64_t hi),
+      for (int64_t k = lo; k < hi; k++) h[k] += (double)w[k] * d;)
+
+int64_t rv_dream_sweep_f32(const float *w, int64_t n, const long *order, double *s, double *g, long *last) {
+    void (*axpy)(double *, const float *, double, int64_t, int64_t) = PICK(axpy_f32);
+    int64_t flips = 0;
+    *last = -1;
+    for (int64_t pos = 0; pos < n; pos++) {
+        int64_t i = order[pos];
+        double si = s[i];
+        if (!(si * g[i] < 0)) continue;
+        s[i] = -si;
+        axpy(g, w + i * n, -si - si, 0, n);
+        flips++;
+        *last = pos;
+    }
+    return flips;
+}
+
+// Four rows per pass with h_k in a register; every x in float, every h term in
+// double, in row order (the AVX2 loop does eight k at once, lane by lane the same).
+TWICE(void, rank1_f32_rows,
+      (float *restrict r0, float *restrict r1, float *restrict r2, float *restrict r3, const float *restrict uf,
+       float a0, float a1, float a2, float a3, double *restrict h, double s0, double s1, double s2, double s3,
+       int64_t lo, int64_t hi),
+      for (int64_t k = lo; k < hi; k++) {
+          float uk = uf[k];
+          double acc = h[k];
+          float x0 = r0[k] + uk * a0; r0[k] = x0; acc += (double)x0 * s0;
+          float x1 = r1[k] + uk * a1; r1[k] = x1; acc += (double)x1 * s1;
+          float x2 = r2[k] + uk * a2; r2[k] = x2; acc += (double)x2 * s2;
+          float x3 = r3[k] + uk * a3; r3[k] = x3; acc += (double)x3 * s3;
+          h[k] = acc;
+      })
+
+void rv_rank1_project_f32(float *w, int64_t n, const double *u, const double *a, const double *s, double *h, int skip_self) {
+    void (*rows)(float *, float *, float *, float *, const float *, float, float, float, float, double *, double, double,
+                 double, double, int64_t, int64_t) = PICK(rank1_f32_rows);
+    float *uf = malloc((size_t)(n + 1) * sizeof(float));
+    if (!uf) abort();
+    for (int64_t k = 0; k < n; k++) uf[k] = (float)u[k];
+    int64_t j = 0;
+    for (; j + 4 <= n; j += 4) {
+        float *r[4] = {w + j * n, w + (j + 1) * n, w + (j + 2) * n, w + (j + 3) * n};
+        float diag[4];
+        double h0[4];
+        if (skip_self)
+            for (int q = 0; q < 4; q++) { diag[q] = r[q][j + q]; h0[q] = h[j + q]; }
+        rows(r[0], r[1], r[2], r[3], uf, (float)a[j], (float)a[j + 1], (float)a[j + 2], (float)a[j + 3], h, s[j], s[j + 1],
+             s[j + 2], s[j + 3], 0, n);
+        if (skip_self) {
+            for (int q = 0; q < 4; q++) r[q][j + q] = diag[q];
+            for (int c = 0; c < 4; c++) {
+                double acc = h0[c];
+                for (int q = 0; q < 4; q++) acc += (double)r[q][j + c] * s[j + q];
+                h[j + c] = acc;
+            }
+        }
+    }
+    for (; j < n; j++) {
+        float *row = w + j * n, aj = (float)a[j];
+        for (int64_t k = 0; k < n; k++) {
+            float x = skip_self && k == j ? row[k] : row[k] + uf[k] * aj;
+            row[k] = x;
+            h[k] += (double)x * s[j];
+        }
+    }
+    free(uf);
+}
+
 // MARK: Spiking (LIF) kernels
 
 int64_t rv_lif_deliver(const uint32_t *restrict targets, const float *restrict weights, int64_t n, int64_t base,

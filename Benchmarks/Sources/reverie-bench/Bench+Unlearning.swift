@@ -4,11 +4,14 @@ import ReverieKernel
 import ReverieModels
 
 /// Hebbian unlearning (docs/science.md §3) from Hebbian couplings up to D_in, the first
-/// checked D at which every pattern is a fixed point, against the numpy reference
-/// `Benchmarks/peers/numpy/unlearning.py` run in the same invocation with the same N, α, ε and
-/// check schedule (its random numbers differ, so its D_in differs slightly; the
-/// ratio is per dream, and also given for the whole run). Both sides are timed in
-/// CPU time of their thread (the peer's BLAS on one thread), wall time in parentheses.
+/// checked D at which every pattern is a fixed point, against peers run in the same
+/// invocation with the same N, α, ε and check schedule: a numba `@njit` loop
+/// (`Benchmarks/peers/numba/unlearning.py`, its own venv) and the numpy reference
+/// (`Benchmarks/peers/numpy/unlearning.py`). Their random numbers differ, so their D_in
+/// differs within seed noise; the ratio is per dream, and also given for the whole run.
+/// All sides are timed in CPU time of their thread (BLAS on one thread), wall time in
+/// parentheses. Each line also gives the bytes a dream moves and the fraction of this
+/// machine's ceiling (`reverie-bench roofline`) the loop reaches.
 struct UnlearningBench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "unlearning",
@@ -32,13 +35,25 @@ struct UnlearningBench: ParsableCommand {
     @Option(help: "Update order of the dynamics (random-sequential, as numpy, or poisson).")
     var order = "random-sequential"
 
-    @Option(help: "Cap on the numpy peer's dreams (default: up to its D_in).")
+    @Option(help: "Dreams whose anti-Hebbian steps are applied in one pass over J (1...16; 1 is bit-identical to the engine).")
+    var lazyRank = 1
+
+    @Flag(help: "Dream on the engine (scheduler events) instead of the fast path.")
+    var engine = false
+
+    @Flag(help: "Float couplings on the fast path (lazy rank 1): half the bytes; not the double run's bits.")
+    var float32 = false
+
+    @Option(parsing: .upToNextOption, help: "Peers to run: numba, numpy.")
+    var peers = ["numba", "numpy"]
+
+    @Option(help: "Cap on the peers' dreams (default: up to their D_in).")
     var peerDreams: Int?
 
-    @Option(help: "The numpy peer script.")
-    var peerScript = "Benchmarks/peers/numpy/unlearning.py"
+    @Option(help: "Directory of the peer scripts (numba/, numpy/).")
+    var peerDirectory = "Benchmarks/peers"
 
-    @Flag(help: "Skip the numpy peer.")
+    @Flag(help: "Skip the peers.")
     var noPeer = false
 
     @Option(help: "Seed.")
@@ -49,6 +64,9 @@ struct UnlearningBench: ParsableCommand {
         guard alpha > 0, alpha * Double(size) >= 1 else { throw ValidationError("--alpha must give at least one pattern") }
         guard epsilon > 0 else { throw ValidationError("--epsilon must be positive") }
         guard checkEvery >= 1, maxDreams >= 1 else { throw ValidationError("--check-every and --max-dreams must be positive") }
+        guard (1...16).contains(lazyRank) else { throw ValidationError("--lazy-rank must be in 1...16") }
+        guard !float32 || (lazyRank == 1 && !engine) else { throw ValidationError("--float32 runs on the fast path with --lazy-rank 1") }
+        guard peers.allSatisfy({ ["numba", "numpy"].contains($0) }) else { throw ValidationError("--peers takes numba and numpy") }
         guard UpdateOrder(rawValue: order) != nil else {
             throw ValidationError("--order must be one of " + UpdateOrder.allCases.map(\.rawValue).joined(separator: ", "))
         }
@@ -64,6 +82,9 @@ struct UnlearningBench: ParsableCommand {
                                 rng: RandomStream(seed: seed, stream: 2))
         net.connect("recurrent", from: 0, to: 0, synapses: .dense(patterns.hebbianCouplings()), skipSelf: true)
         let dreaming = HebbianUnlearning(network: net, projection: 0, epsilon: epsilon, noise: RandomStream(seed: seed, stream: 3))
+        dreaming.usesFastPath = !engine
+        dreaming.lazyRank = lazyRank
+        dreaming.floatCouplings = float32
         var probe = RandomStream(seed: seed, stream: 4)
         let schedule = UnlearningSchedule(maxDreams: maxDreams, measureEvery: 0, checkEvery: checkEvery, stopAtAllStable: true)
         let timer = CPUTimer()
@@ -71,31 +92,51 @@ struct UnlearningBench: ParsableCommand {
         let (seconds, wall) = (timer.cpuSeconds, timer.wallSeconds)
         guard let summary else { throw BenchError("a dream did not reach a fixed point") }
         let perDream = seconds / Double(summary.dreams)
+        let n = Double(size)
+        let flipsPerDream = Double(dreaming.dreamFlips) / Double(summary.dreams)
+        // Per dream: the flipped units' rows are read; J is read and written once per pass (every
+        // lazy-rank dreams on the fast path, every dream on the engine, whose fused pass also
+        // gives the next start's fields); multiply-adds: the update and the start's fields (N² each)
+        // and N per flip.
+        let bytes = float32 ? 4.0 : 8.0
+        let roof = Roofline(workingSet: size * size * Int(bytes))
+        let rank = engine ? 1 : Double(lazyRank)
+        let floor = roof.floor(read: flipsPerDream * n * bytes, updated: n * n * bytes / rank,
+                               flop: (float32 ? 1 : 2) * (2 * n * n + flipsPerDream * n))
         func dIn(_ d: Int?) -> String { d.map { String(format: "%ld (D·ε/N = %.3f)", $0, Double($0) * epsilon / Double(size)) } ?? "not reached" }
         print(String(format: "N = %ld, α = %.2f (P = %ld), ε = %g, %@ order, check every %ld dreams; CPU time (wall)",
                      size, alpha, patterns.count, epsilon, order, checkEvery))
-        print(String(format: "reverie: D_in %@, %ld dreams in %.2f s (%.2f s), %.1f µs/dream, %.0f flips/dream",
-                     dIn(summary.dIn), summary.dreams, seconds, wall, perDream * 1e6,
-                     Double(dreaming.dreamFlips) / Double(summary.dreams)))
+        print(roof.summary)
+        print(String(format: "reverie: D_in %@, %ld dreams in %.2f s (%.2f s), %.1f µs/dream, %.0f flips/dream, %@; floor %.1f µs/dream (%.0f%% of the limit)",
+                     dIn(summary.dIn), summary.dreams, seconds, wall, perDream * 1e6, flipsPerDream,
+                     engine ? "engine" : float32 ? "fast path, float couplings" : "fast path, lazy rank \(lazyRank)", floor * 1e6, 100 * floor / perDream))
         if case .dense(let w) = dreaming.couplings {
             // FNV-1a over the 64-bit patterns: equal checksums mean bit-identical couplings.
             let sum = w.weights.reduce(UInt64(0xcbf2_9ce4_8422_2325)) { ($0 ^ $1.bitPattern) &* 0x100_0000_01b3 }
             print(String(format: "reverie: final couplings checksum %016lx, %ld flips in all", sum, dreaming.dreamFlips))
         }
         guard !noPeer else { return }
-        var args = [PeerProcess.python, peerScript, "--n", "\(size)", "--alpha", "\(alpha)", "--epsilon", "\(epsilon)",
-                    "--measure-every", "\(checkEvery)", "--seed", "\(seed)", "--max-dreams", "\(peerDreams ?? maxDreams)"]
-        if peerDreams != nil { args += ["--no-stop"] }
-        let peer = try PeerProcess.runJSON(args)
-        let peerSeconds = (peer["cpu_seconds"] as? Double) ?? .nan
-        let peerDreamCount = (peer["dreams"] as? Int) ?? 0
-        let peerPerDream = peerSeconds / Double(max(peerDreamCount, 1))
-        print(String(format: "numpy:   D_in %@, %ld dreams in %.2f s (%.2f s), %.1f µs/dream, %.0f flips/dream",
-                     dIn(peer["d_in"] as? Int), peerDreamCount, peerSeconds, (peer["seconds"] as? Double) ?? .nan,
-                     peerPerDream * 1e6,
-                     ((peer["flips"] as? Double) ?? Double((peer["flips"] as? Int) ?? 0)) / Double(max(peerDreamCount, 1))))
-        var ratio = String(format: "ratio: %.1fx per dream", peerPerDream / perDream)
-        if peerDreams == nil { ratio += String(format: ", %.1fx for the whole run to D_in", peerSeconds / seconds) }
-        print(ratio)
+        for peer in peers {
+            let python = peer == "numba" ? try PeerProcess.environment(peerDirectory + "/numba") : PeerProcess.python
+            var args = [python, "\(peerDirectory)/\(peer)/unlearning.py", "--n", "\(size)", "--alpha", "\(alpha)",
+                        "--epsilon", "\(epsilon)", "--measure-every", "\(checkEvery)", "--seed", "\(seed)",
+                        "--max-dreams", "\(peerDreams ?? maxDreams)"]
+            if peerDreams != nil { args += ["--no-stop"] }
+            let result = try PeerProcess.runJSON(args)
+            let peerSeconds = (result["cpu_seconds"] as? Double) ?? .nan
+            let peerDreamCount = (result["dreams"] as? Int) ?? 0
+            let peerPerDream = peerSeconds / Double(max(peerDreamCount, 1))
+            let peerFlips = ((result["flips"] as? Double) ?? Double((result["flips"] as? Int) ?? 0)) / Double(max(peerDreamCount, 1))
+            // The peers' dream: h = J s (J read), the relaxation, then J -= c s sᵀ (read and written).
+            let peerFloor = roof.floor(read: n * n * 8 + peerFlips * n * 8, updated: n * n * 8,
+                                       flop: 2 * (2 * n * n + peerFlips * n))
+            print(String(format: "%@ D_in %@, %ld dreams in %.2f s (%.2f s), %.1f µs/dream, %.0f flips/dream; floor %.1f µs/dream (%.0f%% of the limit)",
+                         (peer + ":").padding(toLength: 8, withPad: " ", startingAt: 0), dIn(result["d_in"] as? Int),
+                         peerDreamCount, peerSeconds, (result["seconds"] as? Double) ?? .nan, peerPerDream * 1e6, peerFlips,
+                         peerFloor * 1e6, 100 * peerFloor / peerPerDream))
+            var ratio = String(format: "ratio against %@: %.2fx per dream", peer, peerPerDream / perDream)
+            if peerDreams == nil { ratio += String(format: ", %.2fx for the whole run to D_in", peerSeconds / seconds) }
+            print(ratio)
+        }
     }
 }

@@ -17,6 +17,7 @@ struct ReverieBench: ParsableCommand {
             LIFBench.self,
             DAMBench.self,
             CUBABench.self,
+            RooflineBench.self,
         ])
 }
 

@@ -97,4 +97,44 @@ double rv_lifexp_bound(double u, double xe, double xi, const double *coef);
 int64_t rv_lifexp_find(const double *u, const double *xe, const double *xi, int64_t n, const double *coef, double theta,
                        int64_t *out);
 
+// MARK: Dreaming with a lazily applied low-rank update (docs/science.md §3)
+//
+// Pending dreams l < p (fixed points s*^l, not yet written into W) are kept as
+// int8 states a[i * kmax + l] = s*^l_i, and their overlaps with the current state
+// as integers q[l] = Σ_j s*^l_j s_j. The field of unit i under W + scale Σ_l s*^l s*^lᵀ
+// (diagonal excluded with skip_self) is then
+//     h_i = g_i + scale · (Σ_l a_il q_l − [skip_self] p s_i),
+// with g = W s the field of the written weights: an integer times scale, one rounding.
+
+/// One random-sequential sweep over order[from..<n] at zero temperature: a unit with
+/// s_i h_i < 0 flips, g += (s_new − s_old) W[i, :] (as rv_axpy), q_l += a_il (s_new − s_old).
+/// Returns the number of flips; *last is the position of the last flip (−1 if none).
+int64_t rv_dream_sweep(const double *w, int64_t n, const long *order, int64_t from, double *s, double *g,
+                       const int8_t *a, int64_t kmax, int64_t p, long *q, double scale, int skip_self, long *last);
+
+/// Number of units with s_i h_i < 0 under the corrected fields.
+int64_t rv_dream_count_unstable(int64_t n, const double *s, const double *g, const int8_t *a, int64_t kmax, int64_t p,
+                                const long *q, double scale, int skip_self);
+
+/// Writes the p pending rank-1 updates into W and computes the fields of the m next
+/// starts under the written weights, in one pass over W:
+///   x_jk = (…((w_jk + u_0k a_0j) + u_1k a_1j) + …) + u_(p−1)k a_(p−1)j,   w_jk = x_jk,
+///   h_tk = Σ_j x_jk s_tj (rows in order j = 0, 1, …)       for t < m,
+/// with u[l * n + k], a[l * n + j], s[t * n + j], h[t * n + k] (h is overwritten). The
+/// same bits as p calls of rv_rank1_project (for m = 1, p = 1 exactly its result). With
+/// skip_self the diagonal is kept: x_jj = w_jj.
+void rv_dream_flush(double *w, int64_t n, const double *u, const double *a, int64_t p, const double *s, int64_t m,
+                    double *h, int skip_self);
+
+// MARK: Dreaming with float couplings (half the bytes; fields stay double)
+
+/// rv_dream_sweep with no pending step and float rows: g += d · (double)w[i, :].
+int64_t rv_dream_sweep_f32(const float *w, int64_t n, const long *order, double *s, double *g, long *last);
+
+/// The rank-1 pass on float couplings fused with the next start's fields:
+///   x_jk = w_jk + (float)u_k · (float)a_j (float arithmetic; a_j = ±1),  w_jk = x_jk,
+///   h_k = Σ_j (double)x_jk s_j   (rows in order; h is added to),
+/// keeping w_jj with skip_self. AVX2 and baseline give the same bits.
+void rv_rank1_project_f32(float *w, int64_t n, const double *u, const double *a, const double *s, double *h, int skip_self);
+
 #endif

@@ -51,6 +51,15 @@ public struct Scheduler<Payload: Sendable>: Sendable {
         if time > clock { clock = time }
     }
 
+    /// Accounts for `events` spontaneous updates that a fast path ran outside
+    /// `run` (with nothing queued), the last at `time`: the clock and the counter
+    /// end as `run` would have left them.
+    public mutating func account(events: Int, lastAt time: SimTime) {
+        precondition(queue.count == 0 && events >= 0, "a fast path runs only with nothing queued")
+        processed += events
+        if events > 0 && time > clock { clock = time }
+    }
+
     /// Schedules `payload` after `delay` (which may be zero) from now.
     @inlinable
     public mutating func schedule(_ payload: Payload, after delay: SimTime, phase: EventPhase = .delivery) {

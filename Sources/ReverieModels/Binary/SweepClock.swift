@@ -33,11 +33,19 @@ struct SweepClock {
 
     /// The time of the tick at `position` in the current sweep.
     @inline(__always) func tickTime(_ position: Int, rate: Double) -> SimTime {
-        start + SimTime(Double(position + 1) / (Double(order.count) * rate))
+        Self.tickTime(position, of: order.count, sweepStart: start, rate: rate)
     }
 
+    /// Tick `position` of a sweep over `count` units that started at `sweepStart`.
+    @inline(__always) static func tickTime(_ position: Int, of count: Int, sweepStart: SimTime, rate: Double) -> SimTime {
+        sweepStart + SimTime(Double(position + 1) / (Double(count) * rate))
+    }
+
+    /// The start of the sweep after one that started at `start`.
+    @inline(__always) static func nextSweepStart(after start: SimTime, rate: Double) -> SimTime { start + SimTime(1 / rate) }
+
     private mutating func newSweep(now: SimTime, rate: Double, rng: inout RandomStream) {
-        start = started ? start + SimTime(1 / rate) : now
+        start = started ? Self.nextSweepStart(after: start, rate: rate) : now
         started = true
         lastTick = SimTime(-.infinity)
         rng.shuffle(&order)

@@ -10,7 +10,8 @@ import ReverieKernel
 ///    rule ("anti-hebbian" in model files): `J_ij ← J_ij − (ε/N) s*_i s*_j`, i ≠ j.
 ///
 /// The noise input costs (#changed units) × N, the relaxation (#flips) × N and
-/// the update one rank-1 pass (`learnHebbian`) whose field change is O(N).
+/// the update one rank-1 pass (`learnRank1`) whose field change is O(N). `dream()`
+/// runs on the engine; `run` uses the fast path (`DreamBatch`) when nothing listens.
 public final class HebbianUnlearning {
     public let network: BinaryNetwork
     /// The recurrent projection that dreams.
@@ -24,6 +25,21 @@ public final class HebbianUnlearning {
     var noise: RandomStream
     /// The noise input of the next dream, drawn when the previous one ended.
     var nextStart: [Double]
+    /// Starts drawn after `nextStart` and not yet dreamed from (left by the fast path).
+    var laterStarts: [[Double]] = []
+    /// Whether `run` dreams on the fast path (`DreamBatch`) when the network allows it
+    /// (no sink listening, one dense recurrent projection; else every dream runs on the engine).
+    public var usesFastPath = true
+    /// Dreams whose anti-Hebbian steps the fast path applies in one pass (1...16): 1 is
+    /// bit-identical to the engine; more reads J once per `lazyRank` dreams, with fields
+    /// corrected exactly up to one rounding (docs/science.md §3).
+    public var lazyRank = 1 {
+        didSet { precondition((1...16).contains(lazyRank), "lazyRank must be in 1...16") }
+    }
+    /// Whether the fast path keeps J in float (with `lazyRank` 1): half the bytes a dream
+    /// moves; J is rounded to float at the start and after every step, fields stay double.
+    /// Not the engine's bits: the D_in statistics are compared in docs/science.md §3.
+    public var floatCouplings = false
     /// Dreams done so far.
     public private(set) var dreams = 0
     /// Simulated time after the last relaxation (dreams run on the network's clock).
@@ -70,7 +86,7 @@ public final class HebbianUnlearning {
         }
         dreamFlips += try network.relaxToFixedPoint(maxEvents: maxEventsPerDream)
         let fixedPoint = Array(network.state[ids])
-        nextStart = Self.draw(ids.count, &noise)
+        nextStart = laterStarts.isEmpty ? Self.draw(ids.count, &noise) : laterStarts.removeFirst()
         if case .rank1(let scale)? = rule.fastKernel,
            network.learnRank1(scale: scale, projection: projection, thenImpose: nextStart) {
         } else {
@@ -107,16 +123,38 @@ public final class HebbianUnlearning {
             if r.fractionStable == 1 && dIn == nil { dIn = dreams }
         }
         try record()
+        var batch: DreamBatch?
+        if usesFastPath && DreamBatch.eligible(network, projection: projection) {
+            if !network.states(of: population).elementsEqual(nextStart) { network.setState(nextStart, population: population) }
+            precondition(!floatCouplings || lazyRank == 1, "float couplings need lazyRank 1")
+            batch = DreamBatch(network: network, projection: projection, epsilon: epsilon, capacity: lazyRank,
+                               starts: [nextStart] + laterStarts, floatCouplings: floatCouplings)
+        }
+        // Writes the fast path's pending updates: the network then holds J and the next start as the engine leaves them.
+        func settle() {
+            guard var b = batch, b.pending > 0 else { return }
+            batch = nil  // unique storage while it flushes
+            b.settle(noise: &noise)
+            (nextStart, laterStarts) = (b.remainingStarts[0], Array(b.remainingStarts.dropFirst()))
+            batch = b
+        }
         while dreams < schedule.maxDreams && !(schedule.stopAtAllStable && dIn != nil) {
-            try dream()
+            if batch != nil {
+                dreamFlips += try batch!.dream(maxEvents: maxEventsPerDream, noise: &noise)
+                dreams += 1
+            } else {
+                try dream()
+            }
             if schedule.measureEvery > 0 && dreams % schedule.measureEvery == 0 {
+                settle()
                 network.recomputeFields()  // bounds the rounding drift of the incremental fields
                 try record()
-            } else if dIn == nil && schedule.checkEvery > 0 && dreams % schedule.checkEvery == 0
-                        && StabilityMeasures.allFixedPoints(couplings: couplings, patterns: patterns) {
-                dIn = dreams
+            } else if dIn == nil && schedule.checkEvery > 0 && dreams % schedule.checkEvery == 0 {
+                settle()
+                if StabilityMeasures.allFixedPoints(couplings: couplings, patterns: patterns) { dIn = dreams }
             }
         }
+        settle()
         if records.last?.dreams != dreams { try record() }
         let stable = records.filter { $0.fractionStable == 1 }
         // Best retrieval: the widest basins, ties (saturated basins) broken by the largest Δ_min.
