@@ -209,7 +209,7 @@ static inline double dream_bound(int64_t p, const long *q, double scale) {
 }
 
 int64_t rv_dream_sweep(const double *w, int64_t n, const long *order, int64_t from, double *s, double *g,
-                       const int8_t *a, int64_t kmax, int64_t p, long *q, double scale, int skip_self, long *last) {
+                       const int8_t *a, int64_t kmax, int64_t p, long *q, double scale, int skip_self, long *flipped, long *last) {
     void (*axpy)(double *, const double *, double, int64_t, int64_t) = PICK(axpy);
     int64_t flips = 0;
     double bound = p ? dream_bound(p, q, scale) : -1;
@@ -231,6 +231,7 @@ int64_t rv_dream_sweep(const double *w, int64_t n, const long *order, int64_t fr
             for (int64_t l = 0; l < p; l++) q[l] += (long)ai[l] * di;
             bound = dream_bound(p, q, scale);
         }
+        if (flipped) flipped[flips] = pos;
         flips++;
         *last = pos;
     }
@@ -406,7 +407,7 @@ void rv_dream_flush(double *w, int64_t n, const double *u, const double *a, int6
 TWICE(void, axpy_f32, (double *restrict h, const float *restrict w, double d, int64_t lo, int64_t hi),
       for (int64_t k = lo; k < hi; k++) h[k] += (double)w[k] * d;)
 
-int64_t rv_dream_sweep_f32(const float *w, int64_t n, const long *order, double *s, double *g, long *last) {
+int64_t rv_dream_sweep_f32(const float *w, int64_t n, const long *order, double *s, double *g, long *flipped, long *last) {
     void (*axpy)(double *, const float *, double, int64_t, int64_t) = PICK(axpy_f32);
     int64_t flips = 0;
     *last = -1;
@@ -416,6 +417,7 @@ int64_t rv_dream_sweep_f32(const float *w, int64_t n, const long *order, double 
         if (!(si * g[i] < 0)) continue;
         s[i] = -si;
         axpy(g, w + i * n, -si - si, 0, n);
+        if (flipped) flipped[flips] = pos;
         flips++;
         *last = pos;
     }

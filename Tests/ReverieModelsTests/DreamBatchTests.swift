@@ -9,6 +9,8 @@ final class DreamBatchTests: XCTestCase {
         var summary: UnlearningSummary
         var weights: [UInt64], state: [Double], field: [UInt64]
         var now: SimTime, counters: RunCounters, dreamFlips: Int
+        /// What a listening sink received (empty without one).
+        var records: [TraceRecord] = []
     }
 
     /// A Hebbian network of `n` units and `patterns` patterns dreaming on the engine
@@ -16,10 +18,15 @@ final class DreamBatchTests: XCTestCase {
     /// every 90 dreams, checks every 25.
     func dream(n: Int, patterns count: Int, dreams: Int, fast: Bool, lazyRank: Int = 1, skipSelf: Bool = true,
                epsilon: Double = 0.01, seed: UInt64 = 3, floatCouplings: Bool = false,
-               schedule: UnlearningSchedule? = nil) throws -> Outcome {
+               schedule: UnlearningSchedule? = nil, listening: Bool = false) throws -> Outcome {
         var rng = RandomStream(seed: seed, stream: 1)
         let patterns = PatternSet.random(count: count, size: n, rng: &rng)
-        let net = BinaryNetwork(populations: [("memory", n)], dynamics: BinaryDynamics(), rng: RandomStream(seed: seed, stream: 2))
+        let hub = SinkHub(batchSize: 100)
+        let memory = MemorySink()
+        if listening { hub.add(memory) }
+        let net = BinaryNetwork(populations: [("memory", n)], dynamics: BinaryDynamics(), rng: RandomStream(seed: seed, stream: 2),
+                                sinks: hub, firstID: 7)
+        net.reportsAssignments = listening
         var w = patterns.hebbianCouplings()
         // With self-synapses, J_ii = P/N (the Hebbian sum over μ including i = j) keeps them
         // positive: one driven negative by dreams lets its unit oscillate.
@@ -34,8 +41,9 @@ final class DreamBatchTests: XCTestCase {
         let schedule = schedule ?? UnlearningSchedule(maxDreams: dreams, measureEvery: 90, checkEvery: 25, basinOverlaps: [0.6])
         let summary = try u.run(schedule, patterns: patterns, probe: &probe)
         guard case .dense(let w) = u.couplings else { throw XCTSkip("dense couplings expected") }
+        try hub.end()
         return Outcome(summary: summary, weights: w.weights.map(\.bitPattern), state: net.state, field: net.field.map(\.bitPattern),
-                       now: net.now, counters: net.counters, dreamFlips: u.dreamFlips)
+                       now: net.now, counters: net.counters, dreamFlips: u.dreamFlips, records: memory.records)
     }
 
     func assertIdentical(_ a: Outcome, _ b: Outcome, file: StaticString = #filePath, line: UInt = #line) {
@@ -46,6 +54,7 @@ final class DreamBatchTests: XCTestCase {
         XCTAssertEqual(a.now, b.now, "clock", file: file, line: line)
         XCTAssertEqual(a.counters, b.counters, "counters", file: file, line: line)
         XCTAssertEqual(a.dreamFlips, b.dreamFlips, "flips", file: file, line: line)
+        XCTAssertEqual(a.records, b.records, "records a sink received", file: file, line: line)
     }
 
     /// With one dream per pass the fast path is the engine bit for bit: couplings,
@@ -62,6 +71,15 @@ final class DreamBatchTests: XCTestCase {
             }
             rv_force_baseline(0)
         }
+    }
+
+    /// With a sink listening (and assignments reported, as model runs do), the fast
+    /// path sends the engine's records: every assignment and flip with its tick time,
+    /// in the engine's order.
+    func testListeningSinksGetTheEngineRecords() throws {
+        let engine = try dream(n: 45, patterns: 9, dreams: 60, fast: false, listening: true)
+        XCTAssertGreaterThan(engine.records.count, engine.dreamFlips)
+        assertIdentical(engine, try dream(n: 45, patterns: 9, dreams: 60, fast: true, listening: true))
     }
 
     /// Eight dreams per pass: the fixed points, and with them every record and the

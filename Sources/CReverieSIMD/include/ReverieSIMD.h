@@ -108,9 +108,10 @@ int64_t rv_lifexp_find(const double *u, const double *xe, const double *xi, int6
 
 /// One random-sequential sweep over order[from..<n] at zero temperature: a unit with
 /// s_i h_i < 0 flips, g += (s_new − s_old) W[i, :] (as rv_axpy), q_l += a_il (s_new − s_old).
-/// Returns the number of flips; *last is the position of the last flip (−1 if none).
+/// Returns the number of flips; *last is the position of the last flip (−1 if none) and,
+/// unless flipped is null, flipped[0..<flips] the positions of the flips in order.
 int64_t rv_dream_sweep(const double *w, int64_t n, const long *order, int64_t from, double *s, double *g,
-                       const int8_t *a, int64_t kmax, int64_t p, long *q, double scale, int skip_self, long *last);
+                       const int8_t *a, int64_t kmax, int64_t p, long *q, double scale, int skip_self, long *flipped, long *last);
 
 /// Number of units with s_i h_i < 0 under the corrected fields.
 int64_t rv_dream_count_unstable(int64_t n, const double *s, const double *g, const int8_t *a, int64_t kmax, int64_t p,
@@ -129,7 +130,7 @@ void rv_dream_flush(double *w, int64_t n, const double *u, const double *a, int6
 // MARK: Dreaming with float couplings (half the bytes; fields stay double)
 
 /// rv_dream_sweep with no pending step and float rows: g += d · (double)w[i, :].
-int64_t rv_dream_sweep_f32(const float *w, int64_t n, const long *order, double *s, double *g, long *last);
+int64_t rv_dream_sweep_f32(const float *w, int64_t n, const long *order, double *s, double *g, long *flipped, long *last);
 
 /// The rank-1 pass on float couplings fused with the next start's fields:
 ///   x_jk = w_jk + (float)u_k · (float)a_j (float arithmetic; a_j = ±1),  w_jk = x_jk,

@@ -70,7 +70,8 @@ public enum DenseKernels {
     /// h[offset + i] += W[j, i] d for every i: the fan-out of one unit's change d.
     /// With `watched`, returns the change in the number of targets i with
     /// watched[offset + i] · h[offset + i] < 0 (unstable free units); else 0.
-    @inline(__always)
+    /// Inlinable: it runs once per flip, inside the network's delivery.
+    @inlinable @inline(__always)
     public static func addRow(_ j: Int, of w: DenseWeights, times d: Double, into h: inout [Double], at offset: Int,
                               watched: [Double]? = nil) -> Int {
         let n = w.postCount

@@ -44,6 +44,8 @@ struct DreamBatch {
     /// Starts below this index have their fields in `startFields`.
     private var withFields = 0
     private var order: [Int]
+    /// The positions of a sweep's flips, when sinks listen.
+    private var flipped: [Int]
     /// With float couplings, J in float, the truth while the batch runs (written back
     /// into the network's weights by `settle`); empty otherwise.
     private var floats: [Float] = []
@@ -51,14 +53,15 @@ struct DreamBatch {
     /// Whether the fast path runs this network's dreams exactly as the engine would:
     /// one population, its only projection dense, recurrent, without delay; zero
     /// temperature, random-sequential order; nothing queued, no stimulus, link or
-    /// export, every unit free, and no sink listening.
+    /// export, every unit free. Sinks get the engine's records: the assignments at
+    /// the start of a relaxation and every flip with its tick time, in the same order.
     static func eligible(_ net: BinaryNetwork, projection k: Int) -> Bool {
         guard net.populations.count == 1, net.projections.count == 1, k == 0,
               case .dense = net.projections[0].synapses, net.projections[0].pre == 0, net.projections[0].delay == .zero
         else { return false }
         return net.dynamics.order == .randomSequential && net.dynamics.temperature == .zero
             && net.scheduler.pending == 0 && net.stimuli.isEmpty && net.externalField.isEmpty
-            && !net.exported[0] && net.freeCount == net.unitCount && !(net.sinks.isActive && !net.silenced)
+            && !net.exported[0] && net.freeCount == net.unitCount
     }
 
     /// - Parameters:
@@ -88,6 +91,7 @@ struct DreamBatch {
         for (t, s) in first.enumerated() { starts.replaceSubrange((t * n)..<(t * n + n), with: s) }
         queued = first.count
         order = Array(0..<n)
+        flipped = Array(repeating: 0, count: n)
         if floatCouplings {
             precondition(capacity == 1, "float couplings dream one step per pass")
             guard case .dense(var w) = network.projections[projection].synapses else { preconditionFailure("dense projection") }
@@ -157,6 +161,8 @@ struct DreamBatch {
     private mutating func relax(maxEvents: Int) throws -> Int {
         let net = network
         let begin = net.now
+        let reports = net.sinks.isActive && !net.silenced
+        if reports && net.reportsAssignments { net.reportAssignedStates(at: begin) }
         var sweepStart = begin, lastFlip = begin, flips = 0, updates = 0
         var unstable = unstableCount()
         for i in 0..<n { order[i] = i }
@@ -169,9 +175,18 @@ struct DreamBatch {
             first = false
             net.rng.shuffle(&order)
             var last = -1
-            flips += sweep(&last)
+            let count = sweep(&last, positions: reports)
+            flips += count
             // A sweep that starts with an unstable unit flips the first one it meets.
             lastFlip = SweepClock.tickTime(last, of: n, sweepStart: sweepStart, rate: rate)
+            if reports {
+                for f in 0..<count {
+                    let i = order[flipped[f]]
+                    net.sinks.emit(.state(NeuronID(Int(net.firstID) + i), net.state[i],
+                                          at: SweepClock.tickTime(flipped[f], of: n, sweepStart: sweepStart, rate: rate)))
+                    net.reported[i] = net.state[i]
+                }
+            }
             guard flips <= maxEvents else { throw RelaxationError(events: maxEvents) }
             unstable = unstableCount()
             if unstable == 0 { updates += last + 1 }
@@ -184,20 +199,34 @@ struct DreamBatch {
         return flips
     }
 
-    private mutating func sweep(_ last: inout Int) -> Int {
+    /// One sweep; with `positions`, `flipped` receives the positions of its flips.
+    private mutating func sweep(_ last: inout Int, positions: Bool) -> Int {
         let (n, capacity, p, scale, skip) = (n, capacity, pending, scale, Int32(skipSelf ? 1 : 0))
         let net = network
-        if !floats.isEmpty {
-            return floats.withUnsafeBufferPointer { wb in
-                order.withUnsafeBufferPointer { ob in
-                    net.state.withUnsafeMutableBufferPointer { sb in
-                        net.field.withUnsafeMutableBufferPointer { gb in
-                            Int(rv_dream_sweep_f32(wb.baseAddress!, Int64(n), ob.baseAddress!, sb.baseAddress!, gb.baseAddress!, &last))
+        var buffer: [Int] = []
+        swap(&buffer, &flipped)  // held apart while the sweep mutates the rest
+        defer { swap(&buffer, &flipped) }
+        return buffer.withUnsafeMutableBufferPointer { fb in
+            let out = positions ? fb.baseAddress : nil
+            if !floats.isEmpty {
+                return floats.withUnsafeBufferPointer { wb in
+                    order.withUnsafeBufferPointer { ob in
+                        net.state.withUnsafeMutableBufferPointer { sb in
+                            net.field.withUnsafeMutableBufferPointer { gb in
+                                Int(rv_dream_sweep_f32(wb.baseAddress!, Int64(n), ob.baseAddress!, sb.baseAddress!, gb.baseAddress!,
+                                                       out, &last))
+                            }
                         }
                     }
                 }
             }
+            return sweepDouble(&last, out, n, capacity, p, scale, skip)
         }
+    }
+
+    private mutating func sweepDouble(_ last: inout Int, _ out: UnsafeMutablePointer<Int>?, _ n: Int, _ capacity: Int, _ p: Int,
+                             _ scale: Double, _ skip: Int32) -> Int {
+        let net = network
         guard case .dense(let w) = net.projections[projection].synapses else { preconditionFailure("dense projection") }
         return w.weights.withUnsafeBufferPointer { wb in
             order.withUnsafeBufferPointer { ob in
@@ -206,7 +235,7 @@ struct DreamBatch {
                         packed.withUnsafeBufferPointer { pb in
                             q.withUnsafeMutableBufferPointer { qb in
                                 Int(rv_dream_sweep(wb.baseAddress!, Int64(n), ob.baseAddress!, 0, sb.baseAddress!, gb.baseAddress!,
-                                                   pb.baseAddress!, Int64(capacity), Int64(p), qb.baseAddress!, scale, skip, &last))
+                                                   pb.baseAddress!, Int64(capacity), Int64(p), qb.baseAddress!, scale, skip, out, &last))
                             }
                         }
                     }
