@@ -16,9 +16,10 @@ read -r total failed <<<"${passed:-0 1}"
 bash scripts/fuzz.sh || { failed=$((failed + 1)); total=$((total + 1)); }   # bounded libFuzzer run, counted as one test
 pytest_passed=0 pytest_failed=0
 if compgen -G "tests/python/test_*.py" >/dev/null; then
-  # The Brian2 and NEST peers' environments, for the spiking benchmarks' comparison tests.
+  # The Brian2 and NEST peers' environments, for the spiking benchmarks' comparison tests, and numba's.
   bash Benchmarks/peers/brian2/setup.sh >/dev/null
   bash Benchmarks/peers/nest/setup.sh >/dev/null
+  bash Benchmarks/peers/numba/setup.sh >/dev/null
   bash scripts/setup-chromium.sh >/dev/null   # headless Chromium for tests/python/test_web_monitor.py
   pytest_status=0
   .venv/bin/python -m pytest -q tests/python | tee "$log" || pytest_status=$?
