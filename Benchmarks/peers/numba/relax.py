@@ -16,10 +16,7 @@ import time
 import numpy as np
 from numba import njit
 
-
-@njit(cache=False)
-def seed_numba(seed):
-    np.random.seed(seed)
+from dynamics import fields, random_spins, relax, seed_numba
 
 
 @njit(cache=False)
@@ -31,28 +28,9 @@ def relaxations(J, count):
     order = np.arange(n)
     flips = 0
     for _ in range(count):
-        for i in range(n):
-            s[i] = 1.0 if np.random.random() < 0.5 else -1.0
-        h[:] = 0.0
-        for j in range(n):
-            sj = s[j]
-            for i in range(n):
-                h[i] += sj * J[j, i]
-        while True:
-            np.random.shuffle(order)
-            changed = 0
-            for k in range(n):
-                i = order[k]
-                if s[i] * h[i] < 0.0:
-                    s[i] = -s[i]
-                    two_s = 2.0 * s[i]
-                    row = J[i]
-                    for j in range(n):
-                        h[j] += two_s * row[j]
-                    changed += 1
-            flips += changed
-            if changed == 0:
-                break
+        random_spins(s)
+        fields(J, s, h)
+        flips += relax(J, s, h, order)
     return flips
 
 

@@ -22,10 +22,7 @@ import time
 import numpy as np
 from numba import njit
 
-
-@njit(cache=False)
-def seed_numba(seed):
-    np.random.seed(seed)
+from dynamics import fields, random_spins, relax, seed_numba
 
 
 @njit(cache=False)
@@ -33,21 +30,11 @@ def all_stable(J, xi):
     p, n = xi.shape
     h = np.empty(n)
     for mu in range(p):
-        h[:] = 0.0
-        for j in range(n):
-            x = xi[mu, j]
-            for i in range(n):
-                h[i] += x * J[j, i]
+        fields(J, xi[mu], h)
         for i in range(n):
             if xi[mu, i] * h[i] <= 0.0:
                 return False
     return True
-
-
-@njit(cache=False)
-def random_spins(s):
-    for i in range(s.shape[0]):
-        s[i] = 1.0 if np.random.random() < 0.5 else -1.0
 
 
 @njit(cache=False)
@@ -59,28 +46,11 @@ def dream_loop(J, xi, c, max_dreams, measure_every, stop):
     h = np.zeros(n)
     order = np.arange(n)
     random_spins(s)
-    for j in range(n):  # h = J s as a sum of rows (J symmetric): vectorizes without fastmath
-        sj = s[j]
-        for i in range(n):
-            h[i] += sj * J[j, i]
+    fields(J, s, h)
     flips = 0
     d = 0
     while d < max_dreams:
-        while True:
-            np.random.shuffle(order)
-            changed = 0
-            for k in range(n):
-                i = order[k]
-                if s[i] * h[i] < 0.0:
-                    s[i] = -s[i]
-                    two_s = 2.0 * s[i]
-                    row = J[i]
-                    for j in range(n):
-                        h[j] += two_s * row[j]
-                    changed += 1
-            flips += changed
-            if changed == 0:
-                break
+        flips += relax(J, s, h, order)
         # J -= c s sᵀ (J_ii = 0) fused with h = J s0 for the next start s0: one pass over J
         # (the row is updated, then added to h while it is in cache).
         random_spins(s0)
