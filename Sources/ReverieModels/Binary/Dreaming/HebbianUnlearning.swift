@@ -11,7 +11,7 @@ import ReverieKernel
 ///
 /// The noise input costs (#changed units) × N, the relaxation (#flips) × N and
 /// the update one rank-1 pass (`learnRank1`) whose field change is O(N). `dream()`
-/// runs on the engine; `run` uses the fast path (`DreamBatch`) when nothing listens.
+/// runs on the engine; `run` uses the fast path (`DreamBatch`) when the network allows it.
 public final class HebbianUnlearning {
     public let network: BinaryNetwork
     /// The recurrent projection that dreams.
@@ -28,7 +28,9 @@ public final class HebbianUnlearning {
     /// Starts drawn after `nextStart` and not yet dreamed from (left by the fast path).
     var laterStarts: [[Double]] = []
     /// Whether `run` dreams on the fast path (`DreamBatch`) when the network allows it
-    /// (no sink listening, one dense recurrent projection; else every dream runs on the engine).
+    /// (one population, one dense recurrent projection, random-sequential order; else
+    /// every dream runs on the engine). With `lazyRank` 1 and double couplings it is the
+    /// engine's run bit for bit, records included.
     public var usesFastPath = true
     /// Dreams whose anti-Hebbian steps the fast path applies in one pass (1...16): 1 is
     /// bit-identical to the engine; more reads J once per `lazyRank` dreams, with fields
@@ -135,7 +137,8 @@ public final class HebbianUnlearning {
             guard var b = batch, b.pending > 0 else { return }
             batch = nil  // unique storage while it flushes
             b.settle(noise: &noise)
-            (nextStart, laterStarts) = (b.remainingStarts[0], Array(b.remainingStarts.dropFirst()))
+            let rest = b.remainingStarts
+            (nextStart, laterStarts) = (rest[0], Array(rest.dropFirst()))
             batch = b
         }
         while dreams < schedule.maxDreams && !(schedule.stopAtAllStable && dIn != nil) {
