@@ -255,8 +255,7 @@ int64_t rv_dream_count_unstable(int64_t n, const double *s, const double *g, con
 // [lo, hi) off the diagonal: x keeps the p updates in registers, then h_tk receives
 // x_jk s_tj and x_(j+1)k s_t(j+1) in row order, so every sum rounds as the row-by-row loop.
 // aj/bj hold a_lj and a_l(j+1) for l < p, sj/tj hold s_tj and s_t(j+1) for t < m; u and
-// h are indexed [l * n + k], [t * n + k]. The AVX2 version does four k at once, lane by lane the same.
-#define DREAM_MAX_STARTS 16
+// h are indexed [l * n + k], [t * n + k]. The AVX2 version does eight k at once (four with one row), lane by lane the same.
 #define DREAM_ROWS_PARAMS                                                                                       \
     (double *restrict r0, double *restrict r1, const double *restrict u, const double *aj, const double *bj, \
      int64_t p, int64_t n, const double *sj, const double *tj, int64_t m, double *restrict h, int64_t lo, int64_t hi)
@@ -275,7 +274,8 @@ static void dream_rows_base DREAM_ROWS_PARAMS {
 #include <immintrin.h>
 
 // The AVX2 body, inlined with p and m known at compile time for the common
-// passes (p = m, one per lazy rank), so the compiler unrolls both inner loops.
+// passes (p = m, one per lazy rank), so the compiler unrolls both inner loops
+// (p = m = 1 never comes here: rv_dream_flush hands it to rv_rank1_project).
 static inline __attribute__((always_inline, target("avx2"))) void dream_rows_body(
     double *restrict r0, double *restrict r1, const double *restrict u, const double *aj, const double *bj,
     const int64_t p, int64_t n, const double *sj, const double *tj, const int64_t m, double *restrict h, int64_t lo,
@@ -307,21 +307,6 @@ static inline __attribute__((always_inline, target("avx2"))) void dream_rows_bod
                 _mm256_storeu_pd(ht + 4, _mm256_add_pd(acd, _mm256_mul_pd(y1, q)));
             }
         }
-        for (; k + 4 <= hi; k += 4) {
-            __m256d x0 = _mm256_loadu_pd(r0 + k), x1 = _mm256_loadu_pd(r1 + k);
-            for (int64_t l = 0; l < p; l++) {
-                __m256d ul = _mm256_loadu_pd(u + l * n + k);
-                x0 = _mm256_add_pd(x0, _mm256_mul_pd(ul, _mm256_broadcast_sd(aj + l)));
-                x1 = _mm256_add_pd(x1, _mm256_mul_pd(ul, _mm256_broadcast_sd(bj + l)));
-            }
-            _mm256_storeu_pd(r0 + k, x0);
-            _mm256_storeu_pd(r1 + k, x1);
-            for (int64_t t = 0; t < m; t++) {
-                double *ht = h + t * n + k;
-                __m256d acc = _mm256_add_pd(_mm256_loadu_pd(ht), _mm256_mul_pd(x0, _mm256_broadcast_sd(sj + t)));
-                _mm256_storeu_pd(ht, _mm256_add_pd(acc, _mm256_mul_pd(x1, _mm256_broadcast_sd(tj + t))));
-            }
-        }
     } else {
         for (; k + 4 <= hi; k += 4) {
             __m256d x0 = _mm256_loadu_pd(r0 + k);
@@ -341,8 +326,6 @@ static inline __attribute__((always_inline, target("avx2"))) void dream_rows_bod
     if (p == P && m == M) return dream_rows_body(r0, r1, u, aj, bj, P, n, sj, tj, M, h, lo, hi)
 
 __attribute__((target("avx2"))) static void dream_rows_avx2 DREAM_ROWS_PARAMS {
-    DREAM_ROWS_FIXED(0, 1);
-    DREAM_ROWS_FIXED(1, 1);
     DREAM_ROWS_FIXED(2, 2);
     DREAM_ROWS_FIXED(4, 4);
     DREAM_ROWS_FIXED(8, 8);

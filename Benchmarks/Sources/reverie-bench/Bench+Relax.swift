@@ -58,7 +58,7 @@ struct RelaxBench: ParsableCommand {
         print(peerDefaultThreads ? "the peers run with their default BLAS threads. Ratio = peer wall time / reverie wall time."
                                  : "the peers run with one BLAS thread. Ratio = peer CPU time / reverie CPU time.")
         let peerNames = noPeer ? [] : peers
-        let peerPython = try peerNames.map { $0 == "numba" ? try PeerProcess.environment(peerDirectory + "/numba") : PeerProcess.python }
+        let peerPython = try peerNames.map { try PeerProcess.python(forPeer: $0, in: peerDirectory) }
         print("    N  relax  flips/relax  reverie ms (wall)    updates/s  synaptic ev/s  of limit"
               + peerNames.map { "  \($0.padding(toLength: 5, withPad: " ", startingAt: 0)) ms (wall)      ratio" }.joined())
         for n in sizes {

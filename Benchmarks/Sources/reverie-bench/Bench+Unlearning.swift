@@ -117,7 +117,7 @@ struct UnlearningBench: ParsableCommand {
         }
         guard !noPeer else { return }
         for peer in peers {
-            let python = peer == "numba" ? try PeerProcess.environment(peerDirectory + "/numba") : PeerProcess.python
+            let python = try PeerProcess.python(forPeer: peer, in: peerDirectory)
             var args = [python, "\(peerDirectory)/\(peer)/unlearning.py", "--n", "\(size)", "--alpha", "\(alpha)",
                         "--epsilon", "\(epsilon)", "--measure-every", "\(checkEvery)", "--seed", "\(seed)",
                         "--max-dreams", "\(peerDreams ?? maxDreams)"]

@@ -26,6 +26,12 @@ enum PeerProcess {
         return python
     }
 
+    /// The Python for a peer in `directory/name`: its own environment for the peers
+    /// that have one (numba), else `python`.
+    static func python(forPeer name: String, in directory: String) throws -> String {
+        name == "numba" ? try environment(directory + "/numba") : python
+    }
+
     static func runJSON(_ arguments: [String], pinThreads: Bool = true) throws -> [String: Any] {
         guard FileManager.default.fileExists(atPath: arguments[1]) else {
             throw BenchError("peer script \(arguments[1]) not found (run from the repository root or pass --peer-script)")

@@ -269,7 +269,7 @@ struct DreamBatch {
             head = 0
         }
         queued = max(left, capacity)
-        for t in left..<queued { for i in 0..<n { starts[t * n + i] = noise.nextSpin() } }  // as HebbianUnlearning.draw
+        for t in left..<queued { starts.replaceSubrange((t * n)..<(t * n + n), with: HebbianUnlearning.draw(n, &noise)) }
         let (n, p, m, skip) = (n, pending, queued, Int32(skipSelf ? 1 : 0))
         if !floats.isEmpty {
             precondition(p == 1 && m == 1, "float couplings write one step per pass")
