@@ -64,11 +64,25 @@ def tree_cpu(root):
     return sum(stats[p][1] for p in tree if p in stats)
 
 
+def settle(pids, quiet=0.05, window=0.5, limit=15):
+    """Waits until processes `pids` (with their descendants) together use under `quiet` of a
+    core over `window` seconds (the browsers have loaded and painted the page), at most `limit` s."""
+    deadline = time.monotonic() + limit
+    last = sum(tree_cpu(p) for p in pids)
+    while time.monotonic() < deadline:
+        time.sleep(window)
+        now = sum(tree_cpu(p) for p in pids)
+        if now - last < quiet * window:
+            return
+        last = now
+
+
 def with_terminal_monitor():
     ep = free_endpoint()
     mon = subprocess.Popen([BIN, "monitor", ep, "--plain", "--interval", "60", "--duration", "600"],
                            stdout=subprocess.DEVNULL)
     try:
+        settle([mon.pid])
         before = tree_cpu(mon.pid)
         cpu, wall, _ = timed_run(["--publish", ep, "--wait-subscribers", "1"])
         return cpu, wall, {"monitor_cpu": round(tree_cpu(mon.pid) - before, 3)}
@@ -87,6 +101,7 @@ def with_web_monitor():
         pages = [b.open(url) for b in browsers]
         for p in pages:
             p.wait_for("document.getElementById('status').dataset.value === 'live'", 60)
+        settle([mon.pid] + [b.process.pid for b in browsers])
         before = [tree_cpu(mon.pid)] + [tree_cpu(b.process.pid) for b in browsers]
         cpu, wall, spikes = timed_run(["--publish", ep, "--wait-subscribers", "1"])
         used = [round(tree_cpu(pid) - b, 3) for pid, b in zip([mon.pid] + [b.process.pid for b in browsers], before)]
@@ -123,14 +138,21 @@ base = min(c for c, _ in runs["no --publish"])
 base_median = statistics.median(c for c, _ in runs["no --publish"])
 result = {"model": args.model, "overrides": args.set, "repeats": args.repeats, "load_average": os.getloadavg(),
           "configurations": {}}
-print(f"\n{'configuration':42} {'cpu best':>9} {'cpu median':>11} {'wall best':>10} {'wall median':>12}  vs no --publish (best, median)")
+# This machine's speed drifts between runs by tens of per cent (other tenants): besides best and
+# median, each configuration against the no --publish run of the same round (run just before it),
+# as the median of those per-round ratios.
+print(f"\n{'configuration':42} {'cpu best':>9} {'cpu median':>11} {'wall best':>10} {'wall median':>12}"
+      "  vs no --publish (best, median, median of per-round ratios)")
 for name, xs in runs.items():
     cpus, walls = [c for c, _ in xs], [w for _, w in xs]
+    paired = statistics.median(c / b for (c, _), (b, _) in zip(xs, runs["no --publish"]))
     row = {"cpu_best": min(cpus), "cpu_median": statistics.median(cpus), "wall_best": min(walls),
-           "wall_median": statistics.median(walls), "cpu": cpus, "wall": walls, "pages": extra[name]}
+           "wall_median": statistics.median(walls), "cpu_per_round_ratio_median": paired, "cpu": cpus, "wall": walls,
+           "pages": extra[name]}
     result["configurations"][name] = row
     print(f"{name:42} {row['cpu_best']:9.3f} {row['cpu_median']:11.3f} {row['wall_best']:10.3f} {row['wall_median']:12.3f}"
-          f"  {100 * (row['cpu_best'] / base - 1):+.1f} %, {100 * (row['cpu_median'] / base_median - 1):+.1f} %")
+          f"  {100 * (row['cpu_best'] / base - 1):+.1f} %, {100 * (row['cpu_median'] / base_median - 1):+.1f} %,"
+          f" {100 * (paired - 1):+.1f} %")
 os.makedirs(os.path.dirname(args.out), exist_ok=True)
 with open(args.out, "w") as f:
     json.dump(result, f, indent=1)

@@ -7,17 +7,22 @@
 (() => {
   const RING = 1 << 18;            // raster events kept (the server sends at most 4000 per population per frame)
   const RASTER_SECONDS = 10;       // the raster scrolls: it shows the simulated time of the last 10 s of wall time
-  const REDRAW_MS = 250;           // charts are redrawn at most 4 times a second (frames arrive at 10 per second)
+  const REDRAW_MS = 250;           // the page is updated at most 4 times a second (frames arrive at 10 per second)
   const $ = (id) => document.getElementById(id);
   const COLORS = ['#2454a6', '#c2410c', '#15803d', '#7e22ce', '#b91c1c', '#0e7490', '#a16207', '#4338ca'];
   const MARK_RGBA = { 1: [29, 35, 48], 2: [29, 35, 48], 3: [234, 88, 12] };  // spike, +1, −1
 
   let view = fresh();
   let paused = false;
-  let dirty = false;
+  let dirty = false;                // something new to show (counters, and the charts unless paused)
+  let stale = allStale();           // which charts have new data since they were drawn
   let scheduled = false;
   let lastDraw = -Infinity;
   let socket = null;
+
+  function allStale() {
+    return { raster: true, rates: true, metrics: true, weights: true };
+  }
 
   function fresh() {
     return {
@@ -36,7 +41,8 @@
 
   // ---- formatting -------------------------------------------------------------------------------
 
-  const fmtInt = (n) => Math.round(n).toLocaleString('en-US');
+  const integers = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
+  const fmtInt = (n) => integers.format(Math.round(n));
   function fmt(x, digits = 4) {
     if (x === null || x === undefined || !Number.isFinite(x)) return '–';
     if (x === 0) return '0';
@@ -92,11 +98,13 @@
       view = fresh();
       view.run = frame.run;
       showRun(frame.run);
+      stale = allStale();
     }
     view.frames += 1;
     view.frame = frame;
     const h = view.history;
-    if (h.length === 0 || frame.t > h[h.length - 1][1]) h.push([performance.now() / 1000, frame.t]);
+    const advanced = h.length === 0 || frame.t > h[h.length - 1][1];
+    if (advanced) h.push([performance.now() / 1000, frame.t]);
     while (h.length > 2 && h[1][0] < h[h.length - 1][0] - 3 * RASTER_SECONDS) h.shift();
     const s = frame.series;
     if (s.rates) view.rates = s.rates;
@@ -120,10 +128,13 @@
         r.n += 1;
       }
     }
-    updateCounters(frame);
-    const changed = n > 0 || frame.run || frame.histogram || frame.end !== undefined || s.rates || s.weights || s.phases ||
-      Object.values(s.metrics).some((d) => d !== null);
-    if (changed) { dirty = true; schedule(); }
+    const metrics = Object.values(s.metrics).some((d) => d !== null);
+    if (n > 0 || s.phases || advanced) stale.raster = true;
+    if (s.rates || s.phases) stale.rates = true;
+    if (metrics || s.phases) stale.metrics = true;
+    if (frame.histogram || s.weights || s.phases) stale.weights = true;
+    dirty = true;
+    schedule();
   }
 
   function merge(old, delta) {
@@ -238,7 +249,8 @@
 
   // ---- drawing ----------------------------------------------------------------------------------
 
-  function prepare(canvas) {
+  /** Sizes a canvas to its box at the device's pixel ratio and clears it (`clear` false: the caller paints every pixel). */
+  function prepare(canvas, clear = true) {
     const ratio = window.devicePixelRatio || 1;
     const w = Math.max(50, Math.round(canvas.clientWidth * ratio));
     const h = Math.round(Number(canvas.getAttribute('height')) * ratio);
@@ -247,7 +259,7 @@
     if (canvas.height !== h) canvas.height = h;
     const ctx = canvas.getContext('2d');
     ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
-    ctx.clearRect(0, 0, w, h);
+    if (clear) ctx.clearRect(0, 0, w, h);
     return { ctx, w: w / ratio, h: h / ratio, ratio };
   }
 
@@ -362,35 +374,53 @@
     ctx.restore();
   }
 
+  let rasterImage = null;          // the raster's pixels, kept between redraws
+
   function drawRaster() {
     const canvas = $('raster');
-    const { ctx, w, h, ratio } = prepare(canvas);
+    const { ctx, w, h, ratio } = prepare(canvas, false);
     const run = view.run;
-    if (!run || run.populations.length === 0) { canvas.dataset.drawn = '0'; return; }
     const axis = 22, pw = Math.round(w * ratio), ph = Math.round((h - axis) * ratio);
+    ctx.clearRect(0, h - axis, w, axis);
+    if (!rasterImage || rasterImage.width !== pw || rasterImage.height !== ph) rasterImage = ctx.createImageData(pw, ph);
+    const pixels = new Uint32Array(rasterImage.data.buffer);
+    pixels.fill(0xffffffff);
+    if (!run || run.populations.length === 0) {
+      ctx.setTransform(1, 0, 0, 1, 0, 0);
+      ctx.putImageData(rasterImage, 0, 0);
+      canvas.dataset.drawn = '0';
+      return;
+    }
     const r = view.ring, held = Math.min(r.n, RING), first = r.n - held;
     let [t0, t1] = rasterWindow(r, first);
     if (!(t1 > t0)) t1 = t0 + 1;
-    const image = ctx.createImageData(pw, ph);
-    const pixels = new Uint32Array(image.data.buffer);
-    pixels.fill(0xffffffff);
     const pops = run.populations, band = ph / pops.length;
-    const colors = {};
-    for (const k of Object.keys(MARK_RGBA)) { const [R, G, B] = MARK_RGBA[k]; colors[k] = (0xff << 24) | (B << 16) | (G << 8) | R; }
-    const dotW = held > 100000 ? 1 : 2;
+    const colors = new Uint32Array(4);
+    for (let m = 0; m < 4; m++) { const [R, G, B] = MARK_RGBA[m] || MARK_RGBA[1]; colors[m] = ((0xff << 24) | (B << 16) | (G << 8) | R) >>> 0; }
+    const dotW = held > 100000 ? 1 : 2, xScale = (pw - dotW) / (t1 - t0);
+    // Per population: rows per unit, the first row of its band and rows per unit index.
+    const rowsOf = pops.map((p) => Math.max(1, Math.min(3, Math.floor((band - 2) / p.size))));
+    const yScale = pops.map((p, k) => (band - 2 - rowsOf[k]) / p.size);
+    // Events are held in arrival (= simulated time) order: start at the first inside the window.
+    let lo = first, hi = r.n;
+    while (lo < hi) { const mid = (lo + hi) >>> 1; if (r.t[mid % RING] < t0) lo = mid + 1; else hi = mid; }
     let drawn = 0;
-    for (let e = first; e < r.n; e++) {
-      const k = e % RING, p = r.p[k];
-      if (p >= pops.length || r.t[k] < t0 || r.t[k] > t1) continue;
-      const x = Math.min(pw - dotW, Math.floor(((r.t[k] - t0) / (t1 - t0)) * (pw - dotW)));
-      const rows = Math.max(1, Math.min(3, Math.floor((band - 2) / pops[p].size)));
-      const y = Math.floor(p * band + 1 + ((r.u[k] + 0.5) / pops[p].size) * (band - 2 - rows));
-      const c = colors[r.m[k]] || colors[1];
-      for (let dy = 0; dy < rows; dy++) for (let dx = 0; dx < dotW; dx++) pixels[(y + dy) * pw + x + dx] = c;
+    for (let e = lo; e < r.n; e++) {
+      const k = e % RING, p = r.p[k], t = r.t[k];
+      if (p >= pops.length || t > t1) continue;
+      const x = Math.min(pw - dotW, Math.floor((t - t0) * xScale));
+      const rows = rowsOf[p];
+      const y = Math.floor(p * band + 1 + (r.u[k] + 0.5) * yScale[p]);
+      const c = colors[r.m[k] & 3];
+      for (let dy = 0; dy < rows; dy++) {
+        const row = (y + dy) * pw + x;
+        pixels[row] = c;
+        if (dotW === 2) pixels[row + 1] = c;
+      }
       drawn += 1;
     }
     ctx.setTransform(1, 0, 0, 1, 0, 0);
-    ctx.putImageData(image, 0, 0);
+    ctx.putImageData(rasterImage, 0, 0);
     ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
     ctx.strokeStyle = '#98a2b3'; ctx.lineWidth = 1;
     for (let k = 1; k < pops.length; k++) { ctx.beginPath(); ctx.moveTo(0, (k * band) / ratio); ctx.lineTo(w, (k * band) / ratio); ctx.stroke(); }
@@ -403,8 +433,13 @@
     drawMarkers(ctx, phaseMarks(), X, t0, t1, 0, h - axis);
     canvas.dataset.drawn = String(drawn);
     const labels = $('population-labels').children;
-    for (let k = 0; k < labels.length; k++) labels[k].style.top = `${(k * band) / ratio + band / ratio / 2 - 8}px`;
-    $('population-labels').style.height = `${h}px`;
+    for (let k = 0; k < labels.length; k++) setStyle(labels[k], 'top', `${(k * band) / ratio + band / ratio / 2 - 8}px`);
+    setStyle($('population-labels'), 'height', `${h}px`);
+  }
+
+  /** Sets a style property only when it changes (as setText). */
+  function setStyle(e, property, value) {
+    if (e.style[property] !== value) e.style[property] = value;
   }
 
   /**
@@ -417,9 +452,7 @@
     const wall1 = h.length ? h[h.length - 1][0] : 0;
     let t0 = h.length ? h[0][1] : 0;
     for (const [wall, t] of h) { if (wall > wall1 - RASTER_SECONDS) break; t0 = t; }
-    if (h.length === 0 || h[0][0] > wall1 - RASTER_SECONDS) {
-      for (let e = first; e < r.n; e++) t0 = Math.min(t0, r.t[e % RING]);
-    }
+    if ((h.length === 0 || h[0][0] > wall1 - RASTER_SECONDS) && r.n > first) t0 = Math.min(t0, r.t[first % RING]);
     return [t0, t1];
   }
 
@@ -552,9 +585,13 @@
     }
   }
 
-  /** Draws on the next animation frame at least REDRAW_MS after the last drawing (no frame is requested while idle). */
+  /**
+   * Updates the page on the next animation frame at least REDRAW_MS after the last update
+   * (no frame is requested while nothing is new): the counters always, each chart only when
+   * its data changed and the page is not paused. One rendering update per redraw.
+   */
   function schedule() {
-    if (scheduled || paused) return;
+    if (scheduled) return;
     scheduled = true;
     const wait = Math.max(0, REDRAW_MS - (performance.now() - lastDraw));
     setTimeout(() => requestAnimationFrame(redraw), wait);
@@ -562,17 +599,21 @@
 
   function redraw(now) {
     scheduled = false;
-    if (!dirty || paused || !view.run) return;
+    if (!dirty) return;
     dirty = false;
+    const gap = now - lastDraw, shortest = Number(document.body.dataset.shortestGap || Infinity);
+    if (gap < shortest) document.body.dataset.shortestGap = String(gap);  // ms between updates (tests read it)
     lastDraw = now;
-    drawRaster();
-    drawRates();
-    drawOverlaps();
-    drawDreams();
-    drawWeights();
-    drawMetricTable();
-    document.body.dataset.redrawn = String(view.frames);
-    document.body.dataset.drawnEnd = String(view.end !== null);  // the final state is on screen (tests wait on it)
+    if (view.frame) updateCounters(view.frame);
+    if (!paused && view.run) {
+      if (stale.raster) drawRaster();
+      if (stale.rates) drawRates();
+      if (stale.metrics) { drawOverlaps(); drawDreams(); drawMetricTable(); }
+      if (stale.weights) drawWeights();
+      stale = { raster: false, rates: false, metrics: false, weights: false };
+      document.body.dataset.redrawn = String(view.frames);
+      document.body.dataset.drawnEnd = String(view.end !== null);  // the final state is on screen (tests wait on it)
+    }
   }
 
   $('follow').addEventListener('click', () => {
@@ -581,8 +622,9 @@
     b.textContent = paused ? 'Follow' : 'Pause';
     b.setAttribute('aria-pressed', String(!paused));
     dirty = true;
+    stale = allStale();
     schedule();
   });
-  window.addEventListener('resize', () => { dirty = true; schedule(); });
+  window.addEventListener('resize', () => { dirty = true; stale = allStale(); schedule(); });
   connect();
 })();
