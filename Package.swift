@@ -53,8 +53,8 @@ let package = Package(
         .executableTarget(
             name: "reverie",
             dependencies: [
-                "ReverieKernel", "ReverieModels", "ReverieReport", "ReverieSONATA", "ReverieSpec", "ReverieTraces", "ReverieTransport",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "ReverieKernel", "ReverieModels", "ReverieMPI", "ReverieReport", "ReverieSONATA", "ReverieSpec", "ReverieTraces",
+                "ReverieTransport", .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         // The benchmarks and their peers, beside the tool: `swift build -c release --product reverie-bench`.
         .executableTarget(

@@ -18,6 +18,19 @@ public final class MPICommunicator: @unchecked Sendable {
         return MPICommunicator()
     }
 
+    /// This process's rank from the launcher's environment (MPI is not initialised), or nil without a launcher.
+    public static func launchedRank() -> Int? {
+        let env = ProcessInfo.processInfo.environment
+        return (env["OMPI_COMM_WORLD_RANK"] ?? env["PMIX_RANK"] ?? env["PMI_RANK"]).flatMap { Int($0) }
+    }
+
+    /// The number of ranks the launcher started, from its environment (MPI is not
+    /// initialised), or nil without a launcher.
+    public static func launchedSize() -> Int? {
+        let env = ProcessInfo.processInfo.environment
+        return (env["OMPI_COMM_WORLD_SIZE"] ?? env["PMI_SIZE"]).flatMap { Int($0) }
+    }
+
     private init() {
         var provided: Int32 = 0
         MPI_Init_thread(nil, nil, Int32(MPI_THREAD_FUNNELED), &provided)
@@ -73,7 +86,7 @@ public final class MPICommunicator: @unchecked Sendable {
         var length: Int32 = 0
         var text = [CChar](repeating: 0, count: Int(MPI_MAX_ERROR_STRING) + 1)
         MPI_Error_string(status, &text, &length)
-        throw MPIError(rank: rank, call: call, message: String(cString: text))
+        throw MPIError(rank: rank, call: call, message: String(decoding: text.prefix(Int(length)).map { UInt8(bitPattern: $0) }, as: UTF8.self))
     }
 }
 

@@ -1,4 +1,5 @@
 import ArgumentParser
+import ReverieMPI
 import Foundation
 import ReverieSpec
 
@@ -19,6 +20,8 @@ struct ExperimentCommand: ParsableCommand {
         seed, every phase summary value as <phase>.<key>), <phase>.csv (each phase table with the \
         grid and repeat columns prepended), search.csv with a search, plots and sweep.json. Paths in \
         a sweep file are relative to it. Results do not depend on --jobs.
+
+        Under an MPI launcher (mpirun -np R reverie experiment …, or srun) the runs are spread         over the R ranks (rank r takes runs r, r + R, …, each rank on --jobs threads) and rank 0         writes the outputs: the same bytes as a serial run.
         """)
 
     @Argument(help: "A sweep file (YAML, see the Sweeps section of models/README.md) or a model file.")
@@ -47,7 +50,7 @@ struct ExperimentCommand: ParsableCommand {
     @Option(help: ArgumentHelp("The condition of --search: <phase>.<key> OP number, OP one of >= > <= < == !=; clauses may be joined by \" and \".", valueName: "condition"))
     var until: String?
 
-    @Option(help: "Runs in parallel on this many threads.")
+    @Option(help: "Runs in parallel on this many threads (per MPI rank under mpirun).")
     var jobs = 1
 
     @Option(help: "Output directory (created; must be new or empty unless --force). Required unless --dry-run.")
@@ -70,6 +73,12 @@ struct ExperimentCommand: ParsableCommand {
     }
 
     func run() throws {
+        do { try sweep() } catch let e where !(e is ExitCode) && (MPICommunicator.launchedRank() ?? 0) != 0 {
+            throw ExitCode.failure  // every rank meets the same error; rank 0 prints it
+        }
+    }
+
+    func sweep() throws {
         let plan: SweepPlan
         do {
             var sweep = try Sweep.load(path: file)
@@ -82,14 +91,23 @@ struct ExperimentCommand: ParsableCommand {
 
         let start = Date()
         let searching = plan.sweep.parts.contains { $0.search != nil }
-        let progress = SweepProgress(total: plan.tasks.count, unit: searching ? "search" : "run", quiet: quiet)
-        let results = try SweepExecutor(jobs: jobs).map(plan.tasks.count, onDone: progress.completed) { [plan] k in
-            try plan.run(plan.tasks[k])
+        let world = MPICommunicator.launched()
+        defer { world?.finalize() }
+        let results: [SweepTask.Result]
+        if let world {
+            guard let all = try runOnRanks(plan, world: world, unit: searching ? "search" : "run") else { return }
+            results = all
+        } else {
+            let progress = SweepProgress(total: plan.tasks.count, unit: searching ? "search" : "run", quiet: quiet)
+            results = try SweepExecutor(jobs: jobs).map(plan.tasks.count, onDone: progress.completed) { [plan] k in
+                try plan.run(plan.tasks[k])
+            }
+            progress.finish()
         }
-        progress.finish()
         let written = try SweepWriter(plan: plan, results: results, out: out, overrides: overrides).write()
         let runs = results.reduce(0) { $0 + $1.runs.count }
-        print(String(format: "%@: %ld runs in %.1f s on %ld thread(s)", plan.sweep.file ?? file, runs, Date().timeIntervalSince(start), jobs))
+        print(String(format: "%@: %ld runs in %.1f s on %@%ld thread(s)", plan.sweep.file ?? file, runs, Date().timeIntervalSince(start),
+                     world.map { "\($0.size) rank(s) × " } ?? "", jobs))
         for (p, part) in plan.sweep.parts.enumerated() where part.search != nil {
             for (task, result) in zip(plan.tasks, results) where task.part == p {
                 let at = part.describe(point: task.point)
@@ -98,6 +116,40 @@ struct ExperimentCommand: ParsableCommand {
             }
         }
         print("wrote " + written.map { (out as NSString).appendingPathComponent($0) }.joined(separator: ", "))
+    }
+
+    /// Under mpirun: rank r runs tasks r, r + R, r + 2R, … on `jobs` threads; every rank's
+    /// results (exact bytes) are gathered, so rank 0 gets what a serial run computes and
+    /// writes it; the other ranks return nil. A failed task fails the sweep on every rank
+    /// with the lowest-numbered failure's message (printed by rank 0).
+    func runOnRanks(_ plan: SweepPlan, world: MPICommunicator, unit: String) throws -> [SweepTask.Result]? {
+        let mine = Array(stride(from: world.rank, to: plan.tasks.count, by: world.size))
+        let progress = SweepProgress(total: mine.count, unit: unit + " on rank 0", quiet: quiet || world.rank != 0)
+        var local: [(task: Int, result: SweepTask.Result)] = [], failure: (task: Int, message: String)?
+        do {
+            let results = try SweepExecutor(jobs: jobs).map(mine.count, onDone: progress.completed) { [plan] i in
+                do { return try plan.run(plan.tasks[mine[i]]) } catch { throw SweepTaskFailure(task: mine[i], error: error) }
+            }
+            local = Array(zip(mine, results))
+        } catch let f as SweepTaskFailure {
+            failure = (f.task, "\(f.error)")
+        }
+        progress.finish()
+        var slots = [SweepTask.Result?](repeating: nil, count: plan.tasks.count), failures: [(task: Int, message: String)] = []
+        for bytes in try world.allGather(SweepTask.Result.encode(local, failure: failure)) {
+            let (results, failed) = try SweepTask.Result.decode(bytes)
+            for (task, result) in results where task < slots.count { slots[task] = result }
+            if let failed { failures.append(failed) }
+        }
+        if let first = failures.min(by: { $0.task < $1.task }) {
+            guard world.rank == 0 else { throw ExitCode.failure }
+            throw ValidationError(first.message)
+        }
+        guard world.rank == 0 else { return nil }
+        return try slots.map { slot in
+            guard let slot else { throw ValidationError("a rank did not send all of its sweep results") }
+            return slot
+        }
     }
 
     /// The output directory must not exist, or be an empty directory, unless --force.
@@ -128,4 +180,10 @@ struct ExperimentCommand: ParsableCommand {
         }
         return lines.joined(separator: "\n")
     }
+}
+
+/// A task's error, with the task's index (to report the lowest-numbered failure across ranks).
+private struct SweepTaskFailure: Error {
+    let task: Int
+    let error: any Error
 }

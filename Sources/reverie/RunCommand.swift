@@ -1,4 +1,5 @@
 import ArgumentParser
+import ReverieMPI
 import Foundation
 import ReverieKernel
 import ReverieSpec
@@ -33,6 +34,12 @@ struct RunCommand: ParsableCommand {
 
     func validate() throws {
         guard progressEvery > 0 && progressEvery.isFinite else { throw ValidationError("--progress-every must be a positive number of seconds") }
+        // Several ranks would each run the whole model into the same --out.
+        if let ranks = MPICommunicator.launchedSize(), ranks > 1 {
+            guard MPICommunicator.launchedRank() ?? 0 == 0 else { throw ExitCode.validationFailure }  // rank 0 says why
+            throw ValidationError("reverie run is one process: it does not split a network over MPI ranks (started with \(ranks)); "
+                                  + "run it without mpirun, or spread independent runs over ranks with reverie experiment")
+        }
     }
 
     func run() throws {

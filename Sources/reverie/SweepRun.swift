@@ -21,6 +21,10 @@ struct SweepRun: Sendable {
         tables = runner.results.map(\.table)
     }
 
+    init(searchValue: Int?, seed: UInt64, phases: [String], summaries: [[(key: String, value: Double)]], tables: [ResultTable?]) {
+        self.searchValue = searchValue; self.seed = seed; self.phases = phases; self.summaries = summaries; self.tables = tables
+    }
+
     /// The summary value `<phase>.<key>`, if the run reported it.
     func value(_ column: String) -> Double? {
         for (k, phase) in phases.enumerated() where column.hasPrefix(phase + ".") {
