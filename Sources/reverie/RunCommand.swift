@@ -17,6 +17,9 @@ struct RunCommand: ParsableCommand {
 
     @OptionGroup var model: ModelOptions
 
+    @Option(help: "Threads that advance a spiking network (split into as many shards; the results do not depend on it).")
+    var threads = 1
+
     @Option(help: "Seed for every random stream of the run (default: the file's `seed`).")
     var seed: UInt64?
 
@@ -34,6 +37,7 @@ struct RunCommand: ParsableCommand {
 
     func validate() throws {
         guard progressEvery > 0 && progressEvery.isFinite else { throw ValidationError("--progress-every must be a positive number of seconds") }
+        guard (1...256).contains(threads) else { throw ValidationError("--threads must be in 1...256") }
         // Several ranks would each run the whole model into the same --out.
         if let ranks = MPICommunicator.launchedSize(), ranks > 1 {
             guard MPICommunicator.launchedRank() ?? 0 == 0 else { throw ExitCode.validationFailure }  // rank 0 says why
@@ -45,7 +49,7 @@ struct RunCommand: ParsableCommand {
     func run() throws {
         let spec = try model.load()
         let sinks = try streams.makeSinks()
-        let runner = try ModelFileExit.guarding { try ModelRunner(model: spec, seed: seed, sinks: sinks) }
+        let runner = try ModelFileExit.guarding { try ModelRunner(model: spec, seed: seed, sinks: sinks, threads: threads) }
         streams.scheduleWeightSnapshots(runner)
         let progress = ProgressBar(enabled: !quiet, timeUnit: spec.timeUnit, interval: progressEvery)
         runner.onPhaseStart = { k, name, kind in progress.phase("\(name) (\(k + 1)/\(spec.phases.count))") }

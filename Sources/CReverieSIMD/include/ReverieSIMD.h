@@ -138,4 +138,11 @@ int64_t rv_dream_sweep_f32(const float *w, int64_t n, const long *order, double 
 /// keeping w_jj with skip_self. AVX2 and baseline give the same bits.
 void rv_rank1_project_f32(float *w, int64_t n, const double *u, const double *a, const double *s, double *h, int skip_self);
 
+/// A spin-wait hint (x86 PAUSE): a waiting thread yields the core's resources briefly.
+static inline void rv_cpu_relax(void) {
+#if defined(__x86_64__) || defined(__i386__)
+    __builtin_ia32_pause();
+#endif
+}
+
 #endif

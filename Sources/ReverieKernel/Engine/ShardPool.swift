@@ -1,16 +1,20 @@
+import CReverieSIMD
 import Foundation
 import Synchronization
 
 /// Threads that run the shards of a network together, one round at a time
 /// (`run`): the calling thread takes shard 0, a persistent worker thread each
 /// other shard, and `run` returns when every shard has finished its round.
-/// Workers wait for a round by spinning briefly, then sleeping on a condition,
+/// Workers wait for a round by spinning (with a pause hint), then yielding, then sleeping on a condition,
 /// so a round costs microseconds on idle cores and no CPU between runs. Shards
 /// share nothing while a round runs; what they exchange is merged by the
 /// caller between rounds, so the results cannot depend on the threads' timing.
 public final class ShardPool: @unchecked Sendable {
     public let count: Int
     private let shared: Shared
+    /// Spin-wait hints before a waiting thread yields its core (~0.1–1 ms: rounds
+    /// of a network's slot take tens of µs, and a yield costs a system call).
+    static let spins = 20_000
 
     /// What the threads share; each worker holds it, so it outlives the pool until they exit.
     private final class Shared: @unchecked Sendable {
@@ -30,12 +34,14 @@ public final class ShardPool: @unchecked Sendable {
                 var spins = 0
                 while round.load(ordering: .acquiring) == seen {
                     spins += 1
-                    if spins > 20_000 {
+                    if spins > ShardPool.spins + 2000 {
                         lock.lock()
                         while round.load(ordering: .acquiring) == seen { lock.wait() }
                         lock.unlock()
-                    } else if spins > 2000 {
+                    } else if spins > ShardPool.spins {
                         sched_yield()
+                    } else {
+                        rv_cpu_relax()
                     }
                 }
                 seen = round.load(ordering: .acquiring)
@@ -73,7 +79,7 @@ public final class ShardPool: @unchecked Sendable {
         var spins = 0
         while shared.finished.load(ordering: .acquiring) < count - 1 {
             spins += 1
-            if spins > 2000 { sched_yield() }
+            if spins > Self.spins { sched_yield() } else { rv_cpu_relax() }
         }
         shared.job = nil
     }

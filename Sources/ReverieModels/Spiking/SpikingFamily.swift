@@ -120,6 +120,14 @@ public enum SpikingFamily: ModelFamily {
             case nil: break
             }
         }
+        if context.threads > 1 {
+            if let why = net.shardingObstacle {
+                throw ModelError(file: context.model.file, path: "projections",
+                                 expected: "static projections with one delay each to split the network over --threads \(context.threads) (or --threads 1)",
+                                 found: why)
+            }
+            net.split(into: min(context.threads, max(1, pops.map(\.size).max() ?? 1)))
+        }
         return net
     }
 

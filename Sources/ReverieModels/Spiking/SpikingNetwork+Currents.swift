@@ -198,7 +198,7 @@ extension SpikingNetwork {
     func currentCrossings(population p: Int, slotStart: Double, slotEnd: Double) {
         guard let e = populations[p].lifExp else { return }
         fillCurrentCoefficients(population: p, e, until: slotEnd)
-        let range = populations[p].range
+        let range = owned[p]
         let found = LIFKernels.findCurrentCandidates(u: u, iEx: iEx, iIn: iIn, range, coefficients: currentCoefficients,
                                                      theta: e.vTh - e.vInfinity, into: &scratch)
         for m in 0..<found { spikeIfCrossedCurrent(range.lowerBound + Int(scratch[m]), before: slotEnd, e, slotStart: slotStart) }
@@ -227,10 +227,10 @@ extension SpikingNetwork {
 
     /// Whether no lif-exp unit of the population can reach threshold without
     /// further input: none refractory, V_∞ ≤ V_th, and the positive terms of V − V_∞ now below V_th − V_∞.
-    func currentsAreQuiescent(_ p: SpikingPopulation, _ e: LIFExpParameters) -> Bool {
+    func currentsAreQuiescent(_ units: Range<Int>, _ e: LIFExpParameters) -> Bool {
         guard e.vInfinity <= e.vTh else { return false }
         let s = time - origin, em = Foundation.exp(-s / e.tauM), h0 = channelFactor(0, e, s: s), h1 = channelFactor(1, e, s: s)
-        return p.range.allSatisfy { i in
+        return units.allSatisfy { i in
             u[i] != -.infinity && max(0, u[i] * em) + max(0, h0 * iEx[i]) + max(0, h1 * iIn[i]) < e.vTh - e.vInfinity
         }
     }

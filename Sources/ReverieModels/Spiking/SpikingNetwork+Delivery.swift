@@ -95,7 +95,7 @@ extension SpikingNetwork {
     func crossings(population p: Int, slotStart: Double, slotEnd: Double) {
         guard let lif = populations[p].lif, lif.vInfinity > lif.vTh else { return }
         let theta = (lif.vTh - lif.vInfinity) * Foundation.exp((slotEnd - origin) / lif.tauM)
-        let range = populations[p].range
+        let range = owned[p]
         let found = LIFKernels.findAbove(u, range, theta: theta, into: &scratch)
         for m in 0..<found { spikeIfCrossed(range.lowerBound + Int(scratch[m]), before: slotEnd, lif: lif, slotStart: slotStart) }
     }

@@ -12,8 +12,8 @@ extension SpikingNetwork: NetworkFamily {
     public var counters: RunCounters {
         var c = RunCounters()
         c.spikes = spikes
-        c.synapticEvents = synapticEvents
-        c.events = synapticEvents
+        c.synapticEvents = allSynapticEvents
+        c.events = c.synapticEvents
         return c
     }
 
@@ -22,25 +22,32 @@ extension SpikingNetwork: NetworkFamily {
 
     public func advance(until end: SimTime, control: inout AdvanceControl) -> StopReason {
         let last = end.value.isFinite ? Int((end.value / slotWidth - 1e-9).rounded(.up)) : Int.max
+        defer { if !peers.isEmpty { reportShardSpikes() } }
         while slot < last {
             if !end.value.isFinite && isQuiescent { return .quiescent }
-            let before = synapticEvents
+            let before = allSynapticEvents
             step()
-            control.consume(synapticEvents - before)
+            control.consume(allSynapticEvents - before)
             if let progress = control.progress, slot & 1023 == 0 { progress(now) }
-            if let stop = control.stop, stop() { return .condition }
+            if let stop = control.stop {
+                if !peers.isEmpty { reportShardSpikes() }
+                if stop() { return .condition }
+            }
             if control.budget == 0 { return .eventLimit }
         }
         return .timeLimit
     }
 
-    /// Nothing queued, no source with spikes left, no unit driven above threshold.
+    /// Nothing queued, no source with spikes left, no unit driven above threshold
+    /// (every shard queues every arrival; each checks its own units).
     var isQuiescent: Bool {
         guard queue.count == 0 else { return false }
         for s in sources where !s.isExhausted { return false }
-        for p in populations {
-            if let lif = p.lif, lif.vInfinity > lif.vTh { return false }
-            if let e = p.lifExp, !currentsAreQuiescent(p, e) { return false }
+        for net in [self] + peers {
+            for (p, units) in zip(populations, net.owned) {
+                if let lif = p.lif, lif.vInfinity > lif.vTh { return false }
+                if let e = p.lifExp, !net.currentsAreQuiescent(units, e) { return false }
+            }
         }
         return true
     }

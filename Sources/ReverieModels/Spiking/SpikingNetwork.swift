@@ -55,7 +55,7 @@ public final class SpikingNetwork {
     /// The time the scaled membrane and trace values refer to.
     @exclusivity(unchecked) public private(set) var origin = 0.0
     /// The next slot to process; the network's clock is `slot × slotWidth`.
-    @exclusivity(unchecked) public private(set) var slot = 0
+    @exclusivity(unchecked) public internal(set) var slot = 0
     @exclusivity(unchecked) var queue: any SpikeArrivalQueue
     /// The arrivals of the slot being delivered.
     @exclusivity(unchecked) var arrivals: [SpikeArrival] = []
@@ -105,6 +105,17 @@ public final class SpikingNetwork {
     @exclusivity(unchecked) var exportedEvents: [FamilyEvent] = []
     /// Spike counts per unit when a run began (`markRunStart`).
     var countsAtMark: [Int] = []
+    /// Per population, the units whose state this network advances: all of them,
+    /// or a shard's block (`SpikingNetwork+Shards`).
+    var owned: [Range<Int>]
+    /// Whether the spike sources are emitted here (by one shard only).
+    var emitsSources = true
+    /// The other shards, when this network is shard 0 of several, and their threads.
+    var peers: [SpikingNetwork] = []
+    var pool: ShardPool?
+    /// Shard 0 of several: the last slot's spikes of every shard, and whether they were reported.
+    var pending: [(time: Double, unit: Int)] = []
+    var pendingReported = true
 
     @exclusivity(unchecked) public private(set) var statistics: SpikeStatistics
     @exclusivity(unchecked) public internal(set) var spikes = 0
@@ -154,6 +165,7 @@ public final class SpikingNetwork {
         }
         refractoryEnds = populations.map { _ in SpikeFIFO() }
         exported = populations.map { _ in false }
+        owned = populations.map(\.range)
         let taus = populations.compactMap { $0.lif?.tauM } + populations.flatMap { $0.lifExp?.timeConstants ?? [] } + projections.compactMap { $0.plasticity.map { min($0.tauPre, $0.tauPost) } }
         rebaseSpan = 30 * (taus.min() ?? .infinity)
     }
@@ -165,6 +177,7 @@ public final class SpikingNetwork {
 
     /// The membrane potential of LIF unit `i` now (V_reset while refractory).
     public func voltage(_ i: Int) -> Double {
+        if !peers.isEmpty { let net = owner(of: i); if net !== self { return net.voltage(i) } }
         if let e = populations[population(of: i)].lifExp { return currentVoltage(i, e) }
         let p = lifParameters(of: i)
         if time < refractoryUntil[i] { return p.vReset }
@@ -175,6 +188,7 @@ public final class SpikingNetwork {
 
     /// Sets the membrane potential of LIF unit `i` now (below threshold).
     public func setVoltage(_ i: Int, _ v: Double) {
+        if !peers.isEmpty { let net = owner(of: i); if net !== self { return net.setVoltage(i, v) } }
         if let e = populations[population(of: i)].lifExp {
             precondition(v < e.vTh, "an initial potential must be below threshold")
             u[i] = membraneCoefficient(i, e, voltage: v, at: time)
@@ -224,14 +238,24 @@ public final class SpikingNetwork {
 
     /// Processes one slot.
     func step() {
-        let start = time, end = Double(slot + 1) * slotWidth
-        if end - origin > rebaseSpan { rebase(to: start) }
+        let start = time
         if voltageEvery > 0 && slot % voltageEvery == 0 {
+            if !peers.isEmpty { reportShardSpikes() }
             for i in recordedVoltages { sinks.emit(.state(NeuronID(Int(firstID) + i), voltage(i), at: SimTime(start))) }
         }
+        if !peers.isEmpty { return stepShards() }
+        advanceOwnUnits()
+        finishSlot()
+        slot += 1
+    }
+
+    /// Steps 1–3 of the slot for the units this network owns: their spikes are in `fired`.
+    func advanceOwnUnits() {
+        let start = time, end = Double(slot + 1) * slotWidth
+        if end - origin > rebaseSpan { rebase(to: start) }
         prepareCurrentSlot(start: start)
-        for k in sources.indices { sources[k].emit(before: end, into: &fired) }
-        queue.drain(slot: slot, into: &arrivals)
+        if emitsSources { for k in sources.indices { sources[k].emit(before: end, into: &fired) } }
+        if peers.isEmpty && emitsSources { queue.drain(slot: slot, into: &arrivals) }  // shards: drained by shard 0
         var nextEnd = nextRefractoryEnd()
         for j in arrivals.indices {
             let a = arrivals[j]
@@ -248,8 +272,6 @@ public final class SpikingNetwork {
             if populations[p].lifExp != nil { currentCrossings(population: p, slotStart: start, slotEnd: end) }
             else { crossings(population: p, slotStart: start, slotEnd: end) }
         }
-        finishSlot()
-        slot += 1
     }
 
 
@@ -289,10 +311,38 @@ public final class SpikingNetwork {
     func finishSlot() {
         guard !fired.isEmpty else { return }
         if fired.count > 1 { fired.sort { $0.time != $1.time ? $0.time < $1.time : $0.unit < $1.unit } }
-        for (t, i) in fired {
+        queueArrivals(of: fired)
+        report(fired)
+        fired.removeAll(keepingCapacity: true)
+    }
+
+    /// Counts, records and exports `spikes` (in (time, unit) order).
+    func report(_ spikes: [(time: Double, unit: Int)]) {
+        for (t, i) in spikes {
             statistics.record(i, at: t)
-            if refractoryUntil[i] > t { refractoryEnds[population(of: i)].append((refractoryUntil[i], i)) }
             sinks.emit(.spike(NeuronID(Int(firstID) + i), at: SimTime(t)))
+            let p = population(of: i)
+            if exported[p] { exportedEvents.append(FamilyEvent(time: SimTime(t), population: p, unit: i - populations[p].first)) }
+        }
+        self.spikes += spikes.count
+    }
+
+    /// Queues the ends of the refractory periods of the units owned here among `spikes`
+    /// (in (time, unit) order), then the spikes' arrivals.
+    func queueArrivals(of spikes: [(time: Double, unit: Int)]) {
+        queueRefractoryEnds(of: spikes)
+        schedule(spikes)
+    }
+
+    func queueRefractoryEnds(of spikes: [(time: Double, unit: Int)]) {
+        for (t, i) in spikes {
+            let p = population(of: i)
+            if owned[p].contains(i) && refractoryUntil[i] > t { refractoryEnds[p].append((refractoryUntil[i], i)) }
+        }
+    }
+
+    func schedule(_ spikes: [(time: Double, unit: Int)]) {
+        for (t, i) in spikes {
             let p = population(of: i)
             let local = UInt32(i - populations[p].first)
             for k in outgoing[p] {
@@ -304,10 +354,7 @@ public final class SpikingNetwork {
                     queue.schedule(SpikeArrival(time: t + projections[k].delay, source: local, projection: UInt32(k)))
                 }
             }
-            if exported[p] { exportedEvents.append(FamilyEvent(time: SimTime(t), population: p, unit: Int(local))) }
         }
-        spikes += fired.count
-        fired.removeAll(keepingCapacity: true)
     }
 
     @inline(__always) func population(of i: Int) -> Int {

@@ -16,10 +16,12 @@ public final class BuildContext {
     public internal(set) var links: [Simulation.Link]
     /// The model's pattern sets, as the run drew or read them.
     public let patterns: [String: PatternSet]
+    /// Threads a family may advance its network on (`reverie run --threads`); results must not depend on it.
+    public let threads: Int
 
     init(model: ModelSpec, seed: UInt64, sinks: SinkHub, layouts: [[RunDescription.Population]], familyIndex: Int,
-         links: [Simulation.Link], patterns: [String: PatternSet]) {
-        self.model = model; self.seed = seed; self.sinks = sinks; self.layouts = layouts
+         links: [Simulation.Link], patterns: [String: PatternSet], threads: Int) {
+        self.model = model; self.seed = seed; self.sinks = sinks; self.layouts = layouts; self.threads = threads
         self.familyIndex = familyIndex; self.links = links; self.patterns = patterns
         firstID = layouts[familyIndex].first?.firstID ?? 0
     }
