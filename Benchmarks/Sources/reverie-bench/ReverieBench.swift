@@ -18,6 +18,7 @@ struct ReverieBench: ParsableCommand {
             DAMBench.self,
             CUBABench.self,
             RooflineBench.self,
+            ThreadsBench.self,
         ])
 }
 

@@ -1,0 +1,78 @@
+import ArgumentParser
+import Foundation
+import ReverieModels
+import ReverieSpec
+
+/// Strong scaling of one spiking network over threads (`reverie run --threads`):
+/// Brette benchmark 4 at each N (80 % excitatory, 80 synapses per unit) on 1 and
+/// more threads, alternating thread counts within each repeat. Speed-up is the
+/// best (and median) wall time of the simulation loop on one thread over that on
+/// T threads; the process CPU time shows what waiting costs. Every thread count
+/// must give the same spikes.
+struct ThreadsBench: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "threads",
+        abstract: "Benchmark 4 on 1 and more threads: wall-time speed-up, parallel efficiency, CPU time, identical spikes.")
+
+    @Option(help: "The benchmark's model file.")
+    var model = "models/brette-benchmark4.yaml"
+
+    @Option(name: .customLong("n"), parsing: .upToNextOption, help: "Network sizes (80% excitatory; in-degrees unchanged).")
+    var sizes: [Int] = [64000, 256_000]
+
+    @Option(parsing: .upToNextOption, help: "Thread counts (the first is the reference).")
+    var threads: [Int] = [1, 2]
+
+    @Option(help: "Simulated time (ms).")
+    var duration = 1000.0
+
+    @Option(help: "Runs per thread count, alternating.")
+    var repeats = 3
+
+    @Option(help: "Seed.")
+    var seed: UInt64 = 1
+
+    func validate() throws {
+        guard sizes.allSatisfy({ $0 >= 100 }), !threads.isEmpty, threads.allSatisfy({ (1...64).contains($0) }), repeats >= 1, duration > 0 else {
+            throw ValidationError("--n ≥ 100, --threads in 1...64, --repeats ≥ 1 and --duration > 0")
+        }
+    }
+
+    func run() throws {
+        #if DEBUG
+        print("warning: debug build; benchmark with `swift run -c release reverie-bench threads`")
+        #endif
+        print("      N  threads  wall best  wall median  CPU best  speed-up (best, median)  efficiency  spikes")
+        for n in sizes {
+            let exc = Int((0.8 * Double(n)).rounded())
+            let spec = try ModelSpec.load(path: model, overrides: ["populations[0].size=\(exc)", "populations[1].size=\(n - exc)", "seed=\(seed)"])
+            var wall = [Int: [Double]](), cpu = [Int: [Double]](), spikes = [Int: Int]()
+            for _ in 0..<repeats {
+                for t in threads {
+                    let net = try RunContext(model: spec, seed: seed, threads: t).network(SpikingFamily.self)
+                    let cpu0 = Self.processCPUSeconds(), timer = CPUTimer()
+                    net.run(until: duration)
+                    wall[t, default: []].append(timer.wallSeconds)
+                    cpu[t, default: []].append(Self.processCPUSeconds() - cpu0)
+                    if let s = spikes[t], s != net.spikes { throw BenchError("repeats differ on \(t) threads") }
+                    spikes[t] = net.spikes
+                }
+            }
+            guard Set(spikes.values).count == 1 else { throw BenchError("spike counts differ between thread counts: \(spikes)") }
+            func median(_ x: [Double]) -> Double { let s = x.sorted(); return s.count % 2 == 1 ? s[s.count / 2] : (s[s.count / 2 - 1] + s[s.count / 2]) / 2 }
+            let ref = threads[0]
+            for t in threads {
+                let best = wall[t]!.min()!, speedup = wall[ref]!.min()! / best, speedupMedian = median(wall[ref]!) / median(wall[t]!)
+                print(String(format: "%7ld  %7ld  %9.3f  %11.3f  %8.3f  %8.2f×, %5.2f×           %9.0f%%  %ld", n, t, best, median(wall[t]!),
+                             cpu[t]!.min()!, speedup, speedupMedian, 100 * speedup * Double(ref) / Double(t), spikes[t]!))
+            }
+        }
+    }
+
+    /// User + system CPU time of the whole process (every thread).
+    static func processCPUSeconds() -> Double {
+        var ts = timespec()
+        clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts)
+        return Double(ts.tv_sec) + 1e-9 * Double(ts.tv_nsec)
+    }
+}
