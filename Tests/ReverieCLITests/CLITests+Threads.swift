@@ -49,6 +49,14 @@ extension CLITests {
         }
     }
 
+    func testThreadsBench() throws {
+        let (out, _) = try bench(["threads", "--n", "2000", "--threads", "1", "2", "--duration", "200", "--repeats", "1"])
+        let rows = out.split(separator: "\n").filter { $0.hasPrefix("   2000") }
+        XCTAssertEqual(rows.count, 2, out)
+        XCTAssertTrue(rows.allSatisfy { $0.contains("×") && $0.contains("%") }, out)
+        XCTAssertEqual(Set(rows.map { $0.split(separator: " ").last! }).count, 1, "the same spikes on 1 and 2 threads: \(out)")
+    }
+
     func testThreadsRefuseNetworksThatCannotBeSplitYet() throws {
         let (_, err) = try reverie(["run", "models/stdp-poisson.yaml", "--threads", "2"], expectStatus: 65)
         XCTAssertTrue(err.contains("projections: expected static projections with one delay each") && err.contains("plastic is plastic"), err)
