@@ -7,8 +7,10 @@ import ReverieSpec
 /// Brette benchmark 4 at each N (80 % excitatory, 80 synapses per unit) on 1 and
 /// more threads, alternating thread counts within each repeat. Speed-up is the
 /// best (and median) wall time of the simulation loop on one thread over that on
-/// T threads; the process CPU time shows what waiting costs. Every thread count
-/// must give the same spikes.
+/// T threads; the process CPU time shows what waiting costs; with shards, the
+/// wall time in the rounds (units advancing, the slowest shard) and in the
+/// exchange between them, and the bytes of shard 0's synapses. Every thread
+/// count must give the same spikes.
 struct ThreadsBench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "threads",
@@ -42,20 +44,23 @@ struct ThreadsBench: ParsableCommand {
         #if DEBUG
         print("warning: debug build; benchmark with `swift run -c release reverie-bench threads`")
         #endif
-        print("      N  threads  wall best  wall median  CPU best  speed-up (best, median)  efficiency  spikes")
+        print("      N  threads  wall best  wall median  CPU best  speed-up (best, median)  efficiency  rounds  exchange  synapse MB  spikes")
         for n in sizes {
             let exc = Int((0.8 * Double(n)).rounded())
             let spec = try ModelSpec.load(path: model, overrides: ["populations[0].size=\(exc)", "populations[1].size=\(n - exc)", "seed=\(seed)"])
-            var wall = [Int: [Double]](), cpu = [Int: [Double]](), spikes = [Int: Int]()
+            var wall = [Int: [Double]](), cpu = [Int: [Double]](), spikes = [Int: Int](), split = [Int: (Double, Double)](), bytes = [Int: Int]()
             for _ in 0..<repeats {
                 for t in threads {
                     let net = try RunContext(model: spec, seed: seed, threads: t).network(SpikingFamily.self)
                     let cpu0 = Self.processCPUSeconds(), timer = CPUTimer()
                     net.run(until: duration)
-                    wall[t, default: []].append(timer.wallSeconds)
+                    let seconds = timer.wallSeconds
+                    if seconds < wall[t]?.min() ?? .infinity { split[t] = net.shardSeconds }  // the best run's
+                    wall[t, default: []].append(seconds)
                     cpu[t, default: []].append(Self.processCPUSeconds() - cpu0)
                     if let s = spikes[t], s != net.spikes { throw BenchError("repeats differ on \(t) threads") }
                     spikes[t] = net.spikes
+                    bytes[t] = net.projections.reduce(0) { $0 + $1.bytes }  // shard 0's synapses
                 }
             }
             guard Set(spikes.values).count == 1 else { throw BenchError("spike counts differ between thread counts: \(spikes)") }
@@ -63,8 +68,11 @@ struct ThreadsBench: ParsableCommand {
             let ref = threads[0]
             for t in threads {
                 let best = wall[t]!.min()!, speedup = wall[ref]!.min()! / best, speedupMedian = median(wall[ref]!) / median(wall[t]!)
-                print(String(format: "%7ld  %7ld  %9.3f  %11.3f  %8.3f  %8.2f×, %5.2f×           %9.0f%%  %ld", n, t, best, median(wall[t]!),
-                             cpu[t]!.min()!, speedup, speedupMedian, 100 * speedup * Double(ref) / Double(t), spikes[t]!))
+                let (rounds, exchange) = split[t]!
+                print(String(format: "%7ld  %7ld  %9.3f  %11.3f  %8.3f  %8.2f×, %5.2f×           %9.0f%%  %6@  %8@  %10.1f  %ld", n, t, best,
+                             median(wall[t]!), cpu[t]!.min()!, speedup, speedupMedian, 100 * speedup * Double(ref) / Double(t),
+                             t > 1 ? String(format: "%6.3f", rounds) : "     –", t > 1 ? String(format: "%8.3f", exchange) : "       –",
+                             Double(bytes[t]!) / 1e6, spikes[t]!))
             }
         }
     }

@@ -1,3 +1,4 @@
+import Foundation
 import ReverieKernel
 
 /// One network advanced by several threads (`reverie run --threads T`).
@@ -71,15 +72,18 @@ extension SpikingNetwork {
     /// the slot's spikes are merged and queued between rounds.
     func stepShards() {
         let pool = pool!
+        let t0 = DispatchTime.now().uptimeNanoseconds
         queue.drain(slot: slot, into: &arrivals)
         for net in peers { net.arrivals = arrivals }
         var previous = pending, report = !pendingReported
+        let t1 = DispatchTime.now().uptimeNanoseconds
         pool.run { k in
             let net = k == 0 ? self : self.peers[k - 1]
             if k == 0 && report { self.report(previous) }
             net.queueRefractoryEnds(of: previous)
             net.advanceOwnUnits()
         }
+        let t2 = DispatchTime.now().uptimeNanoseconds
         previous = []; report = false
         for net in peers {
             net.arrivals = []  // shard 0's buffer is its own again
@@ -95,6 +99,8 @@ extension SpikingNetwork {
         fired.removeAll(keepingCapacity: true)
         pendingReported = false
         slot += 1
+        shardSeconds.rounds += Double(t2 - t1) * 1e-9
+        shardSeconds.exchange += Double(t1 - t0 + DispatchTime.now().uptimeNanoseconds - t2) * 1e-9
     }
 
     /// Reports the last slot's spikes now (before the counts, records or exported

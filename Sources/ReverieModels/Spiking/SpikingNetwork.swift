@@ -116,6 +116,10 @@ public final class SpikingNetwork {
     /// Shard 0 of several: the last slot's spikes of every shard, and whether they were reported.
     var pending: [(time: Double, unit: Int)] = []
     var pendingReported = true
+    /// Shard 0 of several: wall seconds in the shards' rounds (advancing units; the
+    /// slowest shard's time) and between them (draining the queue, merging and
+    /// queueing the slot's spikes: the exchange).
+    public internal(set) var shardSeconds = (rounds: 0.0, exchange: 0.0)
 
     @exclusivity(unchecked) public private(set) var statistics: SpikeStatistics
     @exclusivity(unchecked) public internal(set) var spikes = 0
