@@ -67,10 +67,11 @@ public final class ModelRunner {
     public var onPhaseEnd: (Int) -> Void = { _ in }
     public private(set) var results: [PhaseResult] = []
 
-    public init(model: ModelSpec, seed: UInt64? = nil, sinks: [any SimulationSink] = [], threads: Int = 1) throws {
+    public init(model: ModelSpec, seed: UInt64? = nil, sinks: [any SimulationSink] = [], threads: Int = 1,
+                exchange: (any SpikeExchange)? = nil) throws {
         let hub = SinkHub()
         for s in sinks { hub.add(s) }
-        context = try RunContext(model: model, seed: seed ?? model.seed, sinks: hub, threads: threads)
+        context = try RunContext(model: model, seed: seed ?? model.seed, sinks: hub, threads: threads, exchange: exchange)
     }
 
     /// Runs every phase. Sinks are ended (flushed and closed) even when a phase

@@ -25,7 +25,7 @@ public final class RunContext {
     /// Metric names in code order (`RecordKind.metric` records).
     public let metrics: [String]
 
-    public init(model: ModelSpec, seed: UInt64, sinks: SinkHub = SinkHub(), threads: Int = 1) throws {
+    public init(model: ModelSpec, seed: UInt64, sinks: SinkHub = SinkHub(), threads: Int = 1, exchange: (any SpikeExchange)? = nil) throws {
         self.model = model
         self.seed = seed
         self.sinks = sinks
@@ -55,7 +55,7 @@ public final class RunContext {
         var links: [Simulation.Link] = []
         for (k, part) in model.parts.enumerated() {
             let context = BuildContext(model: model, seed: seed, sinks: sinks, layouts: layouts, familyIndex: k, links: links,
-                                       patterns: patterns, threads: threads)
+                                       patterns: patterns, threads: threads, exchange: exchange)
             networks.append(try part.build(context))
             links = context.links
         }

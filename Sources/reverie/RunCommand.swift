@@ -38,24 +38,36 @@ struct RunCommand: ParsableCommand {
     func validate() throws {
         guard progressEvery > 0 && progressEvery.isFinite else { throw ValidationError("--progress-every must be a positive number of seconds") }
         guard (1...256).contains(threads) else { throw ValidationError("--threads must be in 1...256") }
-        // Several ranks would each run the whole model into the same --out.
-        if let ranks = MPICommunicator.launchedSize(), ranks > 1 {
-            guard MPICommunicator.launchedRank() ?? 0 == 0 else { throw ExitCode.validationFailure }  // rank 0 says why
-            throw ValidationError("reverie run is one process: it does not split a network over MPI ranks (started with \(ranks)); "
-                                  + "run it without mpirun, or spread independent runs over ranks with reverie experiment")
-        }
     }
 
     func run() throws {
+        // Under mpirun with several ranks every rank runs the model, a spiking network split over
+        // them; rank 0 alone records, publishes, prints and writes --out (the others meet the
+        // same errors and exit quietly).
+        let world = (MPICommunicator.launchedSize() ?? 1) > 1 ? MPICommunicator.launched() : nil
+        defer { world?.finalize() }
+        do { try run(exchange: world.map(MPISpikeExchange.init), lead: (world?.rank ?? 0) == 0) }
+        catch let e where !(e is ExitCode) && (world?.rank ?? 0) != 0 { throw ExitCode.failure }
+    }
+
+    func run(exchange: MPISpikeExchange?, lead: Bool) throws {
+        /// A model-file error: printed by the lead rank only.
+        func guarding<T>(_ body: () throws -> T) throws -> T {
+            guard !lead else { return try ModelFileExit.guarding(body) }
+            do { return try body() } catch is ModelError { throw ExitCode(ModelFileExit.status) }
+        }
         let spec = try model.load()
-        let sinks = try streams.makeSinks()
-        let runner = try ModelFileExit.guarding { try ModelRunner(model: spec, seed: seed, sinks: sinks, threads: threads) }
-        streams.scheduleWeightSnapshots(runner)
-        let progress = ProgressBar(enabled: !quiet, timeUnit: spec.timeUnit, interval: progressEvery)
+        let sinks = lead ? try streams.makeSinks() : []
+        let runner = try guarding {
+            try ModelRunner(model: spec, seed: seed, sinks: sinks, threads: threads, exchange: exchange)
+        }
+        if lead { streams.scheduleWeightSnapshots(runner) }
+        let progress = ProgressBar(enabled: !quiet && lead, timeUnit: spec.timeUnit, interval: progressEvery)
         runner.onPhaseStart = { k, name, kind in progress.phase("\(name) (\(k + 1)/\(spec.phases.count))") }
         runner.context.progress = { [context = runner.context] in progress.update($0, time: context.time.value) }
-        let report = try ModelFileExit.guarding { try runner.run() }
+        let report = try guarding { try runner.run() }
         progress.finish()
+        guard lead else { return }
         print(RunSummary.text(report, results: runner.results, phases: spec.phases.map(\.name), quiet: quiet))
         for case let publisher as ZMQPublisherSink in sinks { print(publisher.summary) }
         if let out {

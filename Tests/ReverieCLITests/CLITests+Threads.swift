@@ -5,10 +5,12 @@ import XCTest
 /// records the same bytes and reports the same results as on one thread.
 extension CLITests {
     /// The trace and the per-phase CSV files of one run.
-    func threadedRun(_ model: String, _ args: [String], threads: Int, in dir: URL) throws -> [String: Data] {
-        let out = dir.appendingPathComponent("t\(threads)"), trace = dir.appendingPathComponent("t\(threads).rvt")
-        let (stdout, _) = try reverie(["run", model] + args + ["--threads", "\(threads)", "-q", "--out", out.path,
-                                                              "--record", trace.path, "--record-streams", "all"])
+    /// (Under `mpirun -np ranks` if `ranks` is given.)
+    func threadedRun(_ model: String, _ args: [String], threads: Int, ranks: Int? = nil, in dir: URL) throws -> [String: Data] {
+        let name = "r\(ranks ?? 0)t\(threads)"
+        let out = dir.appendingPathComponent(name), trace = dir.appendingPathComponent(name + ".rvt")
+        let run = ["run", model] + args + ["--threads", "\(threads)", "-q", "--out", out.path, "--record", trace.path, "--record-streams", "all"]
+        let (stdout, _) = try ranks.map { try mpi($0, run) } ?? reverie(run)
         XCTAssertTrue(stdout.contains("spikes"), stdout)
         var files = ["trace": try Data(contentsOf: trace)]
         for name in try FileManager.default.contentsOfDirectory(atPath: out.path) where name.hasSuffix(".csv") {

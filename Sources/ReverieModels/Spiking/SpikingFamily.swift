@@ -120,13 +120,16 @@ public enum SpikingFamily: ModelFamily {
             case nil: break
             }
         }
-        if context.threads > 1 {
+        let ranks = context.exchange?.size ?? 1
+        if context.threads > 1 || ranks > 1 {
             if let why = net.shardingObstacle {
                 throw ModelError(file: context.model.file, path: "projections",
-                                 expected: "static projections with one delay each to split the network over --threads \(context.threads) (or --threads 1)",
+                                 expected: "static projections with one delay each to split the network over \(ranks) rank(s) × \(context.threads) thread(s)",
                                  found: why)
             }
-            net.split(into: min(context.threads, max(1, pops.map(\.size).max() ?? 1)))
+            let rank = context.exchange?.rank ?? 0
+            net.split(into: ranks * context.threads, keeping: (rank * context.threads)..<((rank + 1) * context.threads),
+                      exchange: ranks > 1 ? context.exchange : nil)
         }
         return net
     }

@@ -22,7 +22,7 @@ extension SpikingNetwork: NetworkFamily {
 
     public func advance(until end: SimTime, control: inout AdvanceControl) -> StopReason {
         let last = end.value.isFinite ? Int((end.value / slotWidth - 1e-9).rounded(.up)) : Int.max
-        defer { if !peers.isEmpty { reportShardSpikes() } }
+        defer { if isSharded { reportShardSpikes() } }
         while slot < last {
             if !end.value.isFinite && isQuiescent { return .quiescent }
             let before = allSynapticEvents
@@ -30,7 +30,7 @@ extension SpikingNetwork: NetworkFamily {
             control.consume(allSynapticEvents - before)
             if let progress = control.progress, slot & 1023 == 0 { progress(now) }
             if let stop = control.stop {
-                if !peers.isEmpty { reportShardSpikes() }
+                if isSharded { reportShardSpikes() }
                 if stop() { return .condition }
             }
             if control.budget == 0 { return .eventLimit }
@@ -41,6 +41,11 @@ extension SpikingNetwork: NetworkFamily {
     /// Nothing queued, no source with spikes left, no unit driven above threshold
     /// (every shard queues every arrival; each checks its own units).
     var isQuiescent: Bool {
+        guard let exchange else { return ownUnitsAreQuiescent }
+        return exchange.all(ownUnitsAreQuiescent)  // every process asks at the same slots
+    }
+
+    private var ownUnitsAreQuiescent: Bool {
         guard queue.count == 0 else { return false }
         for s in sources where !s.isExhausted { return false }
         for net in [self] + peers {

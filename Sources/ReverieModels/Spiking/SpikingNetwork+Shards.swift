@@ -25,12 +25,21 @@ extension SpikingNetwork {
         return nil
     }
 
-    /// The number of shards (threads) that advance the network.
+    /// The number of shards (threads) of this process that advance the network.
     public var shardCount: Int { peers.count + 1 }
 
-    /// Splits a network that has not run yet into `count` shards; this one becomes shard 0.
-    public func split(into count: Int) {
-        precondition(count >= 1 && peers.isEmpty && slot == 0 && queue.count == 0 && shardingObstacle == nil)
+    /// The number of processes (MPI ranks) the network is split over, if more than this one.
+    public var processCount: Int? { exchange?.size }
+
+    /// Splits a network that has not run yet into `count` shards and keeps shards
+    /// `kept` (all by default) in this process: this network becomes the first of
+    /// them. With `exchange`, the other shards run in the other processes, and the
+    /// spikes of every slot are exchanged with them (their spike sources run in
+    /// the process that keeps shard 0).
+    public func split(into count: Int, keeping kept: Range<Int>? = nil, exchange: (any SpikeExchange)? = nil) {
+        let kept = kept ?? 0..<count
+        precondition(count >= 1 && !kept.isEmpty && kept.upperBound <= count && peers.isEmpty && slot == 0 && queue.count == 0
+                     && shardingObstacle == nil)
         guard count > 1 else { return }
         let blocks = (0..<count).map { s in populations.map { p in (p.first + p.size * s / count)..<(p.first + p.size * (s + 1) / count) } }
         let whole = projections
@@ -40,7 +49,7 @@ extension SpikingNetwork {
                 return p.restricted(to: (block.lowerBound - first)..<(block.upperBound - first))
             }
         }
-        peers = (1..<count).map { s in
+        peers = kept.dropFirst().map { s in
             // Its spike sources never emit (shard 0's do): their stream is unused.
             let net = SpikingNetwork(populations: populations, projections: part(s), queue: queueKind, slotWidth: slotWidth,
                                      firstID: firstID, rng: RandomStream(seed: 0))
@@ -50,20 +59,25 @@ extension SpikingNetwork {
             net.emitsSources = false
             return net
         }
-        projections = part(0)
-        owned = blocks[0]
-        pool = ShardPool(count: count)
+        projections = part(kept.lowerBound)
+        owned = blocks[kept.lowerBound]
+        emitsSources = kept.lowerBound == 0
+        self.exchange = exchange
+        pool = ShardPool(count: kept.count)
     }
 
-    /// The shard that owns unit `i`.
-    func owner(of i: Int) -> SpikingNetwork {
+    /// The shard of this process that owns unit `i` (nil: another process's).
+    func owner(of i: Int) -> SpikingNetwork? {
         let p = population(of: i)
         if owned[p].contains(i) { return self }
-        return peers.first { $0.owned[p].contains(i) }!
+        return peers.first { $0.owned[p].contains(i) }
     }
 
-    /// Synapses reached by arrivals, over every shard.
-    var allSynapticEvents: Int { peers.reduce(synapticEvents) { $0 + $1.synapticEvents } }
+    /// Whether the network is split into shards (threads or processes).
+    var isSharded: Bool { pool != nil }
+
+    /// Synapses reached by arrivals, over every shard (of every process, as of the last slot).
+    var allSynapticEvents: Int { peers.reduce(synapticEvents + remoteSynapticEvents) { $0 + $1.synapticEvents } }
 
     /// One slot on every shard (see the type's comment). Shard 0 drains the one
     /// queue and every shard reads its arrivals; every shard queues the refractory
@@ -92,6 +106,14 @@ extension SpikingNetwork {
                 net.fired.removeAll(keepingCapacity: true)
             }
             net.slot += 1
+        }
+        if let exchange {
+            // The other processes' spikes, and their synaptic events of the slot.
+            let local = peers.reduce(synapticEvents) { $0 + $1.synapticEvents }
+            let (all, events) = exchange.allGather(fired, count: local - exchangedSynapticEvents)
+            remoteSynapticEvents += events - (local - exchangedSynapticEvents)
+            exchangedSynapticEvents = local
+            fired = all
         }
         if fired.count > 1 { fired.sort { $0.time != $1.time ? $0.time < $1.time : $0.unit < $1.unit } }
         schedule(fired)

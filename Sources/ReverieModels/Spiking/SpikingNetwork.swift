@@ -120,6 +120,11 @@ public final class SpikingNetwork {
     /// slowest shard's time) and between them (draining the queue, merging and
     /// queueing the slot's spikes: the exchange).
     public internal(set) var shardSeconds = (rounds: 0.0, exchange: 0.0)
+    /// The other processes running shards of this network, and the synaptic events
+    /// they reported (and this process's own, as of the last exchange).
+    var exchange: (any SpikeExchange)?
+    var remoteSynapticEvents = 0
+    var exchangedSynapticEvents = 0
 
     @exclusivity(unchecked) public private(set) var statistics: SpikeStatistics
     @exclusivity(unchecked) public internal(set) var spikes = 0
@@ -181,7 +186,10 @@ public final class SpikingNetwork {
 
     /// The membrane potential of LIF unit `i` now (V_reset while refractory).
     public func voltage(_ i: Int) -> Double {
-        if !peers.isEmpty { let net = owner(of: i); if net !== self { return net.voltage(i) } }
+        if isSharded {
+            guard let net = owner(of: i) else { preconditionFailure("unit \(i) is advanced by another process") }
+            if net !== self { return net.voltage(i) }
+        }
         if let e = populations[population(of: i)].lifExp { return currentVoltage(i, e) }
         let p = lifParameters(of: i)
         if time < refractoryUntil[i] { return p.vReset }
@@ -192,7 +200,10 @@ public final class SpikingNetwork {
 
     /// Sets the membrane potential of LIF unit `i` now (below threshold).
     public func setVoltage(_ i: Int, _ v: Double) {
-        if !peers.isEmpty { let net = owner(of: i); if net !== self { return net.setVoltage(i, v) } }
+        if isSharded {
+            guard let net = owner(of: i) else { return }  // the process that owns it sets it
+            if net !== self { return net.setVoltage(i, v) }
+        }
         if let e = populations[population(of: i)].lifExp {
             precondition(v < e.vTh, "an initial potential must be below threshold")
             u[i] = membraneCoefficient(i, e, voltage: v, at: time)
@@ -244,10 +255,10 @@ public final class SpikingNetwork {
     func step() {
         let start = time
         if voltageEvery > 0 && slot % voltageEvery == 0 {
-            if !peers.isEmpty { reportShardSpikes() }
+            if isSharded { reportShardSpikes() }
             for i in recordedVoltages { sinks.emit(.state(NeuronID(Int(firstID) + i), voltage(i), at: SimTime(start))) }
         }
-        if !peers.isEmpty { return stepShards() }
+        if isSharded { return stepShards() }
         advanceOwnUnits()
         finishSlot()
         slot += 1
@@ -259,7 +270,7 @@ public final class SpikingNetwork {
         if end - origin > rebaseSpan { rebase(to: start) }
         prepareCurrentSlot(start: start)
         if emitsSources { for k in sources.indices { sources[k].emit(before: end, into: &fired) } }
-        if peers.isEmpty && emitsSources { queue.drain(slot: slot, into: &arrivals) }  // shards: drained by shard 0
+        if !isSharded && emitsSources { queue.drain(slot: slot, into: &arrivals) }  // shards: stepShards drains
         var nextEnd = nextRefractoryEnd()
         for j in arrivals.indices {
             let a = arrivals[j]

@@ -41,6 +41,10 @@ struct SpikingRunOptions: FamilyRunOptions {
 
     func prepare(_ context: RunContext) throws {
         let net = context.network(SpikingFamily.self)
+        if voltagePopulation != nil, let ranks = net.processCount, ranks > 1 {
+            throw ModelError(file: context.model.file, path: "protocol[\(context.phaseIndex)].record_voltage",
+                             expected: "no voltage recording when the network runs over \(ranks) MPI ranks (not supported yet)")
+        }
         if let name = voltagePopulation, let p = net.populations.first(where: { $0.name == name }) {
             net.recordVoltages(of: Array(p.first..<(p.first + voltageCount)),
                                everySlots: max(1, Int((voltageEvery / net.slotWidth).rounded())))

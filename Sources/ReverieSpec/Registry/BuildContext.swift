@@ -18,10 +18,13 @@ public final class BuildContext {
     public let patterns: [String: PatternSet]
     /// Threads a family may advance its network on (`reverie run --threads`); results must not depend on it.
     public let threads: Int
+    /// The processes (MPI ranks) a family may split its network over; nil for one process.
+    public let exchange: (any SpikeExchange)?
 
     init(model: ModelSpec, seed: UInt64, sinks: SinkHub, layouts: [[RunDescription.Population]], familyIndex: Int,
-         links: [Simulation.Link], patterns: [String: PatternSet], threads: Int) {
+         links: [Simulation.Link], patterns: [String: PatternSet], threads: Int, exchange: (any SpikeExchange)?) {
         self.model = model; self.seed = seed; self.sinks = sinks; self.layouts = layouts; self.threads = threads
+        self.exchange = exchange
         self.familyIndex = familyIndex; self.links = links; self.patterns = patterns
         firstID = layouts[familyIndex].first?.firstID ?? 0
     }
