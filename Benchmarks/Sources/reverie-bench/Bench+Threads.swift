@@ -3,7 +3,8 @@ import Foundation
 import ReverieModels
 import ReverieSpec
 
-/// Strong scaling of one spiking network over threads (`reverie run --threads`):
+/// Strong scaling of one spiking network over threads (`reverie run --threads`)
+/// and, with `--ranks`, over MPI ranks (`mpirun -np R reverie run`):
 /// Brette benchmark 4 at each N (80 % excitatory, 80 synapses per unit) on 1 and
 /// more threads, alternating thread counts within each repeat. Speed-up is the
 /// best (and median) wall time of the simulation loop on one thread over that on
@@ -24,6 +25,9 @@ struct ThreadsBench: ParsableCommand {
 
     @Option(parsing: .upToNextOption, help: "Thread counts (the first is the reference).")
     var threads: [Int] = [1, 2]
+
+    @Option(parsing: .upToNextOption, help: "Also MPI rank counts: `mpirun -np R reverie run` (one thread per rank), timed by the run's own phase line.")
+    var ranks: [Int] = []
 
     @Option(help: "Simulated time (ms).")
     var duration = 1000.0
@@ -66,6 +70,7 @@ struct ThreadsBench: ParsableCommand {
             guard Set(spikes.values).count == 1 else { throw BenchError("spike counts differ between thread counts: \(spikes)") }
             func median(_ x: [Double]) -> Double { let s = x.sorted(); return s.count % 2 == 1 ? s[s.count / 2] : (s[s.count / 2 - 1] + s[s.count / 2]) / 2 }
             let ref = threads[0]
+            if !ranks.isEmpty { try printRanks(n: n, exc: exc, reference: wall[ref]!, spikes: spikes[ref]!) }
             for t in threads {
                 let best = wall[t]!.min()!, speedup = wall[ref]!.min()! / best, speedupMedian = median(wall[ref]!) / median(wall[t]!)
                 let (rounds, exchange) = split[t]!
@@ -74,6 +79,38 @@ struct ThreadsBench: ParsableCommand {
                              t > 1 ? String(format: "%6.3f", rounds) : "     –", t > 1 ? String(format: "%8.3f", exchange) : "       –",
                              Double(bytes[t]!) / 1e6, spikes[t]!))
             }
+        }
+    }
+
+    /// `mpirun -np R reverie run` per rank count, alternating: the wall time of the
+    /// simulation phase as rank 0 prints it, against `reference` (one process, one thread).
+    func printRanks(n: Int, exc: Int, reference: [Double], spikes: Int) throws {
+        let binary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("reverie").path
+        guard FileManager.default.fileExists(atPath: binary) else { throw BenchError("no reverie beside reverie-bench (build it: swift build -c release)") }
+        var wall = [Int: [Double]]()
+        for _ in 0..<repeats {
+            for r in ranks {
+                let p = Process(), pipe = Pipe()
+                p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+                p.arguments = ["mpirun", "--allow-run-as-root", "--oversubscribe", "-np", "\(r)", binary, "run", model,
+                               "--set", "populations[0].size=\(exc)", "--set", "populations[1].size=\(n - exc)", "--set", "seed=\(seed)",
+                               "--set", "protocol[0].duration=\(duration)"]
+                p.standardOutput = pipe
+                p.standardError = FileHandle.nullDevice  // the progress lines
+                try p.run()
+                let text = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+                p.waitUntilExit()
+                guard p.terminationStatus == 0, let m = text.firstMatch(of: /simulated \S+ ms in ([0-9.e+-]+) s: (\d+) spikes/),
+                      let seconds = Double(m.1), Int(m.2) == spikes else {
+                    throw BenchError("mpirun -np \(r) reverie run failed or gave other spikes (exit \(p.terminationStatus)):\n\(text)")
+                }
+                wall[r, default: []].append(seconds)
+            }
+        }
+        for r in ranks {
+            let best = wall[r]!.min()!, speedup = reference.min()! / best
+            print(String(format: "%7ld  %2ld ranks  %9.3f  %11.3f         –  %8.2f×                  %9.0f%%       –         –           –  %ld",
+                         n, r, best, wall[r]!.sorted()[wall[r]!.count / 2], speedup, 100 * speedup / Double(r), spikes))
         }
     }
 
