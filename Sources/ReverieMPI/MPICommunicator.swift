@@ -24,13 +24,6 @@ public final class MPICommunicator: @unchecked Sendable {
         return (env["OMPI_COMM_WORLD_RANK"] ?? env["PMIX_RANK"] ?? env["PMI_RANK"]).flatMap { Int($0) }
     }
 
-    /// The number of ranks the launcher started, from its environment (MPI is not
-    /// initialised), or nil without a launcher.
-    public static func launchedSize() -> Int? {
-        let env = ProcessInfo.processInfo.environment
-        return (env["OMPI_COMM_WORLD_SIZE"] ?? env["PMI_SIZE"]).flatMap { Int($0) }
-    }
-
     private init() {
         var provided: Int32 = 0
         MPI_Init_thread(nil, nil, Int32(MPI_THREAD_FUNNELED), &provided)

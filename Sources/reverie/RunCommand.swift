@@ -44,9 +44,10 @@ struct RunCommand: ParsableCommand {
         // Under mpirun with several ranks every rank runs the model, a spiking network split over
         // them; rank 0 alone records, publishes, prints and writes --out (the others meet the
         // same errors and exit quietly).
-        let world = (MPICommunicator.launchedSize() ?? 1) > 1 ? MPICommunicator.launched() : nil
+        let world = MPICommunicator.launched()
         defer { world?.finalize() }
-        do { try run(exchange: world.map(MPISpikeExchange.init), lead: (world?.rank ?? 0) == 0) }
+        let exchange = world.flatMap { $0.size > 1 ? MPISpikeExchange($0) : nil }
+        do { try run(exchange: exchange, lead: (world?.rank ?? 0) == 0) }
         catch let e where !(e is ExitCode) && (world?.rank ?? 0) != 0 { throw ExitCode.failure }
     }
 

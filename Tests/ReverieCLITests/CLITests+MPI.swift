@@ -7,12 +7,28 @@ import XCTest
 extension CLITests {
     static let mpirun = URL(fileURLWithPath: "/usr/bin/mpirun")
 
-    /// `mpirun -np ranks reverie args` (as root, as CI runs, and with more ranks than cores).
+    /// mpirun's arguments for `reverie args` on `ranks` ranks (as root, as CI runs, and with more ranks than cores).
+    static func mpirunArguments(_ ranks: Int, _ args: [String]) -> [String] {
+        ["--allow-run-as-root", "--oversubscribe", "-np", "\(ranks)", binary.path] + args
+    }
+
+    /// `mpirun -np ranks reverie args`, to its end.
     @discardableResult
     func mpi(_ ranks: Int, _ args: [String], expectStatus: Int32 = 0, file: StaticString = #filePath, line: UInt = #line) throws
         -> (out: String, err: String) {
-        try reverie(["--allow-run-as-root", "--oversubscribe", "-np", "\(ranks)", Self.binary.path] + args,
-                    expectStatus: expectStatus, executable: Self.mpirun, file: file, line: line)
+        try reverie(Self.mpirunArguments(ranks, args), expectStatus: expectStatus, executable: Self.mpirun, file: file, line: line)
+    }
+
+    /// `mpirun -np ranks reverie args` started in the repository, with its stderr on the returned pipe.
+    func startMPI(_ ranks: Int, _ args: [String]) throws -> (Process, Pipe) {
+        let p = Process(), err = Pipe()
+        p.executableURL = Self.mpirun
+        p.arguments = Self.mpirunArguments(ranks, args)
+        p.currentDirectoryURL = Self.repo
+        p.standardError = err
+        p.standardOutput = FileHandle.nullDevice
+        try p.run()
+        return (p, err)
     }
 
     func testSweepOverMPIRanksWritesTheSerialBytes() throws {
@@ -66,15 +82,7 @@ extension CLITests {
 
     func testAKilledRankEndsARunWithinSecondsAndTheTraceReadsBack() throws {
         let dir = try tempDir(), trace = dir.appendingPathComponent("run.rvt").path
-        let p = Process()
-        p.executableURL = Self.mpirun
-        p.arguments = ["--allow-run-as-root", "--oversubscribe", "-np", "2", Self.binary.path, "run", "models/brette-benchmark4.yaml",
-                       "--set", "protocol[0].duration=1000000", "-q", "--record", trace]
-        p.currentDirectoryURL = Self.repo
-        let err = Pipe()
-        p.standardError = err
-        p.standardOutput = FileHandle.nullDevice
-        try p.run()
+        let (p, err) = try startMPI(2, ["run", "models/brette-benchmark4.yaml", "--set", "protocol[0].duration=1000000", "-q", "--record", trace])
         let rank1 = try XCTUnwrap(rankProcess(1, of: p, naming: trace), "no rank 1 process found")
         // Until rank 0 has written some chunks of the trace.
         let written = Date().addingTimeInterval(60)
@@ -89,15 +97,7 @@ extension CLITests {
 
     func testAKilledRankEndsTheSweepOnEveryRankWithinSeconds() throws {
         let out = try tempDir().appendingPathComponent("out").path
-        let p = Process()
-        p.executableURL = Self.mpirun
-        p.arguments = ["--allow-run-as-root", "--oversubscribe", "-np", "2", Self.binary.path,
-                       "experiment", "models/hopfield-unlearning.yaml", "--repeats", "8", "-q", "--out", out]
-        p.currentDirectoryURL = Self.repo
-        let err = Pipe()
-        p.standardError = err
-        p.standardOutput = FileHandle.nullDevice
-        try p.run()
+        let (p, err) = try startMPI(2, ["experiment", "models/hopfield-unlearning.yaml", "--repeats", "8", "-q", "--out", out])
         let rank1 = try XCTUnwrap(rankProcess(1, of: p, naming: out), "no rank 1 process found")
         Thread.sleep(forTimeInterval: 1)   // in the middle of its runs
         XCTAssertEqual(kill(rank1, SIGKILL), 0)

@@ -25,9 +25,6 @@ extension SpikingNetwork {
         return nil
     }
 
-    /// The number of shards (threads) of this process that advance the network.
-    public var shardCount: Int { peers.count + 1 }
-
     /// The number of processes (MPI ranks) the network is split over, if more than this one.
     public var processCount: Int? { exchange?.size }
 
@@ -76,8 +73,11 @@ extension SpikingNetwork {
     /// Whether the network is split into shards (threads or processes).
     var isSharded: Bool { pool != nil }
 
+    /// Synapses reached by arrivals, over this process's shards.
+    var localSynapticEvents: Int { peers.reduce(synapticEvents) { $0 + $1.synapticEvents } }
+
     /// Synapses reached by arrivals, over every shard (of every process, as of the last slot).
-    var allSynapticEvents: Int { peers.reduce(synapticEvents + remoteSynapticEvents) { $0 + $1.synapticEvents } }
+    var allSynapticEvents: Int { localSynapticEvents + remoteSynapticEvents }
 
     /// One slot on every shard (see the type's comment). Shard 0 drains the one
     /// queue and every shard reads its arrivals; every shard queues the refractory
@@ -89,7 +89,8 @@ extension SpikingNetwork {
         let t0 = DispatchTime.now().uptimeNanoseconds
         queue.drain(slot: slot, into: &arrivals)
         for net in peers { net.arrivals = arrivals }
-        var previous = pending, report = !pendingReported
+        var previous = pending
+        let report = !pendingReported
         let t1 = DispatchTime.now().uptimeNanoseconds
         pool.run { k in
             let net = k == 0 ? self : self.peers[k - 1]
@@ -98,7 +99,7 @@ extension SpikingNetwork {
             net.advanceOwnUnits()
         }
         let t2 = DispatchTime.now().uptimeNanoseconds
-        previous = []; report = false
+        previous = []  // `pending`'s buffer, swapped into `fired` below, is unique again
         for net in peers {
             net.arrivals = []  // shard 0's buffer is its own again
             if !net.fired.isEmpty {
@@ -109,13 +110,13 @@ extension SpikingNetwork {
         }
         if let exchange {
             // The other processes' spikes, and their synaptic events of the slot.
-            let local = peers.reduce(synapticEvents) { $0 + $1.synapticEvents }
+            let local = localSynapticEvents
             let (all, events) = exchange.allGather(fired, count: local - exchangedSynapticEvents)
             remoteSynapticEvents += events - (local - exchangedSynapticEvents)
             exchangedSynapticEvents = local
             fired = all
         }
-        if fired.count > 1 { fired.sort { $0.time != $1.time ? $0.time < $1.time : $0.unit < $1.unit } }
+        sortSpikes(&fired)
         schedule(fired)
         swap(&fired, &pending)
         fired.removeAll(keepingCapacity: true)

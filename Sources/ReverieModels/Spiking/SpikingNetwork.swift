@@ -325,10 +325,15 @@ public final class SpikingNetwork {
     /// Reports the slot's spikes in (time, unit) order and queues their arrivals.
     func finishSlot() {
         guard !fired.isEmpty else { return }
-        if fired.count > 1 { fired.sort { $0.time != $1.time ? $0.time < $1.time : $0.unit < $1.unit } }
+        sortSpikes(&fired)
         queueArrivals(of: fired)
         report(fired)
         fired.removeAll(keepingCapacity: true)
+    }
+
+    /// Puts spikes in (time, unit) order (no unit spikes twice at one time, so the order is total).
+    func sortSpikes(_ spikes: inout [(time: Double, unit: Int)]) {
+        if spikes.count > 1 { spikes.sort { $0.time != $1.time ? $0.time < $1.time : $0.unit < $1.unit } }
     }
 
     /// Counts, records and exports `spikes` (in (time, unit) order).
