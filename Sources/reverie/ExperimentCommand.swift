@@ -74,7 +74,7 @@ struct ExperimentCommand: ParsableCommand {
 
     func run() throws {
         do { try sweep() } catch let e where !(e is ExitCode) && (MPICommunicator.launchedRank() ?? 0) != 0 {
-            throw ExitCode.failure  // every rank meets the same error; rank 0 prints it
+            throw RankErrors.quietExit(e, of: Self.self)  // every rank meets the same error; rank 0 prints it
         }
     }
 
@@ -141,10 +141,7 @@ struct ExperimentCommand: ParsableCommand {
             for (task, result) in results where task < slots.count { slots[task] = result }
             if let failed { failures.append(failed) }
         }
-        if let first = failures.min(by: { $0.task < $1.task }) {
-            guard world.rank == 0 else { throw ExitCode.failure }
-            throw ValidationError(first.message)
-        }
+        if let first = failures.min(by: { $0.task < $1.task }) { throw ValidationError(first.message) }
         guard world.rank == 0 else { return nil }
         return try slots.map { slot in
             guard let slot else { throw ValidationError("a rank did not send all of its sweep results") }

@@ -43,19 +43,19 @@ struct RunCommand: ParsableCommand {
     func run() throws {
         // Under mpirun with several ranks every rank runs the model, a spiking network split over
         // them; rank 0 alone records, publishes, prints and writes --out (the others meet the
-        // same errors and exit quietly).
+        // same errors and leave them to rank 0: RankErrors).
         let world = MPICommunicator.launched()
         defer { world?.finalize() }
         let exchange = world.flatMap { $0.size > 1 ? MPISpikeExchange($0) : nil }
         do { try run(exchange: exchange, lead: (world?.rank ?? 0) == 0) }
-        catch let e where !(e is ExitCode) && (world?.rank ?? 0) != 0 { throw ExitCode.failure }
+        catch let e where !(e is ExitCode) && (world?.rank ?? 0) != 0 { throw RankErrors.quietExit(e, of: Self.self) }
     }
 
     func run(exchange: MPISpikeExchange?, lead: Bool) throws {
-        /// A model-file error: printed by the lead rank only.
+        /// A model-file error: printed by the lead rank only (RankErrors).
         func guarding<T>(_ body: () throws -> T) throws -> T {
             guard !lead else { return try ModelFileExit.guarding(body) }
-            do { return try body() } catch is ModelError { throw ExitCode(ModelFileExit.status) }
+            do { return try body() } catch let e as ModelError { throw RankErrors.quietExit(e, of: Self.self) }
         }
         let spec = try model.load()
         let sinks = lead ? try streams.makeSinks() : []
