@@ -467,6 +467,166 @@ void rv_rank1_project_f32(float *w, int64_t n, const double *u, const double *a,
     free(uf);
 }
 
+// MARK: Dreaming with exact integer couplings
+
+// The relaxation keeps, per unit, its sign mask m_k (0 for s_k = +1, −1 for −1) and its
+// stability v_k = s_k g_k (unstable when v_k < 0), and the set of unstable units as bits.
+// A flip of unit i to s_i' adds 2 s_i' s_k K_ik to every v_k (k ≠ i): one pass over K's row
+// that also rebuilds the bits. The next unit a sweep flips is the unstable unit with the
+// least position after the current one: found among the set bits when the set is small,
+// else by walking the positions.
+
+// How far ahead (int32s) the pass asks for a flipped unit's row, which comes from L3.
+#define I32_AHEAD 128
+
+static inline int64_t unstable_bits_base(int32_t *restrict v, const int32_t *restrict row, const int32_t *restrict m,
+                                         int32_t mi, uint64_t *restrict bits, int64_t n) {
+    int64_t count = 0;
+    for (int64_t w = 0; w * 64 < n; w++) {
+        uint64_t word = 0;
+        int64_t hi = w * 64 + 64 < n ? w * 64 + 64 : n;
+        for (int64_t k = w * 64; k < hi; k++) {
+            int32_t mk = m[k] ^ mi, x = (row[k] ^ mk) - mk;
+            int32_t vk = v[k] + x + x;
+            v[k] = vk;
+            word |= (uint64_t)(vk < 0) << (k - w * 64);
+        }
+        bits[w] = word;
+        count += __builtin_popcountll(word);
+    }
+    return count;
+}
+
+#if defined(__x86_64__)
+__attribute__((target("avx2,popcnt"))) static int64_t unstable_bits_avx2(int32_t *restrict v, const int32_t *restrict row,
+                                                                         const int32_t *restrict m, int32_t mi,
+                                                                         uint64_t *restrict bits, int64_t n) {
+    __m256i vmi = _mm256_set1_epi32(mi);
+    int64_t count = 0, w = 0;
+    for (; w * 64 + 64 <= n; w++) {
+        uint64_t word = 0;
+        for (int c = 0; c < 64; c += 16) __builtin_prefetch(row + w * 64 + I32_AHEAD + c);
+        for (int b = 0; b < 8; b++) {
+            int64_t k = w * 64 + b * 8;
+            __m256i mk = _mm256_xor_si256(_mm256_loadu_si256((const __m256i *)(m + k)), vmi);
+            __m256i x = _mm256_sub_epi32(_mm256_xor_si256(_mm256_loadu_si256((const __m256i *)(row + k)), mk), mk);
+            __m256i vk = _mm256_add_epi32(_mm256_loadu_si256((const __m256i *)(v + k)), _mm256_add_epi32(x, x));
+            _mm256_storeu_si256((__m256i *)(v + k), vk);
+            word |= (uint64_t)(uint32_t)_mm256_movemask_ps(_mm256_castsi256_ps(vk)) << (b * 8);
+        }
+        bits[w] = word;
+        count += __builtin_popcountll(word);
+    }
+    if (w * 64 < n) count += unstable_bits_base(v + w * 64, row + w * 64, m + w * 64, mi, bits + w, n - w * 64);
+    return count;
+}
+#endif
+
+int64_t rv_dream_begin_i32(int64_t n, const double *s, const int32_t *g, int32_t *m, int32_t *v, uint64_t *bits) {
+    for (int64_t k = 0; k < n; k++) m[k] = -(int32_t)(s[k] < 0);
+    for (int64_t k = 0; k < n; k++) v[k] = (g[k] ^ m[k]) - m[k];
+    int64_t count = 0;
+    for (int64_t w = 0; w * 64 < n; w++) {
+        uint64_t word = 0;
+        int64_t hi = w * 64 + 64 < n ? w * 64 + 64 : n;
+        for (int64_t k = w * 64; k < hi; k++) word |= (uint64_t)((uint32_t)v[k] >> 31) << (k - w * 64);
+        bits[w] = word;
+        count += __builtin_popcountll(word);
+    }
+    return count;
+}
+
+int64_t rv_dream_sweep_i32(const int32_t *w, int64_t n, const long *order, long *at, double *s, int32_t *m, int32_t *v,
+                           uint64_t *bits, int64_t *unstable, long *flipped, long *last) {
+    int64_t (*pass)(int32_t *, const int32_t *, const int32_t *, int32_t, uint64_t *, int64_t) = unstable_bits_base;
+#if defined(__x86_64__)
+    if (has_avx2()) pass = unstable_bits_avx2;
+#endif
+    int64_t words = (n + 63) / 64, flips = 0, count = *unstable, pos = -1;
+    for (int64_t p = 0; p < n; p++) at[order[p]] = p;
+    *last = -1;
+    while (count > 0) {
+        int64_t next = n;
+        if (count * count <= n) {  // few unstable units: the least position among them after pos
+            for (int64_t q = 0; q < words; q++)
+                for (uint64_t word = bits[q]; word; word &= word - 1) {
+                    int64_t p = at[q * 64 + __builtin_ctzll(word)];
+                    if (p > pos && p < next) next = p;
+                }
+        } else {
+            for (int64_t p = pos + 1; p < n; p++)
+                if (v[order[p]] < 0) { next = p; break; }
+        }
+        if (next == n) break;
+        pos = next;
+        int64_t i = order[pos];
+        int32_t vi = v[i], mi = ~m[i];  // s_i' = −s_i
+        const int32_t *row = w + i * n;
+        m[i] = mi;
+        s[i] = -s[i];
+        count = pass(v, row, m, mi, bits, n);
+        // The pass gave v_i + 2 K_ii (m_i ^ m_i' = 0); s_i' g_i' = −v_i + 2 K_ii.
+        int32_t now = -vi + row[i] + row[i];
+        if ((v[i] < 0) != (now < 0)) { bits[i / 64] ^= (uint64_t)1 << (i % 64); count += now < 0 ? 1 : -1; }
+        v[i] = now;
+        if (flipped) flipped[flips] = pos;
+        flips++;
+        *last = pos;
+    }
+    *unstable = count;
+    return flips;
+}
+
+// Four rows a step: x_qk = r_qk − a_q b_k, h_k += c_q x_qk, with a_q, c_q = ±1 applied
+// as masks (v ^ m) − m, m = 0 or −1, so the loop has no multiply and no branch.
+TWICE(void, rank1_i32_rows,
+      (int32_t *restrict r0, int32_t *restrict r1, int32_t *restrict r2, int32_t *restrict r3, const int32_t *restrict b,
+       int32_t a0, int32_t a1, int32_t a2, int32_t a3, int32_t c0, int32_t c1, int32_t c2, int32_t c3,
+       int32_t *restrict h, int64_t n),
+      for (int64_t k = 0; k < n; k++) {
+          int32_t bk = b[k], acc = h[k], x;
+          x = r0[k] - ((bk ^ a0) - a0); r0[k] = x; acc += (x ^ c0) - c0;
+          x = r1[k] - ((bk ^ a1) - a1); r1[k] = x; acc += (x ^ c1) - c1;
+          x = r2[k] - ((bk ^ a2) - a2); r2[k] = x; acc += (x ^ c2) - c2;
+          x = r3[k] - ((bk ^ a3) - a3); r3[k] = x; acc += (x ^ c3) - c3;
+          h[k] = acc;
+      })
+
+void rv_rank1_project_i32(int32_t *w, int64_t n, const double *a, const double *s, int32_t *h, int skip_self) {
+    void (*rows)(int32_t *, int32_t *, int32_t *, int32_t *, const int32_t *, int32_t, int32_t, int32_t, int32_t, int32_t,
+                 int32_t, int32_t, int32_t, int32_t *, int64_t) = PICK(rank1_i32_rows);
+    // b_k = a_k; masks −1 where a_j or s_j is −1.
+    int32_t *b = malloc((size_t)(3 * n + 4) * sizeof(int32_t)), *am = b + n, *sm = am + n;
+    if (!b) abort();
+    for (int64_t k = 0; k < n; k++) {
+        b[k] = a[k] > 0 ? 1 : -1;
+        am[k] = a[k] > 0 ? 0 : -1;
+        sm[k] = s[k] > 0 ? 0 : -1;
+    }
+    for (int64_t k = 0; k < n; k++) h[k] = 0;
+    int64_t j = 0;
+    for (; j + 4 <= n; j += 4) {
+        int32_t *r = w + j * n;
+        rows(r, r + n, r + 2 * n, r + 3 * n, b, am[j], am[j + 1], am[j + 2], am[j + 3], sm[j], sm[j + 1], sm[j + 2],
+             sm[j + 3], h, n);
+    }
+    for (; j < n; j++) {
+        int32_t *row = w + j * n, aj = am[j], cj = sm[j];
+        for (int64_t k = 0; k < n; k++) {
+            int32_t x = row[k] - ((b[k] ^ aj) - aj);
+            row[k] = x;
+            h[k] += (x ^ cj) - cj;
+        }
+    }
+    // The diagonal took −a_j²  = −1 and h_j its c_j-signed share: both undone exactly.
+    if (skip_self)
+        for (j = 0; j < n; j++) {
+            w[j * n + j] += 1;
+            h[j] += sm[j] ? -1 : 1;
+        }
+    free(b);
+}
+
 // MARK: Spiking (LIF) kernels
 
 int64_t rv_lif_deliver(const uint32_t *restrict targets, const float *restrict weights, int64_t n, int64_t base,

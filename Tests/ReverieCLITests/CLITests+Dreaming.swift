@@ -19,6 +19,10 @@ extension CLITests {
         XCTAssertTrue(lazy.contains("fast path, lazy rank 8") && lazy.contains("% of the limit"), lazy)
         let (float, _) = try bench(common + ["--float32"])
         XCTAssertTrue(float.contains("fast path, float couplings"), float)
+        let (integer, _) = try bench(common + ["--integer"])
+        XCTAssertTrue(integer.contains("fast path, integer couplings"), integer)
+        let (refused, _) = try bench(common + ["--integer", "--epsilon", "0.03"])
+        XCTAssertTrue(refused.contains("fast path, lazy rank 1"), refused)
         let (_, err) = try reverie(common + ["--float32", "--lazy-rank", "4"], expectStatus: 64, executable: Self.executable("reverie-bench"))
         XCTAssertTrue(err.contains("--float32"), err)
     }

@@ -17,7 +17,7 @@ final class DreamBatchTests: XCTestCase {
     /// (`fast: false`) or on the fast path with `lazyRank`; measurements with basins
     /// every 90 dreams, checks every 25.
     func dream(n: Int, patterns count: Int, dreams: Int, fast: Bool, lazyRank: Int = 1, skipSelf: Bool = true,
-               epsilon: Double = 0.01, seed: UInt64 = 3, floatCouplings: Bool = false,
+               epsilon: Double = 0.01, seed: UInt64 = 3, arithmetic: DreamArithmetic = .double,
                schedule: UnlearningSchedule? = nil, listening: Bool = false) throws -> Outcome {
         var rng = RandomStream(seed: seed, stream: 1)
         let patterns = PatternSet.random(count: count, size: n, rng: &rng)
@@ -36,7 +36,7 @@ final class DreamBatchTests: XCTestCase {
                                   start: SimTime(2.5))
         u.usesFastPath = fast
         u.lazyRank = lazyRank
-        u.floatCouplings = floatCouplings
+        u.arithmetic = arithmetic
         var probe = RandomStream(seed: seed, stream: 4)
         let schedule = schedule ?? UnlearningSchedule(maxDreams: dreams, measureEvery: 90, checkEvery: 25, basinOverlaps: [0.6])
         let summary = try u.run(schedule, patterns: patterns, probe: &probe)
@@ -167,9 +167,9 @@ final class DreamBatchTests: XCTestCase {
     func testFloatCouplingsFollowTheFloatStep() throws {
         defer { rv_force_baseline(0) }
         for (n, p, skip) in [(101, 30, true), (37, 8, false)] {
-            let vector = try dream(n: n, patterns: p, dreams: 150, fast: true, skipSelf: skip, floatCouplings: true)
+            let vector = try dream(n: n, patterns: p, dreams: 150, fast: true, skipSelf: skip, arithmetic: .float)
             rv_force_baseline(1)
-            assertIdentical(vector, try dream(n: n, patterns: p, dreams: 150, fast: true, skipSelf: skip, floatCouplings: true))
+            assertIdentical(vector, try dream(n: n, patterns: p, dreams: 150, fast: true, skipSelf: skip, arithmetic: .float))
             rv_force_baseline(0)
             for w in vector.weights { XCTAssertEqual(Double(bitPattern: w), Double(Float(Double(bitPattern: w)))) }
         }
@@ -185,7 +185,7 @@ final class DreamBatchTests: XCTestCase {
         net.setState(first, population: 0)
         guard case .dense(let initial) = net.projections[0].synapses else { return XCTFail("dense") }
         var reference = initial.weights.map { Float($0) }
-        var batch = DreamBatch(network: net, projection: 0, epsilon: epsilon, capacity: 1, starts: [first], floatCouplings: true)
+        var batch = DreamBatch(network: net, projection: 0, epsilon: epsilon, capacity: 1, starts: [first], arithmetic: .float)
         for _ in 0..<200 {
             _ = try batch.dream(maxEvents: 100 * n, noise: &noise)
             let s = net.state
@@ -201,5 +201,76 @@ final class DreamBatchTests: XCTestCase {
         batch.settle(noise: &noise)
         guard case .dense(let written) = net.projections[0].synapses else { return XCTFail("dense") }
         XCTAssertEqual(written.weights, reference.map { Double($0) })
+    }
+
+    /// Integer couplings: the exact dynamics. A reference in Int arithmetic with the same
+    /// draws (starts from the noise stream, a permutation from the network's stream per
+    /// sweep) visits every position of every sweep; the batch (which jumps between
+    /// unstable units) must flip the same units, reach the same fixed points and write
+    /// J = (ε/N) K with the same K, with the AVX2 and the baseline loops.
+    func testIntegerCouplingsFollowTheExactDynamics() throws {
+        defer { rv_force_baseline(0) }
+        for (n, p, skip, baseline) in [(130, 60, true, false), (130, 60, true, true), (101, 30, true, false), (37, 8, false, true)] {
+            rv_force_baseline(baseline ? 1 : 0)
+            let epsilon = 0.01
+            var rng = RandomStream(seed: 5, stream: 1)
+            let patterns = PatternSet.random(count: p, size: n, rng: &rng)
+            var w = patterns.hebbianCouplings()
+            if !skip { for i in 0..<n { w[pre: i, post: i] = Double(p) / Double(n) } }
+            let net = BinaryNetwork(populations: [("memory", n)], dynamics: BinaryDynamics(), rng: RandomStream(seed: 5, stream: 2))
+            net.connect("recurrent", from: 0, to: 0, synapses: .dense(w), skipSelf: skip)
+            var noise = RandomStream(seed: 5, stream: 3)
+            let first = HebbianUnlearning.draw(n, &noise)
+            net.setState(first, population: 0)
+            // The reference: K = (1/ε) Σ_μ ξξᵀ, kept in Int.
+            var k = [Int](repeating: 0, count: n * n)
+            for mu in 0..<p {
+                for j in 0..<n { for i in 0..<n where i != j || !skip {
+                    k[j * n + i] += Int(patterns.values[mu * n + i] * patterns.values[mu * n + j]) * 100
+                } }
+            }
+            if !skip { for i in 0..<n { k[i * n + i] = p * 100 } }
+            var refNoise = noise, shuffles = RandomStream(seed: 5, stream: 2)
+            var batch = DreamBatch(network: net, projection: 0, epsilon: epsilon, capacity: 1, starts: [first], arithmetic: .integer)
+            var s = first.map { Int($0) }, refFlips = 0, flips = 0
+            for dream in 0..<120 {
+                if dream > 0 { s = (0..<n).map { _ in Int(refNoise.nextSpin()) } }
+                var g = (0..<n).map { i in (0..<n).reduce(0) { $0 + k[$1 * n + i] * s[$1] } }
+                var order = Array(0..<n)
+                while (0..<n).contains(where: { s[$0] * g[$0] < 0 }) {
+                    shuffles.shuffle(&order)
+                    for i in order where s[i] * g[i] < 0 {
+                        s[i] = -s[i]
+                        for j in 0..<n { g[j] += 2 * s[i] * k[i * n + j] }
+                        refFlips += 1
+                    }
+                }
+                for j in 0..<n { for i in 0..<n where i != j || !skip { k[j * n + i] -= s[i] * s[j] } }
+                flips += try batch.dream(maxEvents: 100 * n, noise: &noise)
+                XCTAssertEqual(net.state.map { Int($0) }, s, "fixed point of dream \(dream), n = \(n)")
+                XCTAssertEqual(flips, refFlips, "flips up to dream \(dream), n = \(n)")
+                if net.state.map({ Int($0) }) != s { break }
+            }
+            batch.settle(noise: &noise)
+            guard case .dense(let written) = net.projections[0].synapses else { return XCTFail("dense") }
+            XCTAssertEqual(written.weights, k.map { Double($0) * (epsilon / Double(n)) }, "J = (ε/N) K, n = \(n)")
+            XCTAssertEqual(net.field, (0..<n).map { i in
+                Double((0..<n).reduce(0) { $0 + k[$1 * n + i] * Int(net.state[$1]) }) * (epsilon / Double(n)) }, "the start's fields")
+        }
+    }
+
+    /// Integer couplings are used only when J is an integer multiple of ε/N: with 1/ε
+    /// not an integer the run stays in double and is the double run bit for bit; with it,
+    /// the integer run reaches D_in like the double one (within seed noise).
+    func testIntegerCouplingsOnlyWhereExact() throws {
+        let double = try dream(n: 64, patterns: 13, dreams: 400, fast: true, epsilon: 0.03)
+        let refused = try dream(n: 64, patterns: 13, dreams: 400, fast: true, epsilon: 0.03, arithmetic: .integer)
+        assertIdentical(double, refused)
+        let exact = try dream(n: 64, patterns: 13, dreams: 400, fast: true, epsilon: 0.02, arithmetic: .integer)
+        let c = 0.02 / 64
+        // Every weight is c K exactly (one rounding), which the double run's sums are not.
+        XCTAssertTrue(exact.weights.allSatisfy { Double(bitPattern: $0) == (Double(bitPattern: $0) / c).rounded() * c })
+        let roundedDouble = try dream(n: 64, patterns: 13, dreams: 400, fast: true, epsilon: 0.02)
+        XCTAssertFalse(roundedDouble.weights.allSatisfy { Double(bitPattern: $0) == (Double(bitPattern: $0) / c).rounded() * c })
     }
 }

@@ -44,6 +44,9 @@ struct UnlearningBench: ParsableCommand {
     @Flag(help: "Float couplings on the fast path (lazy rank 1): half the bytes; not the double run's bits.")
     var float32 = false
 
+    @Flag(help: "Exact integer couplings on the fast path (lazy rank 1): J = (ε/N) K, K and the fields in 32 bits.")
+    var integer = false
+
     @Option(parsing: .upToNextOption, help: "Peers to run: numba, numpy.")
     var peers = ["numba", "numpy"]
 
@@ -66,6 +69,9 @@ struct UnlearningBench: ParsableCommand {
         guard checkEvery >= 1, maxDreams >= 1 else { throw ValidationError("--check-every and --max-dreams must be positive") }
         guard (1...16).contains(lazyRank) else { throw ValidationError("--lazy-rank must be in 1...16") }
         guard !float32 || (lazyRank == 1 && !engine) else { throw ValidationError("--float32 runs on the fast path with --lazy-rank 1") }
+        guard !integer || (lazyRank == 1 && !engine && !float32) else {
+            throw ValidationError("--integer runs on the fast path with --lazy-rank 1, without --float32")
+        }
         guard peers.allSatisfy({ ["numba", "numpy"].contains($0) }) else { throw ValidationError("--peers takes numba and numpy") }
         guard UpdateOrder(rawValue: order) != nil else {
             throw ValidationError("--order must be one of " + UpdateOrder.allCases.map(\.rawValue).joined(separator: ", "))
@@ -84,7 +90,7 @@ struct UnlearningBench: ParsableCommand {
         let dreaming = HebbianUnlearning(network: net, projection: 0, epsilon: epsilon, noise: RandomStream(seed: seed, stream: 3))
         dreaming.usesFastPath = !engine
         dreaming.lazyRank = lazyRank
-        dreaming.floatCouplings = float32
+        dreaming.arithmetic = float32 ? .float : integer ? .integer : .double
         var probe = RandomStream(seed: seed, stream: 4)
         let schedule = UnlearningSchedule(maxDreams: maxDreams, measureEvery: 0, checkEvery: checkEvery, stopAtAllStable: true)
         let timer = CPUTimer()
@@ -98,18 +104,19 @@ struct UnlearningBench: ParsableCommand {
         // lazy-rank dreams on the fast path, every dream on the engine, whose fused pass also
         // gives the next start's fields); multiply-adds: the update and the start's fields (N² each)
         // and N per flip.
-        let bytes = float32 ? 4.0 : 8.0
+        let bytes = float32 || dreaming.integerCouplingsUsed ? 4.0 : 8.0
         let roof = Roofline(workingSet: size * size * Int(bytes))
         let rank = engine ? 1 : Double(lazyRank)
         let floor = roof.floor(read: flipsPerDream * n * bytes, updated: n * n * bytes / rank,
-                               flop: (float32 ? 1 : 2) * (2 * n * n + flipsPerDream * n))
+                               flop: (float32 || dreaming.integerCouplingsUsed ? 1 : 2) * (2 * n * n + flipsPerDream * n))
         func dIn(_ d: Int?) -> String { d.map { String(format: "%ld (D·ε/N = %.3f)", $0, Double($0) * epsilon / Double(size)) } ?? "not reached" }
         print(String(format: "N = %ld, α = %.2f (P = %ld), ε = %g, %@ order, check every %ld dreams; CPU time (wall)",
                      size, alpha, patterns.count, epsilon, order, checkEvery))
         print(roof.summary)
         print(String(format: "reverie: D_in %@, %ld dreams in %.2f s (%.2f s), %.1f µs/dream, %.0f flips/dream, %@; floor %.1f µs/dream (%.0f%% of the limit)",
                      dIn(summary.dIn), summary.dreams, seconds, wall, perDream * 1e6, flipsPerDream,
-                     engine ? "engine" : float32 ? "fast path, float couplings" : "fast path, lazy rank \(lazyRank)", floor * 1e6, 100 * floor / perDream))
+                     engine ? "engine" : float32 ? "fast path, float couplings"
+                     : dreaming.integerCouplingsUsed ? "fast path, integer couplings" : "fast path, lazy rank \(lazyRank)", floor * 1e6, 100 * floor / perDream))
         if case .dense(let w) = dreaming.couplings {
             // FNV-1a over the 64-bit patterns: equal checksums mean bit-identical couplings.
             let sum = w.weights.reduce(UInt64(0xcbf2_9ce4_8422_2325)) { ($0 ^ $1.bitPattern) &* 0x100_0000_01b3 }

@@ -138,6 +138,30 @@ int64_t rv_dream_sweep_f32(const float *w, int64_t n, const long *order, double 
 /// keeping w_jj with skip_self. AVX2 and baseline give the same bits.
 void rv_rank1_project_f32(float *w, int64_t n, const double *u, const double *a, const double *s, double *h, int skip_self);
 
+// MARK: Dreaming with exact integer couplings (docs/science.md §3)
+//
+// J = c K with K integer (c = ε/N): the Hebbian couplings (1/N) Σ_μ ξξᵀ are (1/ε) Σ_μ ξξᵀ
+// units of c when 1/ε is an integer, and every anti-Hebbian step −c s*s*ᵀ is −1 unit. The
+// fields in units of c, g = K s, are integers: every sum is exact, so the dynamics are
+// those of the real-valued couplings, and the order of the additions is free.
+
+/// Starts a relaxation on integer couplings from state s (±1) and fields g = K s: the sign
+/// masks m_k (0 for s_k = +1, −1 for −1), the stabilities v_k = s_k g_k and the set of
+/// unstable units (v_k < 0) as bits[k / 64] bit k % 64. Returns how many are unstable.
+int64_t rv_dream_begin_i32(int64_t n, const double *s, const int32_t *g, int32_t *m, int32_t *v, uint64_t *bits);
+
+/// One random-sequential sweep over order[0..<n] at zero temperature on integer couplings:
+/// the units with v_i < 0 flip in position order (s_i, m_i negated; v_k += 2 s_i' s_k K_ik,
+/// v_i = −v_i + 2 K_ii), each taking the stabilities the flips before it left, exactly as
+/// visiting every position would. *unstable carries the size of the unstable set in and out;
+/// at (n entries) is scratch. Returns the flips; *last and flipped as rv_dream_sweep.
+int64_t rv_dream_sweep_i32(const int32_t *w, int64_t n, const long *order, long *at, double *s, int32_t *m, int32_t *v,
+                           uint64_t *bits, int64_t *unstable, long *flipped, long *last);
+
+/// The anti-Hebbian step K_jk ← K_jk − a_j a_k (a = s*, ±1; K_jj kept with skip_self)
+/// fused with the next start's fields h = K s (overwritten), in one pass over K.
+void rv_rank1_project_i32(int32_t *w, int64_t n, const double *a, const double *s, int32_t *h, int skip_self);
+
 /// A spin-wait hint (x86 PAUSE): a waiting thread yields the core's resources briefly.
 static inline void rv_cpu_relax(void) {
 #if defined(__x86_64__) || defined(__i386__)

@@ -49,6 +49,16 @@ struct DreamBatch {
     /// With float couplings, J in float, the truth while the batch runs (written back
     /// into the network's weights by `settle`); empty otherwise.
     private var floats: [Float] = []
+    /// With integer couplings, K = J/c (c = ε/N), the truth while the batch runs (written
+    /// back by `settle`), and the fields of the next start in units of c; during a
+    /// relaxation the units' sign masks, stabilities s_k g_k and unstable set
+    /// (`rv_dream_begin_i32`), and the positions of the units in the sweep. Empty otherwise.
+    private var integers: [Int32] = [], intStartField: [Int32] = []
+    private var signMasks: [Int32] = [], stabilities: [Int32] = [], unstableBits: [UInt64] = [], sweepPositions: [Int] = []
+    private var unstableUnits: Int64 = 0
+    /// Whether something other than the batch may have moved the network since the last
+    /// integer flush (a measurement after `settle`).
+    private var integerStateMayHaveMoved = false
 
     /// Whether the fast path runs this network's dreams exactly as the engine would:
     /// one population, its only projection dense, recurrent, without delay; zero
@@ -67,11 +77,12 @@ struct DreamBatch {
     /// - Parameters:
     ///   - starts: the next random starts already drawn, in order (at least one, at most
     ///     16); the network must hold the first with its assembled field.
-    ///   - floatCouplings: J in float (capacity 1): half the bytes a dream moves. J is
-    ///     rounded to float once here (the network's weights take the rounded values and
-    ///     the first start's field is assembled again) and after every step; fields stay double.
+    ///   - arithmetic: `.float` (capacity 1): half the bytes a dream moves; J is rounded to
+    ///     float once here (the network's weights take the rounded values and the first start's
+    ///     field is assembled again) and after every step; fields stay double. `.integer`
+    ///     (capacity 1, `integerCouplings` not nil): K = J/c exactly, fields in units of c.
     init(network: BinaryNetwork, projection: Int, epsilon: Double, capacity: Int, starts first: [[Double]],
-         floatCouplings: Bool = false) {
+         arithmetic: DreamArithmetic = .double) {
         precondition(Self.eligible(network, projection: projection) && (1...16).contains(capacity)
                      && (1...16).contains(first.count) && network.state.elementsEqual(first[0]))
         self.network = network
@@ -92,7 +103,20 @@ struct DreamBatch {
         queued = first.count
         order = Array(0..<n)
         flipped = Array(repeating: 0, count: n)
-        if floatCouplings {
+        switch arithmetic {
+        case .double: break
+        case .integer:
+            precondition(capacity == 1, "integer couplings dream one step per pass")
+            guard let k = Self.integerCouplings(network, projection: projection, epsilon: epsilon, dreams: 0)
+            else { preconditionFailure("couplings that are integer multiples of ε/N") }
+            integers = k
+            intStartField = Array(repeating: 0, count: n)
+            signMasks = intStartField
+            stabilities = intStartField
+            unstableBits = Array(repeating: 0, count: (n + 63) / 64)
+            sweepPositions = Array(repeating: 0, count: n)
+            integerFields(of: first[0], into: &intStartField)
+        case .float:
             precondition(capacity == 1, "float couplings dream one step per pass")
             guard case .dense(var w) = network.projections[projection].synapses else { preconditionFailure("dense projection") }
             floats = w.weights.map { Float($0) }
@@ -103,13 +127,54 @@ struct DreamBatch {
         withFields = 1
     }
 
-    /// Writes the pending steps (`flush`) and, with float couplings, the float J into
-    /// the network's weights: the network then holds J as the engine would.
+    /// K = J/c for the couplings of `projection` when every weight is an integer multiple
+    /// of c = ε/N (to 10⁻⁶ of c) and N · (max|K| + dreams) < 2³¹, so that no field can
+    /// overflow in `dreams` more steps; nil otherwise.
+    static func integerCouplings(_ net: BinaryNetwork, projection: Int, epsilon: Double, dreams: Int) -> [Int32]? {
+        guard case .dense(let w) = net.projections[projection].synapses, epsilon > 0 else { return nil }
+        let n = net.unitCount, c = epsilon / Double(n)
+        var k = [Int32](repeating: 0, count: w.weights.count)
+        var largest = 0.0
+        for (x, wx) in w.weights.enumerated() {
+            let units = (wx / c).rounded()
+            guard abs(units) < 1e9, abs(wx / c - units) <= 1e-6 else { return nil }
+            largest = max(largest, abs(units))
+            k[x] = Int32(units)
+        }
+        guard Double(n) * (largest + Double(dreams) + 1) < Double(Int32.max) else { return nil }
+        return k
+    }
+
+    /// g = K s in units of c (exact), for a ±1 state.
+    private func integerFields(of s: some Collection<Double>, into g: inout [Int32]) {
+        for i in 0..<n { g[i] = 0 }
+        for (j, sj) in s.enumerated() {
+            let row = j * n
+            if sj > 0 { for i in 0..<n { g[i] &+= integers[row + i] } } else { for i in 0..<n { g[i] &-= integers[row + i] } }
+        }
+    }
+
+    /// Writes the pending steps (`flush`) and, with float or integer couplings, J into the
+    /// network's weights (c K for integers, one rounding): the network then holds J as the
+    /// engine would.
     mutating func settle(noise: inout RandomStream) {
         if pending > 0 { flush(noise: &noise) }
-        guard !floats.isEmpty, case .dense(var w) = network.projections[projection].synapses else { return }
+        if !integers.isEmpty {
+            // The network's view of the start, which the integer dreams do not keep up.
+            let (net, c) = (network, -scale)
+            for k in 0..<n { net.field[k] = Double(intStartField[k]) * c }
+            net.watched.replaceSubrange(0..<n, with: net.state[0..<n])
+            net.recountUnstable()
+            integerStateMayHaveMoved = true
+        }
+        guard !floats.isEmpty || !integers.isEmpty, case .dense(var w) = network.projections[projection].synapses else { return }
         network.projections[projection].synapses = .dense(DenseWeights(preCount: 0, postCount: 0))
-        for k in w.weights.indices { w.weights[k] = Double(floats[k]) }
+        if floats.isEmpty {
+            let c = -scale
+            for k in w.weights.indices { w.weights[k] = Double(integers[k]) * c }
+        } else {
+            for k in w.weights.indices { w.weights[k] = Double(floats[k]) }
+        }
         network.projections[projection].synapses = .dense(w)
     }
 
@@ -121,6 +186,7 @@ struct DreamBatch {
     /// One dream from the next start; returns the flips of its relaxation. Writes the
     /// pending updates first when `capacity` are pending or no start is left.
     mutating func dream(maxEvents: Int, noise: inout RandomStream) throws -> Int {
+        if !integers.isEmpty { return try integerDream(maxEvents: maxEvents, noise: &noise) }
         if pending == capacity || head == withFields { flush(noise: &noise) }
         let net = network
         let t = head
@@ -153,6 +219,39 @@ struct DreamBatch {
         pending += 1
         net.watched.replaceSubrange(0..<n, with: net.state[0..<n])
         return flips
+    }
+
+    /// `dream` on integer couplings (capacity 1): the step of the dream before and the
+    /// start's fields in one pass (`integerFlush`), then the relaxation. The network's
+    /// fields, watched states and unstable count are brought up to date by `settle` only.
+    private mutating func integerDream(maxEvents: Int, noise: inout RandomStream) throws -> Int {
+        let net = network
+        if pending == 1 {
+            integerFlush(noise: &noise)
+        } else if integerStateMayHaveMoved {
+            let start = starts[0..<n]
+            if !net.state.elementsEqual(start) {
+                net.setState(Array(start), population: 0)
+                integerFields(of: start, into: &intStartField)
+            }
+        }
+        integerStateMayHaveMoved = false
+        head = 1
+        unstableUnits = rv_dream_begin_i32(Int64(n), net.state, intStartField, &signMasks, &stabilities, &unstableBits)
+        let flips = try relax(maxEvents: maxEvents)
+        pending = 1
+        return flips
+    }
+
+    /// The step −c s*s*ᵀ with s* the network's state, the next start drawn from `noise`
+    /// and its fields, in one pass over K; the network is left at the start.
+    private mutating func integerFlush(noise: inout RandomStream) {
+        let net = network
+        for k in 0..<n { starts[k] = noise.nextSpin() }
+        rv_rank1_project_i32(&integers, Int64(n), net.state, starts, &intStartField, skipSelf ? 1 : 0)
+        net.state.replaceSubrange(0..<n, with: starts[0..<n])
+        (head, queued, withFields, pending) = (0, 1, 1, 0)
+        net.pendingTick = nil
     }
 
     /// The engine's zero-temperature relaxation (`SweepClock`, `BinaryNetwork.update`):
@@ -208,6 +307,12 @@ struct DreamBatch {
         defer { swap(&buffer, &flipped) }
         return buffer.withUnsafeMutableBufferPointer { fb in
             let out = positions ? fb.baseAddress : nil
+            if !integers.isEmpty {
+                return net.state.withUnsafeMutableBufferPointer { sb in
+                    Int(rv_dream_sweep_i32(integers, Int64(n), order, &sweepPositions, sb.baseAddress!, &signMasks, &stabilities,
+                                           &unstableBits, &unstableUnits, out, &last))
+                }
+            }
             if !floats.isEmpty {
                 return floats.withUnsafeBufferPointer { wb in
                     order.withUnsafeBufferPointer { ob in
@@ -246,6 +351,7 @@ struct DreamBatch {
 
     private func unstableCount() -> Int {
         let net = network
+        if !integers.isEmpty { return Int(unstableUnits) }
         return net.state.withUnsafeBufferPointer { sb in
             net.field.withUnsafeBufferPointer { gb in
                 packed.withUnsafeBufferPointer { pb in
@@ -262,6 +368,7 @@ struct DreamBatch {
     /// `noise` and computes their fields under the written weights, in one pass; the
     /// network is left at the next start with its exact field.
     mutating func flush(noise: inout RandomStream) {
+        if !integers.isEmpty { return integerFlush(noise: &noise) }
         let net = network
         let left = queued - head
         if head > 0 {

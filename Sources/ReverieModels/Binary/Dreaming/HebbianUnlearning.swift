@@ -38,10 +38,14 @@ public final class HebbianUnlearning {
     public var lazyRank = 1 {
         didSet { precondition((1...16).contains(lazyRank), "lazyRank must be in 1...16") }
     }
-    /// Whether the fast path keeps J in float (with `lazyRank` 1): half the bytes a dream
-    /// moves; J is rounded to float at the start and after every step, fields stay double.
-    /// Not the engine's bits: the D_in statistics are compared in docs/science.md §3.
-    public var floatCouplings = false
+    /// How the fast path holds J (`.float` and `.integer` with `lazyRank` 1): `.float` moves
+    /// half the bytes, J rounded after every step; `.integer` keeps J = (ε/N) K exactly in
+    /// 32-bit integers when the couplings allow it (else the run stays in double; see
+    /// `integerCouplingsUsed`). Neither is the engine's bits: the D_in statistics are
+    /// compared in docs/science.md §3.
+    public var arithmetic = DreamArithmetic.double
+    /// Whether the last `run` dreamed on integer couplings.
+    public private(set) var integerCouplingsUsed = false
     /// Dreams done so far.
     public private(set) var dreams = 0
     /// Simulated time after the last relaxation (dreams run on the network's clock).
@@ -128,9 +132,13 @@ public final class HebbianUnlearning {
         var batch: DreamBatch?
         if usesFastPath && DreamBatch.eligible(network, projection: projection) {
             if !network.states(of: population).elementsEqual(nextStart) { network.setState(nextStart, population: population) }
-            precondition(!floatCouplings || lazyRank == 1, "float couplings need lazyRank 1")
+            precondition(arithmetic == .double || lazyRank == 1, "float and integer couplings need lazyRank 1")
+            var kind = arithmetic
+            if kind == .integer && DreamBatch.integerCouplings(network, projection: projection, epsilon: epsilon,
+                                                                dreams: schedule.maxDreams - dreams) == nil { kind = .double }
+            integerCouplingsUsed = kind == .integer
             batch = DreamBatch(network: network, projection: projection, epsilon: epsilon, capacity: lazyRank,
-                               starts: [nextStart] + laterStarts, floatCouplings: floatCouplings)
+                               starts: [nextStart] + laterStarts, arithmetic: kind)
         }
         // Writes the fast path's pending updates: the network then holds J and the next start as the engine leaves them.
         func settle() {
