@@ -543,11 +543,14 @@ int64_t rv_dream_sweep_i32(const int32_t *w, int64_t n, const long *order, long 
     if (has_avx2()) pass = unstable_bits_avx2;
 #endif
     int64_t words = (n + 63) / 64, flips = 0, count = *unstable, pos = -1;
-    for (int64_t p = 0; p < n; p++) at[order[p]] = p;
+    int positioned = 0;
     *last = -1;
     while (count > 0) {
         int64_t next = n;
         if (count * count <= n) {  // few unstable units: the least position among them after pos
+            if (!positioned)
+                for (int64_t p = 0; p < n; p++) at[order[p]] = p;
+            positioned = 1;
             for (int64_t q = 0; q < words; q++)
                 for (uint64_t word = bits[q]; word; word &= word - 1) {
                     int64_t p = at[q * 64 + __builtin_ctzll(word)];
@@ -582,8 +585,8 @@ int64_t rv_dream_sweep_i32(const int32_t *w, int64_t n, const long *order, long 
 TWICE(void, rank1_i32_rows,
       (int32_t *restrict r0, int32_t *restrict r1, int32_t *restrict r2, int32_t *restrict r3, const int32_t *restrict b,
        int32_t a0, int32_t a1, int32_t a2, int32_t a3, int32_t c0, int32_t c1, int32_t c2, int32_t c3,
-       int32_t *restrict h, int64_t n),
-      for (int64_t k = 0; k < n; k++) {
+       int32_t *restrict h, int64_t lo, int64_t hi),
+      for (int64_t k = lo; k < hi; k++) {
           int32_t bk = b[k], acc = h[k], x;
           x = r0[k] - ((bk ^ a0) - a0); r0[k] = x; acc += (x ^ c0) - c0;
           x = r1[k] - ((bk ^ a1) - a1); r1[k] = x; acc += (x ^ c1) - c1;
@@ -594,7 +597,7 @@ TWICE(void, rank1_i32_rows,
 
 void rv_rank1_project_i32(int32_t *w, int64_t n, const double *a, const double *s, int32_t *h, int skip_self) {
     void (*rows)(int32_t *, int32_t *, int32_t *, int32_t *, const int32_t *, int32_t, int32_t, int32_t, int32_t, int32_t,
-                 int32_t, int32_t, int32_t, int32_t *, int64_t) = PICK(rank1_i32_rows);
+                 int32_t, int32_t, int32_t, int32_t *, int64_t, int64_t) = PICK(rank1_i32_rows);
     // b_k = a_k; masks −1 where a_j or s_j is −1.
     int32_t *b = malloc((size_t)(3 * n + 4) * sizeof(int32_t)), *am = b + n, *sm = am + n;
     if (!b) abort();
@@ -607,8 +610,13 @@ void rv_rank1_project_i32(int32_t *w, int64_t n, const double *a, const double *
     int64_t j = 0;
     for (; j + 4 <= n; j += 4) {
         int32_t *r = w + j * n;
+        // Vector stores from where the first row is 32-byte aligned (all four are when 8 divides n).
+        int64_t mid = (int64_t)((32 - ((uintptr_t)r & 31)) & 31) / 4;
+        if (mid > n) mid = n;
         rows(r, r + n, r + 2 * n, r + 3 * n, b, am[j], am[j + 1], am[j + 2], am[j + 3], sm[j], sm[j + 1], sm[j + 2],
-             sm[j + 3], h, n);
+             sm[j + 3], h, 0, mid);
+        rows(r, r + n, r + 2 * n, r + 3 * n, b, am[j], am[j + 1], am[j + 2], am[j + 3], sm[j], sm[j + 1], sm[j + 2],
+             sm[j + 3], h, mid, n);
     }
     for (; j < n; j++) {
         int32_t *row = w + j * n, aj = am[j], cj = sm[j];

@@ -71,6 +71,25 @@ final class DreamPhaseTests: XCTestCase {
         XCTAssertEqual(r.value("fraction_stable"), 1)
     }
 
+    /// `arithmetic: integer`: exact integer couplings reach D_in as the double run does
+    /// (within seed noise), deterministically; couplings that are not multiples of ε/N
+    /// (ε = 0.03) are refused with the field named.
+    func testIntegerArithmetic() throws {
+        let options = "    dreams: 3000\n    measure_every: 1000\n    check_every: 10\n    stop_at_d_in: true"
+        let double = try XCTUnwrap(try run(model(options)).value("d_in_eps_over_n"))
+        let integer = try run(model(options + "\n    arithmetic: integer"))
+        let dIn = try XCTUnwrap(integer.value("d_in_eps_over_n"))
+        XCTAssertEqual(dIn, double, accuracy: 0.5 * double)
+        XCTAssertEqual(try run(model(options + "\n    arithmetic: integer")).table, integer.table)
+        XCTAssertThrowsError(try run(model(options + "\n    arithmetic: integer").replacingOccurrences(
+            of: "type: anti-hebbian", with: "type: anti-hebbian\n    epsilon: 0.03"))) { e in
+            XCTAssertTrue("\(e)".contains("arithmetic") && "\(e)".contains("integer multiples of ε/N"), "\(e)")
+        }
+        XCTAssertThrowsError(try loadModel(model(options + "\n    arithmetic: int"))) { e in
+            XCTAssertTrue("\(e)".contains("arithmetic"), "\(e)")
+        }
+    }
+
     func testBadDreamOptionsNameTheField() {
         func expectError(_ text: String, _ fragments: [String], line: UInt = #line) {
             XCTAssertThrowsError(try loadModel(text), line: line) { e in

@@ -10,7 +10,9 @@ import ReverieReport
 /// rule. Every `measure_every` dreams it records the stabilities Δ_i^μ of a
 /// pattern set (fraction of patterns that are fixed points, Δ_min, quantiles)
 /// and, with `basin_overlaps`, the final overlap from each initial overlap m0.
-/// Reports D_in, D_top and D_fin.
+/// Reports D_in, D_top and D_fin. `arithmetic: integer` dreams on exact integer
+/// couplings J = (ε/N) K (`DreamArithmetic`), `float` on float couplings; `double`
+/// (the default) is the engine's run bit for bit.
 public struct DreamPhase: ProtocolPhase {
     public static let kind = "dream"
     public static let summary = "Hebbian unlearning: random start, relax to a fixed point, anti-Hebbian step; D_in/D_top/D_fin"
@@ -19,6 +21,7 @@ public struct DreamPhase: ProtocolPhase {
     let projection: String
     let rule: ModelSpec.Rule
     let schedule: UnlearningSchedule
+    let arithmetic: DreamArithmetic
     /// Where the phase sits in the model file, for run-time errors.
     let path: String
 
@@ -26,7 +29,7 @@ public struct DreamPhase: ProtocolPhase {
 
     public init(node: SpecNode, model: ModelSpec) throws {
         try node.checkKeys(["phase", "name", "patterns", "projection", "rule", "dreams", "measure_every", "check_every",
-                            "stop_at_d_in", "basin_overlaps", "retrieval_threshold"])
+                            "stop_at_d_in", "basin_overlaps", "retrieval_threshold", "arithmetic"])
         let set = try BinaryFamily.patternSet(node.require("patterns", "the name of the pattern set to measure"), model: model)
         let proj = try BinaryFamily.recurrentProjection(node.require("projection", "the name of a projection"), on: set.population,
                                                         dense: true, model: model, what: "dreams update every synapse")
@@ -45,6 +48,8 @@ public struct DreamPhase: ProtocolPhase {
             checkEvery: try node.int("check_every", default: 0, in: 0...1_000_000_000),
             stopAtAllStable: try node.bool("stop_at_d_in", default: false), basinOverlaps: overlaps,
             retrievalThreshold: try node.double("retrieval_threshold", default: 0.95, in: -1...1))
+        arithmetic = DreamArithmetic(rawValue: try node.choice("arithmetic", DreamArithmetic.allCases.map(\.rawValue),
+                                                               default: "double"))!
         path = node.path
     }
 
@@ -56,6 +61,20 @@ public struct DreamPhase: ProtocolPhase {
         let epsilon = rule.parameters["epsilon"]!
         let dreaming = HebbianUnlearning(network: net, projection: k, epsilon: epsilon,
                                          noise: context.rng(phase: context.phaseIndex, "noise"), start: context.time)
+        dreaming.arithmetic = arithmetic
+        if arithmetic != .double {
+            guard DreamBatch.eligible(net, projection: k) else {
+                throw ModelError(file: context.model.file, path: path + ".arithmetic", expected: "double: \(arithmetic.rawValue) "
+                                 + "arithmetic needs one population with one dense recurrent projection, random-sequential order, "
+                                 + "no stimulus, link or export", found: arithmetic.rawValue)
+            }
+            guard arithmetic != .integer
+                    || DreamBatch.integerCouplings(net, projection: k, epsilon: epsilon, dreams: schedule.maxDreams) != nil else {
+                throw ModelError(file: context.model.file, path: path + ".arithmetic", expected: "couplings that are integer "
+                                 + "multiples of ε/N = \(epsilon / Double(n)) (Hebbian storage with η = 1 and 1/ε an integer) "
+                                 + "and N · (max |J| N/ε + dreams) < 2³¹", found: "integer")
+            }
+        }
         var probe = context.rng(phase: context.phaseIndex, "basins")
         var columns = ["dreams", "dreams_eps_over_n", "fraction_stable", "min_stability", "mean_stability",
                        "stability_q05", "stability_median", "stability_q95", "flips_per_dream"]
