@@ -474,165 +474,293 @@ void rv_rank1_project_f32(float *w, int64_t n, const double *u, const double *a,
 // A flip of unit i to s_i' adds 2 s_i' s_k K_ik to every v_k (k ≠ i): one pass over K's row
 // that also rebuilds the bits. The next unit a sweep flips is the unstable unit with the
 // least position after the current one: found among the set bits when the set is small,
-// else by walking the positions.
+// else by walking the positions. K is held in 32 or 16 bits (`_i32`, `_i16`: the same
+// code, generated for each by the macros below); stabilities and fields are 32-bit.
 
-// How far ahead (int32s) the pass asks for a flipped unit's row, which comes from L3.
-#define I32_AHEAD 128
+// How far ahead (elements) the pass asks for a flipped unit's row, which comes from L3.
+#define ROW_AHEAD 128
 
-static inline int64_t unstable_bits_base(int32_t *restrict v, const int32_t *restrict row, const int32_t *restrict m,
-                                         int32_t mi, uint64_t *restrict bits, int64_t n) {
-    int64_t count = 0;
-    for (int64_t w = 0; w * 64 < n; w++) {
-        uint64_t word = 0;
-        int64_t hi = w * 64 + 64 < n ? w * 64 + 64 : n;
-        for (int64_t k = w * 64; k < hi; k++) {
-            int32_t mk = m[k] ^ mi, x = (row[k] ^ mk) - mk;
-            int32_t vk = v[k] + x + x;
-            v[k] = vk;
-            word |= (uint64_t)(vk < 0) << (k - w * 64);
-        }
-        bits[w] = word;
-        count += __builtin_popcountll(word);
-    }
-    return count;
+/// The bit word of v[0..<len] < 0 (len ≤ 64).
+static inline uint64_t negative_bits(const int32_t *v, int64_t len) {
+    uint64_t word = 0;
+    for (int64_t k = 0; k < len; k++) word |= (uint64_t)((uint32_t)v[k] >> 31) << k;
+    return word;
 }
+
+/// The flip pass over one row: v_k += 2 s_i' s_k K_ik (signs as masks m_k ^ m_i'), the
+/// unstable bits rebuilt; returns their count. Baseline and AVX2 (8 lanes a step).
+#define UNSTABLE_PASS(T, LOAD8)                                                                                   \
+    static int64_t unstable_pass_base_##T(int32_t *restrict v, const T *restrict row, const int32_t *restrict m,  \
+                                          int32_t mi, uint64_t *restrict bits, int64_t n) {                       \
+        int64_t count = 0;                                                                                        \
+        for (int64_t w = 0; w * 64 < n; w++) {                                                                    \
+            int64_t lo = w * 64, hi = lo + 64 < n ? lo + 64 : n;                                                  \
+            for (int64_t k = lo; k < hi; k++) {                                                                   \
+                int32_t mk = m[k] ^ mi, x = ((int32_t)row[k] ^ mk) - mk;                                          \
+                v[k] += x + x;                                                                                    \
+            }                                                                                                     \
+            bits[w] = negative_bits(v + lo, hi - lo);                                                             \
+            count += __builtin_popcountll(bits[w]);                                                               \
+        }                                                                                                         \
+        return count;                                                                                             \
+    }                                                                                                             \
+    UNSTABLE_PASS_AVX2(T, LOAD8)
 
 #if defined(__x86_64__)
-__attribute__((target("avx2,popcnt"))) static int64_t unstable_bits_avx2(int32_t *restrict v, const int32_t *restrict row,
-                                                                         const int32_t *restrict m, int32_t mi,
-                                                                         uint64_t *restrict bits, int64_t n) {
-    __m256i vmi = _mm256_set1_epi32(mi);
-    int64_t count = 0, w = 0;
-    for (; w * 64 + 64 <= n; w++) {
-        uint64_t word = 0;
-        for (int c = 0; c < 64; c += 16) __builtin_prefetch(row + w * 64 + I32_AHEAD + c);
-        for (int b = 0; b < 8; b++) {
-            int64_t k = w * 64 + b * 8;
-            __m256i mk = _mm256_xor_si256(_mm256_loadu_si256((const __m256i *)(m + k)), vmi);
-            __m256i x = _mm256_sub_epi32(_mm256_xor_si256(_mm256_loadu_si256((const __m256i *)(row + k)), mk), mk);
-            __m256i vk = _mm256_add_epi32(_mm256_loadu_si256((const __m256i *)(v + k)), _mm256_add_epi32(x, x));
-            _mm256_storeu_si256((__m256i *)(v + k), vk);
-            word |= (uint64_t)(uint32_t)_mm256_movemask_ps(_mm256_castsi256_ps(vk)) << (b * 8);
-        }
-        bits[w] = word;
-        count += __builtin_popcountll(word);
+#define UNSTABLE_PASS_AVX2(T, LOAD8)                                                                              \
+    __attribute__((target("avx2,popcnt"))) static int64_t unstable_pass_avx2_##T(                                \
+        int32_t *restrict v, const T *restrict row, const int32_t *restrict m, int32_t mi,                        \
+        uint64_t *restrict bits, int64_t n) {                                                                     \
+        __m256i vmi = _mm256_set1_epi32(mi);                                                                      \
+        int64_t count = 0, w = 0;                                                                                 \
+        for (; w * 64 + 64 <= n; w++) {                                                                           \
+            uint64_t word = 0;                                                                                    \
+            for (int c = 0; c < 64; c += 64 / (int)sizeof(T)) __builtin_prefetch(row + w * 64 + ROW_AHEAD + c);  \
+            for (int b = 0; b < 8; b++) {                                                                         \
+                int64_t k = w * 64 + b * 8;                                                                       \
+                __m256i mk = _mm256_xor_si256(_mm256_loadu_si256((const __m256i *)(m + k)), vmi);                 \
+                __m256i x = _mm256_sub_epi32(_mm256_xor_si256(LOAD8(row + k), mk), mk);                           \
+                __m256i vk = _mm256_add_epi32(_mm256_loadu_si256((const __m256i *)(v + k)), _mm256_add_epi32(x, x)); \
+                _mm256_storeu_si256((__m256i *)(v + k), vk);                                                      \
+                word |= (uint64_t)(uint32_t)_mm256_movemask_ps(_mm256_castsi256_ps(vk)) << (b * 8);               \
+            }                                                                                                     \
+            bits[w] = word;                                                                                       \
+            count += __builtin_popcountll(word);                                                                  \
+        }                                                                                                         \
+        if (w * 64 < n) count += unstable_pass_base_##T(v + w * 64, row + w * 64, m + w * 64, mi, bits + w, n - w * 64); \
+        return count;                                                                                             \
     }
-    if (w * 64 < n) count += unstable_bits_base(v + w * 64, row + w * 64, m + w * 64, mi, bits + w, n - w * 64);
-    return count;
-}
+#define LOAD8_I32(p) _mm256_loadu_si256((const __m256i *)(p))
+#define LOAD8_I16(p) _mm256_cvtepi16_epi32(_mm_loadu_si128((const __m128i *)(p)))
+#define PASS_PICK(T) (has_avx2() ? unstable_pass_avx2_##T : unstable_pass_base_##T)
+#else
+#define UNSTABLE_PASS_AVX2(T, LOAD8)
+#define PASS_PICK(T) unstable_pass_base_##T
 #endif
+
+UNSTABLE_PASS(int32_t, LOAD8_I32)
+UNSTABLE_PASS(int16_t, LOAD8_I16)
 
 int64_t rv_dream_begin_i32(int64_t n, const double *s, const int32_t *g, int32_t *m, int32_t *v, uint64_t *bits) {
     for (int64_t k = 0; k < n; k++) m[k] = -(int32_t)(s[k] < 0);
     for (int64_t k = 0; k < n; k++) v[k] = (g[k] ^ m[k]) - m[k];
     int64_t count = 0;
     for (int64_t w = 0; w * 64 < n; w++) {
-        uint64_t word = 0;
-        int64_t hi = w * 64 + 64 < n ? w * 64 + 64 : n;
-        for (int64_t k = w * 64; k < hi; k++) word |= (uint64_t)((uint32_t)v[k] >> 31) << (k - w * 64);
-        bits[w] = word;
-        count += __builtin_popcountll(word);
+        bits[w] = negative_bits(v + w * 64, w * 64 + 64 < n ? 64 : n - w * 64);
+        count += __builtin_popcountll(bits[w]);
     }
     return count;
 }
 
-int64_t rv_dream_sweep_i32(const int32_t *w, int64_t n, const long *order, long *at, double *s, int32_t *m, int32_t *v,
-                           uint64_t *bits, int64_t *unstable, long *flipped, long *last) {
-    int64_t (*pass)(int32_t *, const int32_t *, const int32_t *, int32_t, uint64_t *, int64_t) = unstable_bits_base;
-#if defined(__x86_64__)
-    if (has_avx2()) pass = unstable_bits_avx2;
-#endif
-    int64_t words = (n + 63) / 64, flips = 0, count = *unstable, pos = -1;
-    int positioned = 0;
-    *last = -1;
-    while (count > 0) {
-        int64_t next = n;
-        if (count * count <= n) {  // few unstable units: the least position among them after pos
-            if (!positioned)
-                for (int64_t p = 0; p < n; p++) at[order[p]] = p;
-            positioned = 1;
-            for (int64_t q = 0; q < words; q++)
-                for (uint64_t word = bits[q]; word; word &= word - 1) {
-                    int64_t p = at[q * 64 + __builtin_ctzll(word)];
-                    if (p > pos && p < next) next = p;
-                }
-        } else {
-            for (int64_t p = pos + 1; p < n; p++)
-                if (v[order[p]] < 0) { next = p; break; }
-        }
-        if (next == n) break;
-        pos = next;
-        int64_t i = order[pos];
-        int32_t vi = v[i], mi = ~m[i];  // s_i' = −s_i
-        const int32_t *row = w + i * n;
-        m[i] = mi;
-        s[i] = -s[i];
-        count = pass(v, row, m, mi, bits, n);
-        // The pass gave v_i + 2 K_ii (m_i ^ m_i' = 0); s_i' g_i' = −v_i + 2 K_ii.
-        int32_t now = -vi + row[i] + row[i];
-        if ((v[i] < 0) != (now < 0)) { bits[i / 64] ^= (uint64_t)1 << (i % 64); count += now < 0 ? 1 : -1; }
-        v[i] = now;
-        if (flipped) flipped[flips] = pos;
-        flips++;
-        *last = pos;
+#define DREAM_SWEEP(T, NAME)                                                                                      \
+    int64_t NAME(const T *w, int64_t n, int64_t stride, const long *order, long *at, double *s, int32_t *m, int32_t *v,           \
+                 uint64_t *bits, int64_t *unstable, long *flipped, long *last) {                                  \
+        int64_t (*pass)(int32_t *, const T *, const int32_t *, int32_t, uint64_t *, int64_t) = PASS_PICK(T);     \
+        int64_t words = (n + 63) / 64, flips = 0, count = *unstable, pos = -1;                                    \
+        int positioned = 0;                                                                                       \
+        *last = -1;                                                                                               \
+        while (count > 0) {                                                                                       \
+            int64_t next = n;                                                                                     \
+            if (count * count <= n) { /* few unstable units: the least position among them after pos */          \
+                if (!positioned)                                                                                  \
+                    for (int64_t p = 0; p < n; p++) at[order[p]] = p;                                             \
+                positioned = 1;                                                                                   \
+                for (int64_t q = 0; q < words; q++)                                                               \
+                    for (uint64_t word = bits[q]; word; word &= word - 1) {                                       \
+                        int64_t p = at[q * 64 + __builtin_ctzll(word)];                                           \
+                        if (p > pos && p < next) next = p;                                                        \
+                    }                                                                                             \
+            } else {                                                                                              \
+                for (int64_t p = pos + 1; p < n; p++)                                                             \
+                    if (v[order[p]] < 0) { next = p; break; }                                                     \
+            }                                                                                                     \
+            if (next == n) break;                                                                                 \
+            pos = next;                                                                                           \
+            int64_t i = order[pos];                                                                               \
+            int32_t vi = v[i], mi = ~m[i]; /* s_i' = −s_i */                                                      \
+            const T *row = w + i * stride;                                                                        \
+            m[i] = mi;                                                                                            \
+            s[i] = -s[i];                                                                                         \
+            count = pass(v, row, m, mi, bits, n);                                                                 \
+            /* The pass gave v_i + 2 K_ii (m_i ^ m_i' = 0); s_i' g_i' = −v_i + 2 K_ii. */                         \
+            int32_t now = -vi + row[i] + row[i];                                                                  \
+            if ((v[i] < 0) != (now < 0)) { bits[i / 64] ^= (uint64_t)1 << (i % 64); count += now < 0 ? 1 : -1; }  \
+            v[i] = now;                                                                                           \
+            if (flipped) flipped[flips] = pos;                                                                    \
+            flips++;                                                                                              \
+            *last = pos;                                                                                          \
+        }                                                                                                         \
+        *unstable = count;                                                                                        \
+        return flips;                                                                                             \
     }
-    *unstable = count;
-    return flips;
-}
+
+DREAM_SWEEP(int32_t, rv_dream_sweep_i32)
+DREAM_SWEEP(int16_t, rv_dream_sweep_i16)
 
 // Four rows a step: x_qk = r_qk − a_q b_k, h_k += c_q x_qk, with a_q, c_q = ±1 applied
 // as masks (v ^ m) − m, m = 0 or −1, so the loop has no multiply and no branch.
-TWICE(void, rank1_i32_rows,
-      (int32_t *restrict r0, int32_t *restrict r1, int32_t *restrict r2, int32_t *restrict r3, const int32_t *restrict b,
-       int32_t a0, int32_t a1, int32_t a2, int32_t a3, int32_t c0, int32_t c1, int32_t c2, int32_t c3,
-       int32_t *restrict h, int64_t lo, int64_t hi),
-      for (int64_t k = lo; k < hi; k++) {
-          int32_t bk = b[k], acc = h[k], x;
-          x = r0[k] - ((bk ^ a0) - a0); r0[k] = x; acc += (x ^ c0) - c0;
-          x = r1[k] - ((bk ^ a1) - a1); r1[k] = x; acc += (x ^ c1) - c1;
-          x = r2[k] - ((bk ^ a2) - a2); r2[k] = x; acc += (x ^ c2) - c2;
-          x = r3[k] - ((bk ^ a3) - a3); r3[k] = x; acc += (x ^ c3) - c3;
-          h[k] = acc;
-      })
+#define RANK1_ROWS_BODY(T)                                                                                        \
+    for (int64_t k = lo; k < hi; k++) {                                                                           \
+        T bk = b[k], x;                                                                                           \
+        int32_t acc = h[k];                                                                                       \
+        x = (T)(r0[k] - ((bk ^ a0) - a0)); r0[k] = x; acc += ((int32_t)x ^ c0) - c0;                              \
+        x = (T)(r1[k] - ((bk ^ a1) - a1)); r1[k] = x; acc += ((int32_t)x ^ c1) - c1;                              \
+        x = (T)(r2[k] - ((bk ^ a2) - a2)); r2[k] = x; acc += ((int32_t)x ^ c2) - c2;                              \
+        x = (T)(r3[k] - ((bk ^ a3) - a3)); r3[k] = x; acc += ((int32_t)x ^ c3) - c3;                              \
+        h[k] = acc;                                                                                               \
+    }
+#define RANK1_ROWS_PARAMS(T)                                                                                      \
+    (T *restrict r0, T *restrict r1, T *restrict r2, T *restrict r3, const T *restrict b, T a0, T a1, T a2, T a3, \
+     int32_t c0, int32_t c1, int32_t c2, int32_t c3, int32_t *restrict h, int64_t lo, int64_t hi)
 
-void rv_rank1_project_i32(int32_t *w, int64_t n, const double *a, const double *s, int32_t *h, int skip_self) {
-    void (*rows)(int32_t *, int32_t *, int32_t *, int32_t *, const int32_t *, int32_t, int32_t, int32_t, int32_t, int32_t,
-                 int32_t, int32_t, int32_t, int32_t *, int64_t, int64_t) = PICK(rank1_i32_rows);
-    // b_k = a_k; masks −1 where a_j or s_j is −1.
-    int32_t *b = malloc((size_t)(3 * n + 4) * sizeof(int32_t)), *am = b + n, *sm = am + n;
-    if (!b) abort();
+TWICE(void, rank1_rows_int32_t, RANK1_ROWS_PARAMS(int32_t), RANK1_ROWS_BODY(int32_t))
+// With 16-bit K the AVX2 machine takes rank1_rows_i16_madd instead.
+static void rank1_rows_int16_t_base RANK1_ROWS_PARAMS(int16_t) { RANK1_ROWS_BODY(int16_t) }
+
+#if defined(__x86_64__)
+// Four rows of 16-bit K, 16 columns a step: x_qk = r_qk − a_q b_k (a_q b_k is a row of b or
+// of −b, chosen per row), and h_k += Σ_q c_q x_qk by vpmaddwd on the interleaved pairs
+// (x_0k, x_1k)·(c_0, c_1) and (x_2k, x_3k)·(c_2, c_3), which sums in 32 bits; the
+// interleave works within 128-bit lanes, so the sums come as columns 0–3, 8–11 and
+// 4–7, 12–15 and are put back in order once per four rows.
+__attribute__((target("avx2"))) static void rank1_rows_i16_madd(int16_t *restrict r0, int16_t *restrict r1,
+                                                                int16_t *restrict r2, int16_t *restrict r3,
+                                                                const int16_t *b0, const int16_t *b1, const int16_t *b2,
+                                                                const int16_t *b3, int16_t c0, int16_t c1, int16_t c2,
+                                                                int16_t c3, int32_t *restrict h, int64_t lo, int64_t hi) {
+    __m256i c01 = _mm256_set1_epi32((int32_t)(((uint32_t)(uint16_t)c1 << 16) | (uint16_t)c0));
+    __m256i c23 = _mm256_set1_epi32((int32_t)(((uint32_t)(uint16_t)c3 << 16) | (uint16_t)c2));
+    int64_t k = lo;
+    for (; k + 16 <= hi; k += 16) {
+#define X(q) __m256i x##q = _mm256_sub_epi16(_mm256_loadu_si256((const __m256i *)(r##q + k)),                     \
+                                             _mm256_loadu_si256((const __m256i *)(b##q + k)));                    \
+    _mm256_storeu_si256((__m256i *)(r##q + k), x##q);
+        X(0) X(1) X(2) X(3)
+#undef X
+        __m256i low = _mm256_add_epi32(_mm256_madd_epi16(_mm256_unpacklo_epi16(x0, x1), c01),
+                                       _mm256_madd_epi16(_mm256_unpacklo_epi16(x2, x3), c23));
+        __m256i high = _mm256_add_epi32(_mm256_madd_epi16(_mm256_unpackhi_epi16(x0, x1), c01),
+                                        _mm256_madd_epi16(_mm256_unpackhi_epi16(x2, x3), c23));
+        __m256i *h0 = (__m256i *)(h + k), *h8 = (__m256i *)(h + k + 8);
+        _mm256_storeu_si256(h0, _mm256_add_epi32(_mm256_loadu_si256(h0), _mm256_permute2x128_si256(low, high, 0x20)));
+        _mm256_storeu_si256(h8, _mm256_add_epi32(_mm256_loadu_si256(h8), _mm256_permute2x128_si256(low, high, 0x31)));
+    }
+    for (; k < hi; k++) {
+        int16_t x0 = (int16_t)(r0[k] - b0[k]), x1 = (int16_t)(r1[k] - b1[k]), x2 = (int16_t)(r2[k] - b2[k]),
+                x3 = (int16_t)(r3[k] - b3[k]);
+        r0[k] = x0; r1[k] = x1; r2[k] = x2; r3[k] = x3;
+        h[k] += c0 * x0 + c1 * x1 + c2 * x2 + c3 * x3;
+    }
+}
+#endif
+
+// The step and the start's fields over K, four rows at a time (`rows`), the rows left over one by one.
+#define RANK1_PROJECT(T, NAME, ROWS)                                                                              \
+    static void NAME(T *w, int64_t n, int64_t stride, const double *a, const double *s, int32_t *h, int skip_self) { \
+        void (*rows) RANK1_ROWS_PARAMS(T) = ROWS;                                                                 \
+        /* b_k = a_k; masks −1 where a_j or s_j is −1. */                                                         \
+        T *b = malloc((size_t)(2 * n + 4) * sizeof(T)), *am = b + n;                                              \
+        int32_t *sm = malloc((size_t)(n + 1) * sizeof(int32_t));                                                  \
+        if (!b || !sm) abort();                                                                                   \
+        for (int64_t k = 0; k < n; k++) {                                                                         \
+            b[k] = a[k] > 0 ? 1 : -1;                                                                             \
+            am[k] = a[k] > 0 ? 0 : -1;                                                                            \
+            sm[k] = s[k] > 0 ? 0 : -1;                                                                            \
+        }                                                                                                         \
+        for (int64_t k = 0; k < n; k++) h[k] = 0;                                                                 \
+        int64_t j = 0;                                                                                            \
+        for (; j + 4 <= n; j += 4) {                                                                              \
+            T *r = w + j * stride;                                                                                \
+            /* Vector stores from where the first row is 32-byte aligned (all four are when 32 divides the stride). */ \
+            int64_t mid = (int64_t)((32 - ((uintptr_t)r & 31)) & 31) / (int64_t)sizeof(T);                       \
+            if (mid > n) mid = n;                                                                                 \
+            rows(r, r + stride, r + 2 * stride, r + 3 * stride, b, am[j], am[j + 1], am[j + 2], am[j + 3], sm[j], sm[j + 1], \
+                 sm[j + 2], sm[j + 3], h, 0, mid);                                                                \
+            rows(r, r + stride, r + 2 * stride, r + 3 * stride, b, am[j], am[j + 1], am[j + 2], am[j + 3], sm[j], sm[j + 1], \
+                 sm[j + 2], sm[j + 3], h, mid, n);                                                                \
+        }                                                                                                         \
+        rank1_leftover_##T(w, n, stride, j, b, am, sm, h, skip_self);                                             \
+        free(b);                                                                                                  \
+        free(sm);                                                                                                 \
+    }
+
+// Rows j.. one by one, then the diagonal: with skip_self it took −a_j² = −1 and h_j its
+// s_j-signed share, both undone exactly.
+#define RANK1_LEFTOVER(T)                                                                                         \
+    static void rank1_leftover_##T(T *w, int64_t n, int64_t stride, int64_t j, const T *b, const T *am, const int32_t *sm,        \
+                                   int32_t *h, int skip_self) {                                                   \
+        for (; j < n; j++) {                                                                                      \
+            T *row = w + j * stride, aj = am[j];                                                                  \
+            int32_t cj = sm[j];                                                                                   \
+            for (int64_t k = 0; k < n; k++) {                                                                     \
+                T x = (T)(row[k] - ((b[k] ^ aj) - aj));                                                           \
+                row[k] = x;                                                                                       \
+                h[k] += ((int32_t)x ^ cj) - cj;                                                                   \
+            }                                                                                                     \
+        }                                                                                                         \
+        if (skip_self)                                                                                            \
+            for (j = 0; j < n; j++) {                                                                             \
+                w[j * stride + j] += 1;                                                                           \
+                h[j] += sm[j] ? -1 : 1;                                                                           \
+            }                                                                                                     \
+    }
+
+RANK1_LEFTOVER(int32_t)
+RANK1_LEFTOVER(int16_t)
+RANK1_PROJECT(int32_t, rank1_project_int32_t, PICK(rank1_rows_int32_t))
+RANK1_PROJECT(int16_t, rank1_project_int16_t, rank1_rows_int16_t_base)
+
+void rv_rank1_project_i32(int32_t *w, int64_t n, int64_t stride, const double *a, const double *s, int32_t *h,
+                          int skip_self) {
+    rank1_project_int32_t(w, n, stride, a, s, h, skip_self);
+}
+
+#if defined(__x86_64__)
+// rank1_project_int16_t with rank1_rows_i16_madd: b and −b, and c_q = s_q as ±1.
+__attribute__((target("avx2"))) static void rank1_project_i16_madd(int16_t *w, int64_t n, int64_t stride, const double *a,
+                                                                   const double *s, int32_t *h, int skip_self) {
+    int16_t *b = malloc((size_t)(3 * n + 4) * sizeof(int16_t)), *nb = b + n, *am = nb + n;
+    int32_t *sm = malloc((size_t)(n + 1) * sizeof(int32_t));
+    if (!b || !sm) abort();
     for (int64_t k = 0; k < n; k++) {
         b[k] = a[k] > 0 ? 1 : -1;
+        nb[k] = (int16_t)-b[k];
         am[k] = a[k] > 0 ? 0 : -1;
         sm[k] = s[k] > 0 ? 0 : -1;
     }
     for (int64_t k = 0; k < n; k++) h[k] = 0;
     int64_t j = 0;
     for (; j + 4 <= n; j += 4) {
-        int32_t *r = w + j * n;
-        // Vector stores from where the first row is 32-byte aligned (all four are when 8 divides n).
-        int64_t mid = (int64_t)((32 - ((uintptr_t)r & 31)) & 31) / 4;
+        int16_t *r = w + j * stride;
+        int64_t mid = (int64_t)((32 - ((uintptr_t)r & 31)) & 31) / 2;
         if (mid > n) mid = n;
-        rows(r, r + n, r + 2 * n, r + 3 * n, b, am[j], am[j + 1], am[j + 2], am[j + 3], sm[j], sm[j + 1], sm[j + 2],
-             sm[j + 3], h, 0, mid);
-        rows(r, r + n, r + 2 * n, r + 3 * n, b, am[j], am[j + 1], am[j + 2], am[j + 3], sm[j], sm[j + 1], sm[j + 2],
-             sm[j + 3], h, mid, n);
+        const int16_t *bq[4];
+        int16_t c[4];
+        for (int q = 0; q < 4; q++) { bq[q] = am[j + q] ? nb : b; c[q] = sm[j + q] ? -1 : 1; }
+        rank1_rows_i16_madd(r, r + stride, r + 2 * stride, r + 3 * stride, bq[0], bq[1], bq[2], bq[3], c[0], c[1], c[2], c[3], h, 0, mid);
+        rank1_rows_i16_madd(r, r + stride, r + 2 * stride, r + 3 * stride, bq[0], bq[1], bq[2], bq[3], c[0], c[1], c[2], c[3], h, mid, n);
     }
-    for (; j < n; j++) {
-        int32_t *row = w + j * n, aj = am[j], cj = sm[j];
-        for (int64_t k = 0; k < n; k++) {
-            int32_t x = row[k] - ((b[k] ^ aj) - aj);
-            row[k] = x;
-            h[k] += (x ^ cj) - cj;
-        }
-    }
-    // The diagonal took −a_j²  = −1 and h_j its c_j-signed share: both undone exactly.
-    if (skip_self)
-        for (j = 0; j < n; j++) {
-            w[j * n + j] += 1;
-            h[j] += sm[j] ? -1 : 1;
-        }
+    rank1_leftover_int16_t(w, n, stride, j, b, am, sm, h, skip_self);
     free(b);
+    free(sm);
+}
+#endif
+
+void rv_rank1_project_i16(int16_t *w, int64_t n, int64_t stride, const double *a, const double *s, int32_t *h,
+                          int skip_self) {
+#if defined(__x86_64__)
+    if (has_avx2()) return rank1_project_i16_madd(w, n, stride, a, s, h, skip_self);
+#endif
+    rank1_project_int16_t(w, n, stride, a, s, h, skip_self);
+}
+
+int64_t rv_max_abs_i16(const int16_t *w, int64_t count) {
+    int32_t most = 0;
+    for (int64_t k = 0; k < count; k++) {
+        int32_t x = w[k] < 0 ? -(int32_t)w[k] : w[k];
+        most = x > most ? x : most;
+    }
+    return most;
 }
 
 // MARK: Spiking (LIF) kernels

@@ -207,12 +207,18 @@ final class DreamBatchTests: XCTestCase {
     /// draws (starts from the noise stream, a permutation from the network's stream per
     /// sweep) visits every position of every sweep; the batch (which jumps between
     /// unstable units) must flip the same units, reach the same fixed points and write
-    /// J = (ε/N) K with the same K, with the AVX2 and the baseline loops.
+    /// J = (ε/N) K with the same K, with the AVX2 and the baseline loops, with K in 16
+    /// bits, in 32, and in 16 bits widened to 32 during the run (one pattern and ε = 1: the
+    /// first dream unlearns it, K = 0, and the random starts that follow are fixed points
+    /// whose steps make every entry a random walk, soon above a ceiling set just above 1).
     func testIntegerCouplingsFollowTheExactDynamics() throws {
         defer { rv_force_baseline(0) }
-        for (n, p, skip, baseline) in [(130, 60, true, false), (130, 60, true, true), (101, 30, true, false), (37, 8, false, true)] {
+        enum Width { case short, wide, widened }
+        for (n, p, skip, baseline, width) in [(130, 60, true, false, Width.short), (130, 60, true, true, .short), (101, 30, true, false, .short),
+                                              (37, 8, false, true, .short), (130, 60, true, false, .wide), (101, 1, true, false, .widened),
+                                              (101, 1, true, true, .widened)] {
             rv_force_baseline(baseline ? 1 : 0)
-            let epsilon = 0.01
+            let units = width == .widened ? 1 : 100, epsilon = 1 / Double(units)
             var rng = RandomStream(seed: 5, stream: 1)
             let patterns = PatternSet.random(count: p, size: n, rng: &rng)
             var w = patterns.hebbianCouplings()
@@ -226,12 +232,16 @@ final class DreamBatchTests: XCTestCase {
             var k = [Int](repeating: 0, count: n * n)
             for mu in 0..<p {
                 for j in 0..<n { for i in 0..<n where i != j || !skip {
-                    k[j * n + i] += Int(patterns.values[mu * n + i] * patterns.values[mu * n + j]) * 100
+                    k[j * n + i] += Int(patterns.values[mu * n + i] * patterns.values[mu * n + j]) * units
                 } }
             }
-            if !skip { for i in 0..<n { k[i * n + i] = p * 100 } }
+            if !skip { for i in 0..<n { k[i * n + i] = p * units } }
             var refNoise = noise, shuffles = RandomStream(seed: 5, stream: 2)
-            var batch = DreamBatch(network: net, projection: 0, epsilon: epsilon, capacity: 1, starts: [first], arithmetic: .integer)
+            let largest = k.map(abs).max()!
+            let ceiling = switch width { case .short: Int(Int16.max); case .wide: 0; case .widened: largest * 32 / 31 + 2 }
+            var batch = DreamBatch(network: net, projection: 0, epsilon: epsilon, capacity: 1, starts: [first], arithmetic: .integer,
+                                   shortCeiling: ceiling)
+            XCTAssertEqual(batch.usesShortIntegers, width != .wide)
             var s = first.map { Int($0) }, refFlips = 0, flips = 0
             for dream in 0..<120 {
                 if dream > 0 { s = (0..<n).map { _ in Int(refNoise.nextSpin()) } }
@@ -252,6 +262,7 @@ final class DreamBatchTests: XCTestCase {
                 if net.state.map({ Int($0) }) != s { break }
             }
             batch.settle(noise: &noise)
+            XCTAssertEqual(batch.usesShortIntegers, width == .short, "n = \(n), \(width)")
             guard case .dense(let written) = net.projections[0].synapses else { return XCTFail("dense") }
             XCTAssertEqual(written.weights, k.map { Double($0) * (epsilon / Double(n)) }, "J = (ε/N) K, n = \(n)")
             XCTAssertEqual(net.field, (0..<n).map { i in

@@ -44,8 +44,11 @@ struct UnlearningBench: ParsableCommand {
     @Flag(help: "Float couplings on the fast path (lazy rank 1): half the bytes; not the double run's bits.")
     var float32 = false
 
-    @Flag(help: "Exact integer couplings on the fast path (lazy rank 1): J = (ε/N) K, K and the fields in 32 bits.")
+    @Flag(help: "Exact integer couplings on the fast path (lazy rank 1): J = (ε/N) K, K in 16 or 32 bits, the fields in 32.")
     var integer = false
+
+    @Option(help: "With --integer: 16 holds K in 16 bits while |K| allows it (widened to 32 after), 32 in 32 bits throughout.")
+    var integerBits = 16
 
     @Option(parsing: .upToNextOption, help: "Peers to run: numba, numpy.")
     var peers = ["numba", "numpy"]
@@ -72,6 +75,7 @@ struct UnlearningBench: ParsableCommand {
         guard !integer || (lazyRank == 1 && !engine && !float32) else {
             throw ValidationError("--integer runs on the fast path with --lazy-rank 1, without --float32")
         }
+        guard [16, 32].contains(integerBits) else { throw ValidationError("--integer-bits must be 16 or 32") }
         guard peers.allSatisfy({ ["numba", "numpy"].contains($0) }) else { throw ValidationError("--peers takes numba and numpy") }
         guard UpdateOrder(rawValue: order) != nil else {
             throw ValidationError("--order must be one of " + UpdateOrder.allCases.map(\.rawValue).joined(separator: ", "))
@@ -91,6 +95,7 @@ struct UnlearningBench: ParsableCommand {
         dreaming.usesFastPath = !engine
         dreaming.lazyRank = lazyRank
         dreaming.arithmetic = float32 ? .float : integer ? .integer : .double
+        dreaming.shortIntegers = integerBits == 16
         var probe = RandomStream(seed: seed, stream: 4)
         let schedule = UnlearningSchedule(maxDreams: maxDreams, measureEvery: 0, checkEvery: checkEvery, stopAtAllStable: true)
         let timer = CPUTimer()
@@ -104,7 +109,7 @@ struct UnlearningBench: ParsableCommand {
         // lazy-rank dreams on the fast path, every dream on the engine, whose fused pass also
         // gives the next start's fields); multiply-adds: the update and the start's fields (N² each)
         // and N per flip.
-        let bytes = float32 || dreaming.integerCouplingsUsed ? 4.0 : 8.0
+        let bytes = dreaming.shortIntegersUsed ? 2.0 : float32 || dreaming.integerCouplingsUsed ? 4.0 : 8.0
         let roof = Roofline(workingSet: size * size * Int(bytes))
         let rank = engine ? 1 : Double(lazyRank)
         let floor = roof.floor(read: flipsPerDream * n * bytes, updated: n * n * bytes / rank,
@@ -116,7 +121,7 @@ struct UnlearningBench: ParsableCommand {
         print(String(format: "reverie: D_in %@, %ld dreams in %.2f s (%.2f s), %.1f µs/dream, %.0f flips/dream, %@; floor %.1f µs/dream (%.0f%% of the limit)",
                      dIn(summary.dIn), summary.dreams, seconds, wall, perDream * 1e6, flipsPerDream,
                      engine ? "engine" : float32 ? "fast path, float couplings"
-                     : dreaming.integerCouplingsUsed ? "fast path, integer couplings" : "fast path, lazy rank \(lazyRank)", floor * 1e6, 100 * floor / perDream))
+                     : dreaming.integerCouplingsUsed ? "fast path, integer couplings (\(dreaming.shortIntegersUsed ? 16 : 32) bits)" : "fast path, lazy rank \(lazyRank)", floor * 1e6, 100 * floor / perDream))
         if case .dense(let w) = dreaming.couplings {
             // FNV-1a over the 64-bit patterns: equal checksums mean bit-identical couplings.
             let sum = w.weights.reduce(UInt64(0xcbf2_9ce4_8422_2325)) { ($0 ^ $1.bitPattern) &* 0x100_0000_01b3 }

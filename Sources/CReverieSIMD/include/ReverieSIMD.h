@@ -143,7 +143,8 @@ void rv_rank1_project_f32(float *w, int64_t n, const double *u, const double *a,
 // J = c K with K integer (c = ε/N): the Hebbian couplings (1/N) Σ_μ ξξᵀ are (1/ε) Σ_μ ξξᵀ
 // units of c when 1/ε is an integer, and every anti-Hebbian step −c s*s*ᵀ is −1 unit. The
 // fields in units of c, g = K s, are integers: every sum is exact, so the dynamics are
-// those of the real-valued couplings, and the order of the additions is free.
+// those of the real-valued couplings, and the order of the additions is free. K is held
+// in 32 bits (`_i32`) or, while |K| < 2¹⁵, in 16 (`_i16`); fields and stabilities in 32.
 
 /// Starts a relaxation on integer couplings from state s (±1) and fields g = K s: the sign
 /// masks m_k (0 for s_k = +1, −1 for −1), the stabilities v_k = s_k g_k and the set of
@@ -154,13 +155,28 @@ int64_t rv_dream_begin_i32(int64_t n, const double *s, const int32_t *g, int32_t
 /// the units with v_i < 0 flip in position order (s_i, m_i negated; v_k += 2 s_i' s_k K_ik,
 /// v_i = −v_i + 2 K_ii), each taking the stabilities the flips before it left, exactly as
 /// visiting every position would. *unstable carries the size of the unstable set in and out;
-/// at (n entries) is scratch. Returns the flips; *last and flipped as rv_dream_sweep.
-int64_t rv_dream_sweep_i32(const int32_t *w, int64_t n, const long *order, long *at, double *s, int32_t *m, int32_t *v,
-                           uint64_t *bits, int64_t *unstable, long *flipped, long *last);
+/// at (n entries) is scratch. Row i of K starts at w + i · stride. Returns the flips; *last
+/// and flipped as rv_dream_sweep.
+int64_t rv_dream_sweep_i32(const int32_t *w, int64_t n, int64_t stride, const long *order, long *at, double *s,
+                           int32_t *m, int32_t *v, uint64_t *bits, int64_t *unstable, long *flipped, long *last);
+
+/// rv_dream_sweep_i32 with K in 16 bits (|K| < 2¹⁵), stabilities in 32.
+int64_t rv_dream_sweep_i16(const int16_t *w, int64_t n, int64_t stride, const long *order, long *at, double *s,
+                           int32_t *m, int32_t *v, uint64_t *bits, int64_t *unstable, long *flipped, long *last);
 
 /// The anti-Hebbian step K_jk ← K_jk − a_j a_k (a = s*, ±1; K_jj kept with skip_self)
-/// fused with the next start's fields h = K s (overwritten), in one pass over K.
-void rv_rank1_project_i32(int32_t *w, int64_t n, const double *a, const double *s, int32_t *h, int skip_self);
+/// fused with the next start's fields h = K s (overwritten), in one pass over K (rows
+/// `stride` apart; the columns n..<stride are not touched).
+void rv_rank1_project_i32(int32_t *w, int64_t n, int64_t stride, const double *a, const double *s, int32_t *h,
+                          int skip_self);
+
+/// rv_rank1_project_i32 with K in 16 bits; the caller keeps |K| < 2¹⁵ after the step. With
+/// a stride that is a multiple of 16 every row has the first one's alignment.
+void rv_rank1_project_i16(int16_t *w, int64_t n, int64_t stride, const double *a, const double *s, int32_t *h,
+                          int skip_self);
+
+/// max_k |w_k|.
+int64_t rv_max_abs_i16(const int16_t *w, int64_t count);
 
 /// A spin-wait hint (x86 PAUSE): a waiting thread yields the core's resources briefly.
 static inline void rv_cpu_relax(void) {

@@ -50,10 +50,15 @@ struct DreamBatch {
     /// into the network's weights by `settle`); empty otherwise.
     private var floats: [Float] = []
     /// With integer couplings, K = J/c (c = ε/N), the truth while the batch runs (written
-    /// back by `settle`), and the fields of the next start in units of c; during a
-    /// relaxation the units' sign masks, stabilities s_k g_k and unstable set
+    /// back by `settle`): in 16 bits while |K| stays below `shortCeiling` (`shortBound`
+    /// bounds it, one more per step, recomputed when it reaches the ceiling), rows
+    /// `shortStride` apart (a multiple of 16, so that every row is aligned as the first),
+    /// then widened to 32 bits (rows n apart) for the rest of the run; the fields of the next start in units of c;
+    /// during a relaxation the units' sign masks, stabilities s_k g_k and unstable set
     /// (`rv_dream_begin_i32`), and the positions of the units in the sweep. Empty otherwise.
-    private var integers: [Int32] = [], intStartField: [Int32] = []
+    private var wideK: [Int32] = [], shortK: [Int16] = [], intStartField: [Int32] = []
+    private var shortBound = 0
+    let shortCeiling: Int, shortStride: Int
     private var signMasks: [Int32] = [], stabilities: [Int32] = [], unstableBits: [UInt64] = [], sweepPositions: [Int] = []
     private var unstableUnits: Int64 = 0
     /// Whether something other than the batch may have moved the network since the last
@@ -80,9 +85,12 @@ struct DreamBatch {
     ///   - arithmetic: `.float` (capacity 1): half the bytes a dream moves; J is rounded to
     ///     float once here (the network's weights take the rounded values and the first start's
     ///     field is assembled again) and after every step; fields stay double. `.integer`
-    ///     (capacity 1, `integerCouplings` not nil): K = J/c exactly, fields in units of c.
+    ///     (capacity 1): K = J/c exactly (`integerCouplings`, derived here if not given),
+    ///     fields in units of c; K starts in 16 bits when |K| < `shortCeiling` (at most 2¹⁵ − 1;
+    ///     0 keeps it in 32 bits).
     init(network: BinaryNetwork, projection: Int, epsilon: Double, capacity: Int, starts first: [[Double]],
-         arithmetic: DreamArithmetic = .double) {
+         arithmetic: DreamArithmetic = .double, integerCouplings: [Int32]? = nil, shortCeiling: Int = Int(Int16.max)) {
+        precondition((0...Int(Int16.max)).contains(shortCeiling))
         precondition(Self.eligible(network, projection: projection) && (1...16).contains(capacity)
                      && (1...16).contains(first.count) && network.state.elementsEqual(first[0]))
         self.network = network
@@ -92,6 +100,8 @@ struct DreamBatch {
         scale = -epsilon / Double(n)
         skipSelf = network.projections[projection].skipSelf
         rate = network.dynamics.rate
+        self.shortCeiling = shortCeiling
+        shortStride = (n + 15) / 16 * 16
         u = Array(repeating: 0, count: capacity * n)
         a = u
         packed = Array(repeating: 0, count: capacity * n)
@@ -107,9 +117,16 @@ struct DreamBatch {
         case .double: break
         case .integer:
             precondition(capacity == 1, "integer couplings dream one step per pass")
-            guard let k = Self.integerCouplings(network, projection: projection, epsilon: epsilon, dreams: 0)
+            guard let k = integerCouplings ?? Self.integerCouplings(network, projection: projection, epsilon: epsilon, dreams: 0)
             else { preconditionFailure("couplings that are integer multiples of ε/N") }
-            integers = k
+            let largest = k.reduce(0) { max($0, abs(Int($1))) }
+            if largest < shortCeiling - shortCeiling / 32 {
+                shortK = Array(repeating: 0, count: n * shortStride)
+                for j in 0..<n { for i in 0..<n { shortK[j * shortStride + i] = Int16(k[j * n + i]) } }
+                shortBound = largest
+            } else {
+                wideK = k
+            }
             intStartField = Array(repeating: 0, count: n)
             signMasks = intStartField
             stabilities = intStartField
@@ -145,12 +162,30 @@ struct DreamBatch {
         return k
     }
 
+    /// Whether K is held in integers.
+    private var exact: Bool { !wideK.isEmpty || !shortK.isEmpty }
+    /// Whether K is held in 16 bits.
+    var usesShortIntegers: Bool { !shortK.isEmpty }
+
     /// g = K s in units of c (exact), for a ±1 state.
     private func integerFields(of s: some Collection<Double>, into g: inout [Int32]) {
-        for i in 0..<n { g[i] = 0 }
-        for (j, sj) in s.enumerated() {
-            let row = j * n
-            if sj > 0 { for i in 0..<n { g[i] &+= integers[row + i] } } else { for i in 0..<n { g[i] &-= integers[row + i] } }
+        func add<T: FixedWidthInteger>(_ k: [T], stride: Int) {
+            for i in 0..<n { g[i] = 0 }
+            for (j, sj) in s.enumerated() {
+                let row = j * stride
+                if sj > 0 { for i in 0..<n { g[i] &+= Int32(k[row + i]) } } else { for i in 0..<n { g[i] &-= Int32(k[row + i]) } }
+            }
+        }
+        if shortK.isEmpty { add(wideK, stride: n) } else { add(shortK, stride: shortStride) }
+    }
+
+    /// K as the double weights c K (one rounding each).
+    private func scaledIntegers(into weights: inout [Double]) {
+        let c = -scale
+        if shortK.isEmpty {
+            for k in weights.indices { weights[k] = Double(wideK[k]) * c }
+        } else {
+            for j in 0..<n { for i in 0..<n { weights[j * n + i] = Double(shortK[j * shortStride + i]) * c } }
         }
     }
 
@@ -159,7 +194,7 @@ struct DreamBatch {
     /// engine would.
     mutating func settle(noise: inout RandomStream) {
         if pending > 0 { flush(noise: &noise) }
-        if !integers.isEmpty {
+        if exact {
             // The network's view of the start, which the integer dreams do not keep up.
             let (net, c) = (network, -scale)
             for k in 0..<n { net.field[k] = Double(intStartField[k]) * c }
@@ -167,11 +202,10 @@ struct DreamBatch {
             net.recountUnstable()
             integerStateMayHaveMoved = true
         }
-        guard !floats.isEmpty || !integers.isEmpty, case .dense(var w) = network.projections[projection].synapses else { return }
+        guard !floats.isEmpty || exact, case .dense(var w) = network.projections[projection].synapses else { return }
         network.projections[projection].synapses = .dense(DenseWeights(preCount: 0, postCount: 0))
         if floats.isEmpty {
-            let c = -scale
-            for k in w.weights.indices { w.weights[k] = Double(integers[k]) * c }
+            scaledIntegers(into: &w.weights)
         } else {
             for k in w.weights.indices { w.weights[k] = Double(floats[k]) }
         }
@@ -186,7 +220,7 @@ struct DreamBatch {
     /// One dream from the next start; returns the flips of its relaxation. Writes the
     /// pending updates first when `capacity` are pending or no start is left.
     mutating func dream(maxEvents: Int, noise: inout RandomStream) throws -> Int {
-        if !integers.isEmpty { return try integerDream(maxEvents: maxEvents, noise: &noise) }
+        if exact { return try integerDream(maxEvents: maxEvents, noise: &noise) }
         if pending == capacity || head == withFields { flush(noise: &noise) }
         let net = network
         let t = head
@@ -244,11 +278,25 @@ struct DreamBatch {
     }
 
     /// The step −c s*s*ᵀ with s* the network's state, the next start drawn from `noise`
-    /// and its fields, in one pass over K; the network is left at the start.
+    /// and its fields, in one pass over K; the network is left at the start. A step changes
+    /// every |K_jk| by at most 1: K stays in 16 bits while the bound allows it.
     private mutating func integerFlush(noise: inout RandomStream) {
         let net = network
-        for k in 0..<n { starts[k] = noise.nextSpin() }
-        rv_rank1_project_i32(&integers, Int64(n), net.state, starts, &intStartField, skipSelf ? 1 : 0)
+        HebbianUnlearning.draw(into: &starts, at: 0, count: n, &noise)
+        if !shortK.isEmpty && shortBound + 1 > shortCeiling {
+            shortBound = Int(rv_max_abs_i16(shortK, Int64(shortK.count)))
+            if shortBound + 1 > shortCeiling - shortCeiling / 32 {  // near the ceiling for good: 32 bits from here
+                wideK = Array(repeating: 0, count: n * n)
+                for j in 0..<n { for i in 0..<n { wideK[j * n + i] = Int32(shortK[j * shortStride + i]) } }
+                shortK = []
+            }
+        }
+        if shortK.isEmpty {
+            rv_rank1_project_i32(&wideK, Int64(n), Int64(n), net.state, starts, &intStartField, skipSelf ? 1 : 0)
+        } else {
+            rv_rank1_project_i16(&shortK, Int64(n), Int64(shortStride), net.state, starts, &intStartField, skipSelf ? 1 : 0)
+            shortBound += 1
+        }
         net.state.replaceSubrange(0..<n, with: starts[0..<n])
         (head, queued, withFields, pending) = (0, 1, 1, 0)
         net.pendingTick = nil
@@ -307,10 +355,16 @@ struct DreamBatch {
         defer { swap(&buffer, &flipped) }
         return buffer.withUnsafeMutableBufferPointer { fb in
             let out = positions ? fb.baseAddress : nil
-            if !integers.isEmpty {
+            if !shortK.isEmpty {
                 return net.state.withUnsafeMutableBufferPointer { sb in
-                    Int(rv_dream_sweep_i32(integers, Int64(n), order, &sweepPositions, sb.baseAddress!, &signMasks, &stabilities,
-                                           &unstableBits, &unstableUnits, out, &last))
+                    Int(rv_dream_sweep_i16(shortK, Int64(n), Int64(shortStride), order, &sweepPositions, sb.baseAddress!,
+                                           &signMasks, &stabilities, &unstableBits, &unstableUnits, out, &last))
+                }
+            }
+            if !wideK.isEmpty {
+                return net.state.withUnsafeMutableBufferPointer { sb in
+                    Int(rv_dream_sweep_i32(wideK, Int64(n), Int64(n), order, &sweepPositions, sb.baseAddress!,
+                                           &signMasks, &stabilities, &unstableBits, &unstableUnits, out, &last))
                 }
             }
             if !floats.isEmpty {
@@ -351,7 +405,7 @@ struct DreamBatch {
 
     private func unstableCount() -> Int {
         let net = network
-        if !integers.isEmpty { return Int(unstableUnits) }
+        if exact { return Int(unstableUnits) }
         return net.state.withUnsafeBufferPointer { sb in
             net.field.withUnsafeBufferPointer { gb in
                 packed.withUnsafeBufferPointer { pb in
@@ -368,7 +422,7 @@ struct DreamBatch {
     /// `noise` and computes their fields under the written weights, in one pass; the
     /// network is left at the next start with its exact field.
     mutating func flush(noise: inout RandomStream) {
-        if !integers.isEmpty { return integerFlush(noise: &noise) }
+        if exact { return integerFlush(noise: &noise) }
         let net = network
         let left = queued - head
         if head > 0 {
@@ -376,7 +430,7 @@ struct DreamBatch {
             head = 0
         }
         queued = max(left, capacity)
-        for t in left..<queued { starts.replaceSubrange((t * n)..<(t * n + n), with: HebbianUnlearning.draw(n, &noise)) }
+        for t in left..<queued { HebbianUnlearning.draw(into: &starts, at: t * n, count: n, &noise) }
         let (n, p, m, skip) = (n, pending, queued, Int32(skipSelf ? 1 : 0))
         if !floats.isEmpty {
             precondition(p == 1 && m == 1, "float couplings write one step per pass")

@@ -44,8 +44,16 @@ public final class HebbianUnlearning {
     /// `integerCouplingsUsed`). Neither is the engine's bits: the D_in statistics are
     /// compared in docs/science.md §3.
     public var arithmetic = DreamArithmetic.double
+    /// Whether `run` dreams in double when `arithmetic` is `.integer` and the couplings do
+    /// not allow it (true), or throws `IntegerCouplingsError` before the first dream (false).
+    public var integerFallback = true
+    /// Whether integer couplings are held in 16 bits while |K| < 2¹⁵ − 2¹⁰ (widened to 32
+    /// bits when it gets there; the same dynamics bit for bit), or in 32 bits throughout.
+    public var shortIntegers = true
     /// Whether the last `run` dreamed on integer couplings.
     public private(set) var integerCouplingsUsed = false
+    /// Whether those were in 16 bits at the end of the run.
+    public private(set) var shortIntegersUsed = false
     /// Dreams done so far.
     public private(set) var dreams = 0
     /// Simulated time after the last relaxation (dreams run on the network's clock).
@@ -73,10 +81,16 @@ public final class HebbianUnlearning {
         self.noise = noise
     }
 
+    /// A random ±1 start of n units.
     static func draw(_ n: Int, _ noise: inout RandomStream) -> [Double] {
         var s = [Double](repeating: 0, count: n)
-        for i in 0..<n { s[i] = noise.nextSpin() }
+        draw(into: &s, at: 0, count: n, &noise)
         return s
+    }
+
+    /// A random ±1 start written into s[offset..<offset + n].
+    static func draw(into s: inout [Double], at offset: Int, count n: Int, _ noise: inout RandomStream) {
+        for i in offset..<(offset + n) { s[i] = noise.nextSpin() }
     }
 
     /// One dream; returns s*, the fixed point that was unlearned.
@@ -110,6 +124,11 @@ public final class HebbianUnlearning {
     public func run(_ schedule: UnlearningSchedule, patterns: PatternSet, probe: inout RandomStream,
                     onRecord: (UnlearningRecord) -> Void = { _ in }) throws -> UnlearningSummary {
         let n = Double(network.populations[population].size)
+        // K, derived once: the weights do not change before the first dream.
+        let integers = arithmetic == .integer && usesFastPath
+            ? DreamBatch.integerCouplings(network, projection: projection, epsilon: epsilon, dreams: schedule.maxDreams - dreams)
+            : nil
+        if arithmetic == .integer && integers == nil && !integerFallback { throw IntegerCouplingsError() }
         var records: [UnlearningRecord] = []
         var dIn: Int?, dFin: Int?
         var flipsAtRecord = dreamFlips, dreamsAtRecord = dreams
@@ -133,12 +152,11 @@ public final class HebbianUnlearning {
         if usesFastPath && DreamBatch.eligible(network, projection: projection) {
             if !network.states(of: population).elementsEqual(nextStart) { network.setState(nextStart, population: population) }
             precondition(arithmetic == .double || lazyRank == 1, "float and integer couplings need lazyRank 1")
-            var kind = arithmetic
-            if kind == .integer && DreamBatch.integerCouplings(network, projection: projection, epsilon: epsilon,
-                                                                dreams: schedule.maxDreams - dreams) == nil { kind = .double }
+            let kind = arithmetic == .integer && integers == nil ? .double : arithmetic
             integerCouplingsUsed = kind == .integer
             batch = DreamBatch(network: network, projection: projection, epsilon: epsilon, capacity: lazyRank,
-                               starts: [nextStart] + laterStarts, arithmetic: kind)
+                               starts: [nextStart] + laterStarts, arithmetic: kind, integerCouplings: integers,
+                               shortCeiling: shortIntegers ? Int(Int16.max) : 0)
         }
         // Writes the fast path's pending updates: the network then holds J and the next start as the engine leaves them.
         func settle() {
@@ -166,6 +184,7 @@ public final class HebbianUnlearning {
             }
         }
         settle()
+        shortIntegersUsed = batch?.usesShortIntegers ?? false
         if records.last?.dreams != dreams { try record() }
         let stable = records.filter { $0.fractionStable == 1 }
         // Best retrieval: the widest basins, ties (saturated basins) broken by the largest Δ_min.
@@ -179,3 +198,7 @@ public final class HebbianUnlearning {
         return UnlearningSummary(records: records, dreams: dreams, dIn: dIn, dTop: top?.dreams, dFin: dFin)
     }
 }
+
+/// Integer couplings were asked for and the couplings are not integer multiples of ε/N
+/// (or could overflow 32-bit fields within the run); see `DreamBatch.integerCouplings`.
+public struct IntegerCouplingsError: Error {}

@@ -68,12 +68,7 @@ public struct DreamPhase: ProtocolPhase {
                                  + "arithmetic needs one population with one dense recurrent projection, random-sequential order, "
                                  + "no stimulus, link or export", found: arithmetic.rawValue)
             }
-            guard arithmetic != .integer
-                    || DreamBatch.integerCouplings(net, projection: k, epsilon: epsilon, dreams: schedule.maxDreams) != nil else {
-                throw ModelError(file: context.model.file, path: path + ".arithmetic", expected: "couplings that are integer "
-                                 + "multiples of ε/N = \(epsilon / Double(n)) (Hebbian storage with η = 1 and 1/ε an integer) "
-                                 + "and N · (max |J| N/ε + dreams) < 2³¹", found: "integer")
-            }
+            dreaming.integerFallback = false
         }
         var probe = context.rng(phase: context.phaseIndex, "basins")
         var columns = ["dreams", "dreams_eps_over_n", "fraction_stable", "min_stability", "mean_stability",
@@ -92,6 +87,10 @@ public struct DreamPhase: ProtocolPhase {
                 context.emitMetric("min_stability", item: r.dreams, value: r.minimumStability)
                 context.progress(Double(r.dreams) / Double(schedule.maxDreams))
             }
+        } catch is IntegerCouplingsError {
+            throw ModelError(file: context.model.file, path: path + ".arithmetic", expected: "couplings that are integer "
+                             + "multiples of ε/N = \(epsilon / Double(n)) (Hebbian storage with η = 1 and 1/ε an integer) "
+                             + "and N · (max |J| N/ε + dreams) < 2³¹", found: "integer")
         } catch let e as RelaxationError {
             throw ModelError(file: context.model.file, path: path, expected: "dreams that reach fixed points", found: e.description)
         }
