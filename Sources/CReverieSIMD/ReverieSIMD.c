@@ -469,37 +469,37 @@ void rv_rank1_project_f32(float *w, int64_t n, const double *u, const double *a,
 
 // MARK: Dreaming with exact integer couplings
 
-// The relaxation keeps, per unit, its sign mask m_k (0 for s_k = +1, −1 for −1) and its
-// stability v_k = s_k g_k (unstable when v_k < 0), and the set of unstable units as bits.
-// A flip of unit i to s_i' adds 2 s_i' s_k K_ik to every v_k (k ≠ i): one pass over K's row
-// that also rebuilds the bits. The next unit a sweep flips is the unstable unit with the
-// least position after the current one: found among the set bits when the set is small,
-// else by walking the positions. K is held in 32 or 16 bits (`_i32`, `_i16`: the same
-// code, generated for each by the macros below); stabilities and fields are 32-bit.
+// The relaxation keeps, per unit, its sign σ_k = s_k (±1) and its stability v_k = s_k g_k
+// (unstable when v_k < 0) halved, u_k = (v_k − r_k)/2 with r_k = v_k mod 2 ∈ {0, 1}: a flip
+// of unit i to s_i' adds 2 s_i' s_k K_ik to every v_k (k ≠ i) and maps v_i to −v_i + 2 K_ii,
+// so no flip changes r_k, u_k < 0 exactly when v_k < 0, and a flip adds s_i' σ_k K_ik to
+// u_k: one pass over K's row that also rebuilds the set of unstable units as bits. The
+// next unit a sweep flips is the unstable unit with the least position after the current
+// one: found among the set bits when the set is small, else by walking the positions. K is
+// held in 32 or 16 bits (`_i32`, `_i16`: the same code, generated for each by the macros
+// below); stabilities and fields are 32-bit.
 
 // How far ahead (elements) the pass asks for a flipped unit's row, which comes from L3.
 #define ROW_AHEAD 128
 
-/// The bit word of v[0..<len] < 0 (len ≤ 64).
-static inline uint64_t negative_bits(const int32_t *v, int64_t len) {
+/// The bit word of u[0..<len] < 0 (len ≤ 64).
+static inline uint64_t negative_bits(const int32_t *u, int64_t len) {
     uint64_t word = 0;
-    for (int64_t k = 0; k < len; k++) word |= (uint64_t)((uint32_t)v[k] >> 31) << k;
+    for (int64_t k = 0; k < len; k++) word |= (uint64_t)((uint32_t)u[k] >> 31) << k;
     return word;
 }
 
-/// The flip pass over one row: v_k += 2 s_i' s_k K_ik (signs as masks m_k ^ m_i'), the
-/// unstable bits rebuilt; returns their count. Baseline and AVX2 (8 lanes a step).
+/// The flip pass over one row: u_k += s_i' σ_k K_ik, the unstable bits rebuilt; returns
+/// their count. Baseline, and AVX2 (8 lanes a step, σ_k applied by vpsignd, s_i' by
+/// choosing the add or the subtract).
 #define UNSTABLE_PASS(T, LOAD8)                                                                                   \
-    static int64_t unstable_pass_base_##T(int32_t *restrict v, const T *restrict row, const int32_t *restrict m,  \
-                                          int32_t mi, uint64_t *restrict bits, int64_t n) {                       \
+    static int64_t unstable_pass_base_##T(int32_t *restrict u, const T *restrict row, const int32_t *restrict sg, \
+                                          int32_t si, uint64_t *restrict bits, int64_t n) {                       \
         int64_t count = 0;                                                                                        \
         for (int64_t w = 0; w * 64 < n; w++) {                                                                    \
             int64_t lo = w * 64, hi = lo + 64 < n ? lo + 64 : n;                                                  \
-            for (int64_t k = lo; k < hi; k++) {                                                                   \
-                int32_t mk = m[k] ^ mi, x = ((int32_t)row[k] ^ mk) - mk;                                          \
-                v[k] += x + x;                                                                                    \
-            }                                                                                                     \
-            bits[w] = negative_bits(v + lo, hi - lo);                                                             \
+            for (int64_t k = lo; k < hi; k++) u[k] += si * sg[k] * (int32_t)row[k];                               \
+            bits[w] = negative_bits(u + lo, hi - lo);                                                             \
             count += __builtin_popcountll(bits[w]);                                                               \
         }                                                                                                         \
         return count;                                                                                             \
@@ -508,27 +508,33 @@ static inline uint64_t negative_bits(const int32_t *v, int64_t len) {
 
 #if defined(__x86_64__)
 #define UNSTABLE_PASS_AVX2(T, LOAD8)                                                                              \
-    __attribute__((target("avx2,popcnt"))) static int64_t unstable_pass_avx2_##T(                                \
-        int32_t *restrict v, const T *restrict row, const int32_t *restrict m, int32_t mi,                        \
+    __attribute__((target("avx2,popcnt"), always_inline)) static inline int64_t unstable_pass_avx2_by_##T(        \
+        int32_t *restrict u, const T *restrict row, const int32_t *restrict sg, const int add,                    \
         uint64_t *restrict bits, int64_t n) {                                                                     \
-        __m256i vmi = _mm256_set1_epi32(mi);                                                                      \
         int64_t count = 0, w = 0;                                                                                 \
         for (; w * 64 + 64 <= n; w++) {                                                                           \
             uint64_t word = 0;                                                                                    \
             for (int c = 0; c < 64; c += 64 / (int)sizeof(T)) __builtin_prefetch(row + w * 64 + ROW_AHEAD + c);  \
             for (int b = 0; b < 8; b++) {                                                                         \
                 int64_t k = w * 64 + b * 8;                                                                       \
-                __m256i mk = _mm256_xor_si256(_mm256_loadu_si256((const __m256i *)(m + k)), vmi);                 \
-                __m256i x = _mm256_sub_epi32(_mm256_xor_si256(LOAD8(row + k), mk), mk);                           \
-                __m256i vk = _mm256_add_epi32(_mm256_loadu_si256((const __m256i *)(v + k)), _mm256_add_epi32(x, x)); \
-                _mm256_storeu_si256((__m256i *)(v + k), vk);                                                      \
-                word |= (uint64_t)(uint32_t)_mm256_movemask_ps(_mm256_castsi256_ps(vk)) << (b * 8);               \
+                __m256i x = _mm256_sign_epi32(LOAD8(row + k), _mm256_loadu_si256((const __m256i *)(sg + k)));     \
+                __m256i uk = _mm256_loadu_si256((const __m256i *)(u + k));                                        \
+                uk = add ? _mm256_add_epi32(uk, x) : _mm256_sub_epi32(uk, x);                                     \
+                _mm256_storeu_si256((__m256i *)(u + k), uk);                                                      \
+                word |= (uint64_t)(uint32_t)_mm256_movemask_ps(_mm256_castsi256_ps(uk)) << (b * 8);               \
             }                                                                                                     \
             bits[w] = word;                                                                                       \
             count += __builtin_popcountll(word);                                                                  \
         }                                                                                                         \
-        if (w * 64 < n) count += unstable_pass_base_##T(v + w * 64, row + w * 64, m + w * 64, mi, bits + w, n - w * 64); \
+        if (w * 64 < n)                                                                                           \
+            count += unstable_pass_base_##T(u + w * 64, row + w * 64, sg + w * 64, add ? 1 : -1, bits + w, n - w * 64); \
         return count;                                                                                             \
+    }                                                                                                             \
+    __attribute__((target("avx2,popcnt"))) static int64_t unstable_pass_avx2_##T(                                \
+        int32_t *restrict u, const T *restrict row, const int32_t *restrict sg, int32_t si,                       \
+        uint64_t *restrict bits, int64_t n) {                                                                     \
+        return si > 0 ? unstable_pass_avx2_by_##T(u, row, sg, 1, bits, n)                                         \
+                      : unstable_pass_avx2_by_##T(u, row, sg, 0, bits, n);                                        \
     }
 #define LOAD8_I32(p) _mm256_loadu_si256((const __m256i *)(p))
 #define LOAD8_I16(p) _mm256_cvtepi16_epi32(_mm_loadu_si128((const __m128i *)(p)))
@@ -541,20 +547,25 @@ static inline uint64_t negative_bits(const int32_t *v, int64_t len) {
 UNSTABLE_PASS(int32_t, LOAD8_I32)
 UNSTABLE_PASS(int16_t, LOAD8_I16)
 
-int64_t rv_dream_begin_i32(int64_t n, const double *s, const int32_t *g, int32_t *m, int32_t *v, uint64_t *bits) {
-    for (int64_t k = 0; k < n; k++) m[k] = -(int32_t)(s[k] < 0);
-    for (int64_t k = 0; k < n; k++) v[k] = (g[k] ^ m[k]) - m[k];
+int64_t rv_dream_begin_i32(int64_t n, const double *s, const int32_t *g, int32_t *sg, int32_t *u, int32_t *r,
+                           uint64_t *bits) {
+    for (int64_t k = 0; k < n; k++) {
+        sg[k] = s[k] < 0 ? -1 : 1;
+        int32_t v = sg[k] * g[k];
+        r[k] = v & 1;
+        u[k] = (v - r[k]) / 2;
+    }
     int64_t count = 0;
     for (int64_t w = 0; w * 64 < n; w++) {
-        bits[w] = negative_bits(v + w * 64, w * 64 + 64 < n ? 64 : n - w * 64);
+        bits[w] = negative_bits(u + w * 64, w * 64 + 64 < n ? 64 : n - w * 64);
         count += __builtin_popcountll(bits[w]);
     }
     return count;
 }
 
 #define DREAM_SWEEP(T, NAME)                                                                                      \
-    int64_t NAME(const T *w, int64_t n, int64_t stride, const long *order, long *at, double *s, int32_t *m, int32_t *v,           \
-                 uint64_t *bits, int64_t *unstable, long *flipped, long *last) {                                  \
+    int64_t NAME(const T *w, int64_t n, int64_t stride, const long *order, long *at, double *s, int32_t *sg,      \
+                 int32_t *u, const int32_t *r, uint64_t *bits, int64_t *unstable, long *flipped, long *last) {    \
         int64_t (*pass)(int32_t *, const T *, const int32_t *, int32_t, uint64_t *, int64_t) = PASS_PICK(T);     \
         int64_t words = (n + 63) / 64, flips = 0, count = *unstable, pos = -1;                                    \
         int positioned = 0;                                                                                       \
@@ -572,20 +583,20 @@ int64_t rv_dream_begin_i32(int64_t n, const double *s, const int32_t *g, int32_t
                     }                                                                                             \
             } else {                                                                                              \
                 for (int64_t p = pos + 1; p < n; p++)                                                             \
-                    if (v[order[p]] < 0) { next = p; break; }                                                     \
+                    if (u[order[p]] < 0) { next = p; break; }                                                     \
             }                                                                                                     \
             if (next == n) break;                                                                                 \
             pos = next;                                                                                           \
             int64_t i = order[pos];                                                                               \
-            int32_t vi = v[i], mi = ~m[i]; /* s_i' = −s_i */                                                      \
+            int32_t ui = u[i], si = -sg[i];                                                                       \
             const T *row = w + i * stride;                                                                        \
-            m[i] = mi;                                                                                            \
+            sg[i] = si;                                                                                           \
             s[i] = -s[i];                                                                                         \
-            count = pass(v, row, m, mi, bits, n);                                                                 \
-            /* The pass gave v_i + 2 K_ii (m_i ^ m_i' = 0); s_i' g_i' = −v_i + 2 K_ii. */                         \
-            int32_t now = -vi + row[i] + row[i];                                                                  \
-            if ((v[i] < 0) != (now < 0)) { bits[i / 64] ^= (uint64_t)1 << (i % 64); count += now < 0 ? 1 : -1; }  \
-            v[i] = now;                                                                                           \
+            count = pass(u, row, sg, si, bits, n);                                                                \
+            /* The pass gave u_i + K_ii (σ_i = s_i'); v_i' = −v_i + 2 K_ii is u_i' = −u_i − r_i + K_ii. */        \
+            int32_t now = -ui - r[i] + row[i];                                                                    \
+            if ((u[i] < 0) != (now < 0)) { bits[i / 64] ^= (uint64_t)1 << (i % 64); count += now < 0 ? 1 : -1; }  \
+            u[i] = now;                                                                                           \
             if (flipped) flipped[flips] = pos;                                                                    \
             flips++;                                                                                              \
             *last = pos;                                                                                          \

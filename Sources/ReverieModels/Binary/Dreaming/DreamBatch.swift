@@ -53,13 +53,15 @@ struct DreamBatch {
     /// back by `settle`): in 16 bits while |K| stays below `shortCeiling` (`shortBound`
     /// bounds it, one more per step, recomputed when it reaches the ceiling), rows
     /// `shortStride` apart (a multiple of 16, so that every row is aligned as the first),
-    /// then widened to 32 bits (rows n apart) for the rest of the run; the fields of the next start in units of c;
-    /// during a relaxation the units' sign masks, stabilities s_k g_k and unstable set
-    /// (`rv_dream_begin_i32`), and the positions of the units in the sweep. Empty otherwise.
+    /// then in 32 bits (rows n apart) for the rest of the run; the fields of the next start
+    /// in units of c; during a relaxation the units' signs, halved stabilities s_k g_k and
+    /// their parities, and unstable set (`rv_dream_begin_i32`), and the positions of the
+    /// units in the sweep. Empty otherwise.
     private var wideK: [Int32] = [], shortK: [Int16] = [], intStartField: [Int32] = []
     private var shortBound = 0
     let shortCeiling: Int, shortStride: Int
-    private var signMasks: [Int32] = [], stabilities: [Int32] = [], unstableBits: [UInt64] = [], sweepPositions: [Int] = []
+    private var signs: [Int32] = [], stabilities: [Int32] = [], parities: [Int32] = []
+    private var unstableBits: [UInt64] = [], sweepPositions: [Int] = []
     private var unstableUnits: Int64 = 0
     /// Whether something other than the batch may have moved the network since the last
     /// integer flush (a measurement after `settle`).
@@ -128,8 +130,9 @@ struct DreamBatch {
                 wideK = k
             }
             intStartField = Array(repeating: 0, count: n)
-            signMasks = intStartField
+            signs = intStartField
             stabilities = intStartField
+            parities = intStartField
             unstableBits = Array(repeating: 0, count: (n + 63) / 64)
             sweepPositions = Array(repeating: 0, count: n)
             integerFields(of: first[0], into: &intStartField)
@@ -271,7 +274,8 @@ struct DreamBatch {
         }
         integerStateMayHaveMoved = false
         head = 1
-        unstableUnits = rv_dream_begin_i32(Int64(n), net.state, intStartField, &signMasks, &stabilities, &unstableBits)
+        unstableUnits = rv_dream_begin_i32(Int64(n), net.state, intStartField, &signs, &stabilities, &parities,
+                                          &unstableBits)
         let flips = try relax(maxEvents: maxEvents)
         pending = 1
         return flips
@@ -358,13 +362,13 @@ struct DreamBatch {
             if !shortK.isEmpty {
                 return net.state.withUnsafeMutableBufferPointer { sb in
                     Int(rv_dream_sweep_i16(shortK, Int64(n), Int64(shortStride), order, &sweepPositions, sb.baseAddress!,
-                                           &signMasks, &stabilities, &unstableBits, &unstableUnits, out, &last))
+                                           &signs, &stabilities, parities, &unstableBits, &unstableUnits, out, &last))
                 }
             }
             if !wideK.isEmpty {
                 return net.state.withUnsafeMutableBufferPointer { sb in
                     Int(rv_dream_sweep_i32(wideK, Int64(n), Int64(n), order, &sweepPositions, sb.baseAddress!,
-                                           &signMasks, &stabilities, &unstableBits, &unstableUnits, out, &last))
+                                           &signs, &stabilities, parities, &unstableBits, &unstableUnits, out, &last))
                 }
             }
             if !floats.isEmpty {
