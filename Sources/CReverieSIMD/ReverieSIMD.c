@@ -194,6 +194,32 @@ TWICE(void, project, (const double *w, int64_t m, int64_t n, const double *x, do
 
 void rv_project(const double *w, int64_t m, int64_t n, const double *x, double *h) { PICK(project)(w, m, n, x, h); }
 
+// MARK: Random permutations
+
+static inline uint64_t rotl64(uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
+
+void rv_shuffle(long *a, int64_t n, uint64_t *state) {
+    uint64_t s0 = state[0], s1 = state[1], s2 = state[2], s3 = state[3];
+    for (int64_t i = n - 1; i > 0; i--) {
+        uint64_t b = (uint64_t)i + 1, x, t;
+        __uint128_t m;
+        // xoshiro256** next(), then Lemire's bounded integer, as RandomStream.
+#define NEXT()                                                                                                    \
+    (x = rotl64(s1 * 5, 7) * 9, t = s1 << 17, s2 ^= s0, s3 ^= s1, s1 ^= s2, s0 ^= s3, s2 ^= t, s3 = rotl64(s3, 45), x)
+        m = (__uint128_t)NEXT() * b;
+        if ((uint64_t)m < b) {
+            uint64_t threshold = (0 - b) % b;
+            while ((uint64_t)m < threshold) m = (__uint128_t)NEXT() * b;
+        }
+#undef NEXT
+        int64_t j = (int64_t)(m >> 64);
+        long swap = a[i];
+        a[i] = a[j];
+        a[j] = swap;
+    }
+    state[0] = s0; state[1] = s1; state[2] = s2; state[3] = s3;
+}
+
 // MARK: Dreaming with a lazily applied low-rank update
 
 static inline __attribute__((always_inline)) double dream_field(int64_t i, const double *s, const double *g,

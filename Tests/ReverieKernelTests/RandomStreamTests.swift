@@ -20,4 +20,17 @@ final class RandomStreamTests: XCTestCase {
         for _ in 0..<100_000 { sum += r.nextExponential(rate: 4) }
         XCTAssertEqual(sum / 100_000, 0.25, accuracy: 0.005)
     }
+
+    /// The array shuffle (in C) is the generic Fisher–Yates: the same permutations and the
+    /// stream left in the same state, for sizes 0 to 300.
+    func testArrayShuffleIsTheGenericShuffle() {
+        var a = RandomStream(seed: 11, stream: 3), b = a
+        for n in 0...300 {
+            var x = Array(0..<n), y = ContiguousArray(0..<n)
+            a.shuffle(&x)
+            b.shuffle(&y)
+            XCTAssertEqual(x, Array(y), "n = \(n)")
+            XCTAssertEqual(a.next(), b.next(), "n = \(n)")
+        }
+    }
 }

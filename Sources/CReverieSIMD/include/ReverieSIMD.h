@@ -182,6 +182,10 @@ void rv_rank1_project_i16(int16_t *w, int64_t n, int64_t stride, const double *a
 /// max_k |w_k|.
 int64_t rv_max_abs_i16(const int16_t *w, int64_t count);
 
+/// Fisher–Yates shuffle of a[0..<n] with the xoshiro256** stream whose state (s0…s3) is
+/// `state`, exactly as RandomStream.shuffle (the same draws and swaps), the state advanced.
+void rv_shuffle(long *a, int64_t n, uint64_t *state);
+
 /// A spin-wait hint (x86 PAUSE): a waiting thread yields the core's resources briefly.
 static inline void rv_cpu_relax(void) {
 #if defined(__x86_64__) || defined(__i386__)
