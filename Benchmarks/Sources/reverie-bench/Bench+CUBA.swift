@@ -107,10 +107,10 @@ struct CUBABench: ParsableCommand {
             let rate = net.statistics.meanRate(all, duration: net.time), cv = net.statistics.meanCV(all).cv
             let reverie = Double(net.synapticEvents) / seconds.min()!
             rows.append(["n": n, "simulator": "reverie", "duration_ms": duration, "rate_hz": rate, "cv_isi": cv, "spikes": net.spikes,
-                         "synaptic_events": net.synapticEvents, "best_seconds": seconds.min()!, "median_seconds": Self.median(seconds),
+                         "synaptic_events": net.synapticEvents, "best_seconds": seconds.min()!, "median_seconds": median(seconds),
                          "events_per_second": reverie])
             print(String(format: "%7ld  reverie (exact)       %7.3f  %6.3f  %-9ld  %-11ld  %7.3f  %8.3f  %9.3e", n, rate, cv, net.spikes,
-                         net.synapticEvents, seconds.min()!, Self.median(seconds), reverie))
+                         net.synapticEvents, seconds.min()!, median(seconds), reverie))
             guard nest != nil || brian2 != nil else { continue }
             // The network as built (before any run), and Reverie's spikes on it.
             let fresh = try RunContext(model: spec, seed: seed).network(SpikingFamily.self)
@@ -159,18 +159,13 @@ struct CUBABench: ParsableCommand {
         let first = runs[0], events = Self.number(first, "synaptic_events")
         let rate = events / seconds.min()!
         print(String(format: "%7ld  %-21@ %7.3f  %6.3f  %-9ld  %-11ld  %7.3f  %8.3f  %9.3e  %6.2f×", n, label, Self.number(first, "rate_hz"),
-                     Self.number(first, "cv_isi"), Int(Self.number(first, "spikes")), Int(events), seconds.min()!, Self.median(seconds),
+                     Self.number(first, "cv_isi"), Int(Self.number(first, "spikes")), Int(events), seconds.min()!, median(seconds),
                      rate, reverie / rate))
         var row = first
-        row.merge(["n": n, "simulator": name, "best_seconds": seconds.min()!, "median_seconds": Self.median(seconds),
+        row.merge(["n": n, "simulator": name, "best_seconds": seconds.min()!, "median_seconds": median(seconds),
                    "events_per_second": rate, "ratio": reverie / rate]) { $1 }
         return row
     }
 
     static func number(_ o: [String: Any], _ key: String) -> Double { (o[key] as? NSNumber)?.doubleValue ?? .nan }
-
-    static func median(_ x: [Double]) -> Double {
-        let s = x.sorted()
-        return s.count % 2 == 1 ? s[s.count / 2] : 0.5 * (s[s.count / 2 - 1] + s[s.count / 2])
-    }
 }

@@ -83,7 +83,6 @@ struct DAMBench: ParsableCommand {
                 peerWork = p.filter { !$0.key.hasSuffix("_s") }.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
             }
         }
-        func median(_ x: [Double]) -> Double { let s = x.sorted(); return s[s.count / 2] }
         print(title)
         print(String(format: "  reverie  best %.4f s, median %.4f s   (%@)", ours.min()!, median(ours), work))
         guard !noPeer else { return .nan }

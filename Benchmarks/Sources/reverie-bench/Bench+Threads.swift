@@ -68,7 +68,6 @@ struct ThreadsBench: ParsableCommand {
                 }
             }
             guard Set(spikes.values).count == 1 else { throw BenchError("spike counts differ between thread counts: \(spikes)") }
-            func median(_ x: [Double]) -> Double { let s = x.sorted(); return s.count % 2 == 1 ? s[s.count / 2] : (s[s.count / 2 - 1] + s[s.count / 2]) / 2 }
             let ref = threads[0]
             if !ranks.isEmpty { try printRanks(n: n, exc: exc, reference: wall[ref]!, spikes: spikes[ref]!) }
             for t in threads {
@@ -110,7 +109,7 @@ struct ThreadsBench: ParsableCommand {
         for r in ranks {
             let best = wall[r]!.min()!, speedup = reference.min()! / best
             print(String(format: "%7ld  %2ld ranks  %9.3f  %11.3f         –  %8.2f×                  %9.0f%%       –         –           –  %ld",
-                         n, r, best, wall[r]!.sorted()[wall[r]!.count / 2], speedup, 100 * speedup / Double(r), spikes))
+                         n, r, best, median(wall[r]!), speedup, 100 * speedup / Double(r), spikes))
         }
     }
 

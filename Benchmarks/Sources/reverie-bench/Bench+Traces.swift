@@ -71,13 +71,13 @@ struct RecordBench: ParsableCommand {
         times.recorded += try ContinuousClock().measure { try hub.end() }.seconds
         precondition(plain.flips == recorded.flips, "paired networks diverged")
         let bytes = (try FileManager.default.attributesOfItem(atPath: trace)[.size] as? Int) ?? 0
-        let median = ratios.sorted()[ratios.count / 2]
+        let middle = median(ratios)
         print(String(format: "N %ld, %ld relaxations per network, %ld flips each (all recorded: %.1f MB trace)",
                      size, relaxations, recorded.flips, Double(bytes) / 1e6))
         print(String(format: "  plain     %8.3f ms/relaxation", times.plain * 1000 / Double(relaxations)))
         print(String(format: "  recorded  %8.3f ms/relaxation (including closing the trace)", times.recorded * 1000 / Double(relaxations)))
         print(String(format: "  recording overhead %.1f%% of run time in total, median per relaxation %.1f%% (target ≤ 20%%)",
-                     (times.recorded / times.plain - 1) * 100, (median - 1) * 100))
+                     (times.recorded / times.plain - 1) * 100, (middle - 1) * 100))
     }
 }
 

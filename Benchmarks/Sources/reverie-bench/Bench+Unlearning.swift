@@ -65,10 +65,14 @@ struct UnlearningBench: ParsableCommand {
     @Option(help: "Seed.")
     var seed: UInt64 = 1
 
+    @Option(help: "Runs of each side, alternating reverie and the peers; best and median CPU time per dream are reported.")
+    var repeats = 3
+
     func validate() throws {
         guard size >= 10 else { throw ValidationError("--n must be at least 10") }
         guard alpha > 0, alpha * Double(size) >= 1 else { throw ValidationError("--alpha must give at least one pattern") }
         guard epsilon > 0 else { throw ValidationError("--epsilon must be positive") }
+        guard repeats >= 1 else { throw ValidationError("--repeats must be positive") }
         guard checkEvery >= 1, maxDreams >= 1 else { throw ValidationError("--check-every and --max-dreams must be positive") }
         guard (1...16).contains(lazyRank) else { throw ValidationError("--lazy-rank must be in 1...16") }
         guard !float32 || (lazyRank == 1 && !engine) else { throw ValidationError("--float32 runs on the fast path with --lazy-rank 1") }
@@ -88,20 +92,26 @@ struct UnlearningBench: ParsableCommand {
         #endif
         var rng = RandomStream(seed: seed, stream: 1)
         let patterns = PatternSet.random(count: Int((alpha * Double(size)).rounded()), size: size, rng: &rng)
-        let net = BinaryNetwork(populations: [("memory", size)], dynamics: BinaryDynamics(order: UpdateOrder(rawValue: order)!),
-                                rng: RandomStream(seed: seed, stream: 2))
-        net.connect("recurrent", from: 0, to: 0, synapses: .dense(patterns.hebbianCouplings()), skipSelf: true)
-        let dreaming = HebbianUnlearning(network: net, projection: 0, epsilon: epsilon, noise: RandomStream(seed: seed, stream: 3))
-        dreaming.usesFastPath = !engine
-        dreaming.lazyRank = lazyRank
-        dreaming.arithmetic = float32 ? .float : integer ? .integer : .double
-        dreaming.shortIntegers = integerBits == 16
-        var probe = RandomStream(seed: seed, stream: 4)
-        let schedule = UnlearningSchedule(maxDreams: maxDreams, measureEvery: 0, checkEvery: checkEvery, stopAtAllStable: true)
-        let timer = CPUTimer()
-        let summary = try? dreaming.run(schedule, patterns: patterns, probe: &probe)
-        let (seconds, wall) = (timer.cpuSeconds, timer.wallSeconds)
-        guard let summary else { throw BenchError("a dream did not reach a fixed point") }
+        // One run from the Hebbian couplings to D_in; every repeat is the same run (same seed).
+        func dreamOnce() throws -> (dreaming: HebbianUnlearning, summary: UnlearningSummary, seconds: Double, wall: Double) {
+            let net = BinaryNetwork(populations: [("memory", size)], dynamics: BinaryDynamics(order: UpdateOrder(rawValue: order)!),
+                                    rng: RandomStream(seed: seed, stream: 2))
+            net.connect("recurrent", from: 0, to: 0, synapses: .dense(patterns.hebbianCouplings()), skipSelf: true)
+            let dreaming = HebbianUnlearning(network: net, projection: 0, epsilon: epsilon, noise: RandomStream(seed: seed, stream: 3))
+            dreaming.usesFastPath = !engine
+            dreaming.lazyRank = lazyRank
+            dreaming.arithmetic = float32 ? .float : integer ? .integer : .double
+            dreaming.shortIntegers = integerBits == 16
+            var probe = RandomStream(seed: seed, stream: 4)
+            let schedule = UnlearningSchedule(maxDreams: maxDreams, measureEvery: 0, checkEvery: checkEvery, stopAtAllStable: true)
+            let timer = CPUTimer()
+            let summary = try? dreaming.run(schedule, patterns: patterns, probe: &probe)
+            let (seconds, wall) = (timer.cpuSeconds, timer.wallSeconds)
+            guard let summary else { throw BenchError("a dream did not reach a fixed point") }
+            return (dreaming, summary, seconds, wall)
+        }
+        let first = try dreamOnce()
+        let (dreaming, summary, seconds, wall) = first
         let perDream = seconds / Double(summary.dreams)
         let n = Double(size)
         let flipsPerDream = Double(dreaming.dreamFlips) / Double(summary.dreams)
@@ -127,28 +137,48 @@ struct UnlearningBench: ParsableCommand {
             let sum = w.weights.reduce(UInt64(0xcbf2_9ce4_8422_2325)) { ($0 ^ $1.bitPattern) &* 0x100_0000_01b3 }
             print(String(format: "reverie: final couplings checksum %016lx, %ld flips in all", sum, dreaming.dreamFlips))
         }
-        guard !noPeer else { return }
+        var ours = [perDream], theirs = [String: [Double]]()
+        for repeat_ in 0..<repeats {
+            if repeat_ > 0 {
+                let again = try dreamOnce()
+                guard again.summary.dreams == summary.dreams, again.dreaming.dreamFlips == dreaming.dreamFlips else {
+                    throw BenchError("repeats differ: \(again.summary.dreams) and \(summary.dreams) dreams")
+                }
+                ours.append(again.seconds / Double(again.summary.dreams))
+            }
+            guard !noPeer else { continue }
+            for peer in peers {
+                let python = try PeerProcess.python(forPeer: peer, in: peerDirectory)
+                var args = [python, "\(peerDirectory)/\(peer)/unlearning.py", "--n", "\(size)", "--alpha", "\(alpha)",
+                            "--epsilon", "\(epsilon)", "--measure-every", "\(checkEvery)", "--seed", "\(seed)",
+                            "--max-dreams", "\(peerDreams ?? maxDreams)"]
+                if peerDreams != nil { args += ["--no-stop"] }
+                let result = try PeerProcess.runJSON(args)
+                let peerSeconds = (result["cpu_seconds"] as? Double) ?? .nan
+                let peerDreamCount = (result["dreams"] as? Int) ?? 0
+                let peerPerDream = peerSeconds / Double(max(peerDreamCount, 1))
+                theirs[peer, default: []].append(peerPerDream)
+                guard repeat_ == 0 else { continue }
+                let peerFlips = ((result["flips"] as? Double) ?? Double((result["flips"] as? Int) ?? 0)) / Double(max(peerDreamCount, 1))
+                // The peers' dream: h = J s (J read), the relaxation, then J -= c s sᵀ (read and written).
+                let peerFloor = roof.floor(read: n * n * 8 + peerFlips * n * 8, updated: n * n * 8,
+                                           flop: 2 * (2 * n * n + peerFlips * n))
+                print(String(format: "%@ D_in %@, %ld dreams in %.2f s (%.2f s), %.1f µs/dream, %.0f flips/dream; floor %.1f µs/dream (%.0f%% of the limit)",
+                             (peer + ":").padding(toLength: 8, withPad: " ", startingAt: 0), dIn(result["d_in"] as? Int),
+                             peerDreamCount, peerSeconds, (result["seconds"] as? Double) ?? .nan, peerPerDream * 1e6, peerFlips,
+                             peerFloor * 1e6, 100 * peerFloor / peerPerDream))
+                var ratio = String(format: "ratio against %@: %.2fx per dream", peer, peerPerDream / perDream)
+                if peerDreams == nil { ratio += String(format: ", %.2fx for the whole run to D_in", peerSeconds / seconds) }
+                print(ratio)
+            }
+        }
+        guard repeats > 1 else { return }
+        print(String(format: "reverie: best %.1f, median %.1f µs/dream over %ld repeats", ours.min()! * 1e6, median(ours) * 1e6, repeats))
         for peer in peers {
-            let python = try PeerProcess.python(forPeer: peer, in: peerDirectory)
-            var args = [python, "\(peerDirectory)/\(peer)/unlearning.py", "--n", "\(size)", "--alpha", "\(alpha)",
-                        "--epsilon", "\(epsilon)", "--measure-every", "\(checkEvery)", "--seed", "\(seed)",
-                        "--max-dreams", "\(peerDreams ?? maxDreams)"]
-            if peerDreams != nil { args += ["--no-stop"] }
-            let result = try PeerProcess.runJSON(args)
-            let peerSeconds = (result["cpu_seconds"] as? Double) ?? .nan
-            let peerDreamCount = (result["dreams"] as? Int) ?? 0
-            let peerPerDream = peerSeconds / Double(max(peerDreamCount, 1))
-            let peerFlips = ((result["flips"] as? Double) ?? Double((result["flips"] as? Int) ?? 0)) / Double(max(peerDreamCount, 1))
-            // The peers' dream: h = J s (J read), the relaxation, then J -= c s sᵀ (read and written).
-            let peerFloor = roof.floor(read: n * n * 8 + peerFlips * n * 8, updated: n * n * 8,
-                                       flop: 2 * (2 * n * n + peerFlips * n))
-            print(String(format: "%@ D_in %@, %ld dreams in %.2f s (%.2f s), %.1f µs/dream, %.0f flips/dream; floor %.1f µs/dream (%.0f%% of the limit)",
-                         (peer + ":").padding(toLength: 8, withPad: " ", startingAt: 0), dIn(result["d_in"] as? Int),
-                         peerDreamCount, peerSeconds, (result["seconds"] as? Double) ?? .nan, peerPerDream * 1e6, peerFlips,
-                         peerFloor * 1e6, 100 * peerFloor / peerPerDream))
-            var ratio = String(format: "ratio against %@: %.2fx per dream", peer, peerPerDream / perDream)
-            if peerDreams == nil { ratio += String(format: ", %.2fx for the whole run to D_in", peerSeconds / seconds) }
-            print(ratio)
+            guard let t = theirs[peer] else { continue }
+            print(String(format: "%@ best %.1f, median %.1f µs/dream; ratio %.2fx of the bests, %.2fx of the medians",
+                         (peer + ":").padding(toLength: 8, withPad: " ", startingAt: 0), t.min()! * 1e6, median(t) * 1e6,
+                         t.min()! / ours.min()!, median(t) / median(ours)))
         }
     }
 }
