@@ -361,14 +361,15 @@ struct DreamBatch {
             let out = positions ? fb.baseAddress : nil
             if !shortK.isEmpty {
                 return net.state.withUnsafeMutableBufferPointer { sb in
-                    Int(rv_dream_sweep_i16(shortK, Int64(n), Int64(shortStride), order, &sweepPositions, sb.baseAddress!,
-                                           &signs, &stabilities, parities, &unstableBits, &unstableUnits, out, &last))
+                    // Every array by & (no copy to retain for the call), the read-only ones too.
+                    Int(rv_dream_sweep_i16(&shortK, Int64(n), Int64(shortStride), &order, &sweepPositions, sb.baseAddress!,
+                                           &signs, &stabilities, &parities, &unstableBits, &unstableUnits, out, &last))
                 }
             }
             if !wideK.isEmpty {
                 return net.state.withUnsafeMutableBufferPointer { sb in
-                    Int(rv_dream_sweep_i32(wideK, Int64(n), Int64(n), order, &sweepPositions, sb.baseAddress!,
-                                           &signs, &stabilities, parities, &unstableBits, &unstableUnits, out, &last))
+                    Int(rv_dream_sweep_i32(&wideK, Int64(n), Int64(n), &order, &sweepPositions, sb.baseAddress!,
+                                           &signs, &stabilities, &parities, &unstableBits, &unstableUnits, out, &last))
                 }
             }
             if !floats.isEmpty {
