@@ -50,19 +50,8 @@ struct DreamBatch {
     /// into the network's weights by `settle`); empty otherwise.
     private var floats: [Float] = []
     /// With integer couplings, K = J/c (c = ε/N), the truth while the batch runs (written
-    /// back by `settle`): in 16 bits while |K| stays below `shortCeiling` (`shortBound`
-    /// bounds it, one more per step, recomputed when it reaches the ceiling), rows
-    /// `shortStride` apart (a multiple of 16, so that every row is aligned as the first),
-    /// then in 32 bits (rows n apart) for the rest of the run; the fields of the next start
-    /// in units of c; during a relaxation the units' signs, halved stabilities s_k g_k and
-    /// their parities, and unstable set (`rv_dream_begin_i32`), and the positions of the
-    /// units in the sweep. Empty otherwise.
-    private var wideK: [Int32] = [], shortK: [Int16] = [], intStartField: [Int32] = []
-    private var shortBound = 0
-    let shortCeiling: Int, shortStride: Int
-    private var signs: [Int32] = [], stabilities: [Int32] = [], parities: [Int32] = []
-    private var unstableBits: [UInt64] = [], sweepPositions: [Int] = []
-    private var unstableUnits: Int64 = 0
+    /// back by `settle`), with the fields of the next start and the relaxation's state.
+    private var integers: IntegerCouplings?
     /// Whether something other than the batch may have moved the network since the last
     /// integer flush (a measurement after `settle`).
     private var integerStateMayHaveMoved = false
@@ -92,7 +81,6 @@ struct DreamBatch {
     ///     0 keeps it in 32 bits).
     init(network: BinaryNetwork, projection: Int, epsilon: Double, capacity: Int, starts first: [[Double]],
          arithmetic: DreamArithmetic = .double, integerCouplings: [Int32]? = nil, shortCeiling: Int = Int(Int16.max)) {
-        precondition((0...Int(Int16.max)).contains(shortCeiling))
         precondition(Self.eligible(network, projection: projection) && (1...16).contains(capacity)
                      && (1...16).contains(first.count) && network.state.elementsEqual(first[0]))
         self.network = network
@@ -102,8 +90,6 @@ struct DreamBatch {
         scale = -epsilon / Double(n)
         skipSelf = network.projections[projection].skipSelf
         rate = network.dynamics.rate
-        self.shortCeiling = shortCeiling
-        shortStride = (n + 15) / 16 * 16
         u = Array(repeating: 0, count: capacity * n)
         a = u
         packed = Array(repeating: 0, count: capacity * n)
@@ -121,21 +107,8 @@ struct DreamBatch {
             precondition(capacity == 1, "integer couplings dream one step per pass")
             guard let k = integerCouplings ?? Self.integerCouplings(network, projection: projection, epsilon: epsilon, dreams: 0)
             else { preconditionFailure("couplings that are integer multiples of ε/N") }
-            let largest = k.reduce(0) { max($0, abs(Int($1))) }
-            if largest < shortCeiling - shortCeiling / 32 {
-                shortK = Array(repeating: 0, count: n * shortStride)
-                for j in 0..<n { for i in 0..<n { shortK[j * shortStride + i] = Int16(k[j * n + i]) } }
-                shortBound = largest
-            } else {
-                wideK = k
-            }
-            intStartField = Array(repeating: 0, count: n)
-            signs = intStartField
-            stabilities = intStartField
-            parities = intStartField
-            unstableBits = Array(repeating: 0, count: (n + 63) / 64)
-            sweepPositions = Array(repeating: 0, count: n)
-            integerFields(of: first[0], into: &intStartField)
+            integers = IntegerCouplings(k, n: n, ceiling: shortCeiling)
+            integers!.assembleFields(of: first[0])
         case .float:
             precondition(capacity == 1, "float couplings dream one step per pass")
             guard case .dense(var w) = network.projections[projection].synapses else { preconditionFailure("dense projection") }
@@ -165,50 +138,26 @@ struct DreamBatch {
         return k
     }
 
-    /// Whether K is held in integers.
-    private var exact: Bool { !wideK.isEmpty || !shortK.isEmpty }
     /// Whether K is held in 16 bits.
-    var usesShortIntegers: Bool { !shortK.isEmpty }
-
-    /// g = K s in units of c (exact), for a ±1 state.
-    private func integerFields(of s: some Collection<Double>, into g: inout [Int32]) {
-        func add<T: FixedWidthInteger>(_ k: [T], stride: Int) {
-            for i in 0..<n { g[i] = 0 }
-            for (j, sj) in s.enumerated() {
-                let row = j * stride
-                if sj > 0 { for i in 0..<n { g[i] &+= Int32(k[row + i]) } } else { for i in 0..<n { g[i] &-= Int32(k[row + i]) } }
-            }
-        }
-        if shortK.isEmpty { add(wideK, stride: n) } else { add(shortK, stride: shortStride) }
-    }
-
-    /// K as the double weights c K (one rounding each).
-    private func scaledIntegers(into weights: inout [Double]) {
-        let c = -scale
-        if shortK.isEmpty {
-            for k in weights.indices { weights[k] = Double(wideK[k]) * c }
-        } else {
-            for j in 0..<n { for i in 0..<n { weights[j * n + i] = Double(shortK[j * shortStride + i]) * c } }
-        }
-    }
+    var usesShortIntegers: Bool { integers?.isShort ?? false }
 
     /// Writes the pending steps (`flush`) and, with float or integer couplings, J into the
     /// network's weights (c K for integers, one rounding): the network then holds J as the
     /// engine would.
     mutating func settle(noise: inout RandomStream) {
         if pending > 0 { flush(noise: &noise) }
-        if exact {
+        if let integers {
             // The network's view of the start, which the integer dreams do not keep up.
             let (net, c) = (network, -scale)
-            for k in 0..<n { net.field[k] = Double(intStartField[k]) * c }
+            for k in 0..<n { net.field[k] = Double(integers.fields[k]) * c }
             net.watched.replaceSubrange(0..<n, with: net.state[0..<n])
             net.recountUnstable()
             integerStateMayHaveMoved = true
         }
-        guard !floats.isEmpty || exact, case .dense(var w) = network.projections[projection].synapses else { return }
+        guard !floats.isEmpty || integers != nil, case .dense(var w) = network.projections[projection].synapses else { return }
         network.projections[projection].synapses = .dense(DenseWeights(preCount: 0, postCount: 0))
         if floats.isEmpty {
-            scaledIntegers(into: &w.weights)
+            integers!.scaled(by: -scale, into: &w.weights)
         } else {
             for k in w.weights.indices { w.weights[k] = Double(floats[k]) }
         }
@@ -223,7 +172,7 @@ struct DreamBatch {
     /// One dream from the next start; returns the flips of its relaxation. Writes the
     /// pending updates first when `capacity` are pending or no start is left.
     mutating func dream(maxEvents: Int, noise: inout RandomStream) throws -> Int {
-        if exact { return try integerDream(maxEvents: maxEvents, noise: &noise) }
+        if integers != nil { return try integerDream(maxEvents: maxEvents, noise: &noise) }
         if pending == capacity || head == withFields { flush(noise: &noise) }
         let net = network
         let t = head
@@ -269,13 +218,12 @@ struct DreamBatch {
             let start = starts[0..<n]
             if !net.state.elementsEqual(start) {
                 net.setState(Array(start), population: 0)
-                integerFields(of: start, into: &intStartField)
+                integers!.assembleFields(of: start)
             }
         }
         integerStateMayHaveMoved = false
         head = 1
-        unstableUnits = rv_dream_begin_i32(Int64(n), net.state, intStartField, &signs, &stabilities, &parities,
-                                          &unstableBits)
+        net.state.withUnsafeBufferPointer { integers!.begin($0.baseAddress!) }
         let flips = try relax(maxEvents: maxEvents)
         pending = 1
         return flips
@@ -287,19 +235,8 @@ struct DreamBatch {
     private mutating func integerFlush(noise: inout RandomStream) {
         let net = network
         HebbianUnlearning.draw(into: &starts, at: 0, count: n, &noise)
-        if !shortK.isEmpty && shortBound + 1 > shortCeiling {
-            shortBound = Int(rv_max_abs_i16(shortK, Int64(shortK.count)))
-            if shortBound + 1 > shortCeiling - shortCeiling / 32 {  // near the ceiling for good: 32 bits from here
-                wideK = Array(repeating: 0, count: n * n)
-                for j in 0..<n { for i in 0..<n { wideK[j * n + i] = Int32(shortK[j * shortStride + i]) } }
-                shortK = []
-            }
-        }
-        if shortK.isEmpty {
-            rv_rank1_project_i32(&wideK, Int64(n), Int64(n), net.state, starts, &intStartField, skipSelf ? 1 : 0)
-        } else {
-            rv_rank1_project_i16(&shortK, Int64(n), Int64(shortStride), net.state, starts, &intStartField, skipSelf ? 1 : 0)
-            shortBound += 1
+        net.state.withUnsafeBufferPointer { a in
+            starts.withUnsafeBufferPointer { integers!.step(a.baseAddress!, then: $0.baseAddress!, skipSelf: skipSelf) }
         }
         net.state.replaceSubrange(0..<n, with: starts[0..<n])
         (head, queued, withFields, pending) = (0, 1, 1, 0)
@@ -359,17 +296,9 @@ struct DreamBatch {
         defer { swap(&buffer, &flipped) }
         return buffer.withUnsafeMutableBufferPointer { fb in
             let out = positions ? fb.baseAddress : nil
-            if !shortK.isEmpty {
-                return net.state.withUnsafeMutableBufferPointer { sb in
-                    // Every array by & (no copy to retain for the call), the read-only ones too.
-                    Int(rv_dream_sweep_i16(&shortK, Int64(n), Int64(shortStride), &order, &sweepPositions, sb.baseAddress!,
-                                           &signs, &stabilities, &parities, &unstableBits, &unstableUnits, out, &last))
-                }
-            }
-            if !wideK.isEmpty {
-                return net.state.withUnsafeMutableBufferPointer { sb in
-                    Int(rv_dream_sweep_i32(&wideK, Int64(n), Int64(n), &order, &sweepPositions, sb.baseAddress!,
-                                           &signs, &stabilities, &parities, &unstableBits, &unstableUnits, out, &last))
+            if let integers {
+                return order.withUnsafeBufferPointer { ob in
+                    net.state.withUnsafeMutableBufferPointer { integers.sweep(ob.baseAddress!, $0.baseAddress!, flipped: out, last: &last) }
                 }
             }
             if !floats.isEmpty {
@@ -410,7 +339,7 @@ struct DreamBatch {
 
     private func unstableCount() -> Int {
         let net = network
-        if exact { return Int(unstableUnits) }
+        if let integers { return Int(integers.unstable) }
         return net.state.withUnsafeBufferPointer { sb in
             net.field.withUnsafeBufferPointer { gb in
                 packed.withUnsafeBufferPointer { pb in
@@ -427,7 +356,7 @@ struct DreamBatch {
     /// `noise` and computes their fields under the written weights, in one pass; the
     /// network is left at the next start with its exact field.
     mutating func flush(noise: inout RandomStream) {
-        if exact { return integerFlush(noise: &noise) }
+        if integers != nil { return integerFlush(noise: &noise) }
         let net = network
         let left = queued - head
         if head > 0 {
