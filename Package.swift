@@ -66,7 +66,7 @@ let package = Package(
             path: "Benchmarks/Sources/reverie-bench"),
         // Bandwidth and flop probes of `reverie-bench roofline` (beside the tool, not in it).
         .target(name: "CRoofline", path: "Benchmarks/Sources/CRoofline"),
-        .testTarget(name: "ReverieKernelTests", dependencies: ["ReverieKernel"]),
+        .testTarget(name: "ReverieKernelTests", dependencies: ["ReverieKernel", "CReverieSIMD"]),
         .testTarget(name: "ReverieModelsTests", dependencies: ["ReverieKernel", "ReverieModels", "ReverieSpec", "CReverieSIMD"]),
         .testTarget(name: "ReverieReportTests", dependencies: ["ReverieReport"]),
         .testTarget(name: "ReverieSpecTests", dependencies: ["ReverieKernel", "ReverieModels", "ReverieSpec", "ReverieReport"]),

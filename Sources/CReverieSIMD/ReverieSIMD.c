@@ -194,6 +194,53 @@ TWICE(void, project, (const double *w, int64_t m, int64_t n, const double *x, do
 
 void rv_project(const double *w, int64_t m, int64_t n, const double *x, double *h) { PICK(project)(w, m, n, x, h); }
 
+// Four rows' dot products with y over [lo, hi), each row summed in order k as the
+// row-by-row loop sums it; the four chains overlap the adds' latency.
+static inline __attribute__((always_inline)) void dot_rows(const double *restrict r0, const double *restrict r1,
+                                                           const double *restrict r2, const double *restrict r3,
+                                                           const double *restrict y, double *restrict d, int64_t lo,
+                                                           int64_t hi) {
+    double d0 = d[0], d1 = d[1], d2 = d[2], d3 = d[3];
+    for (int64_t k = lo; k < hi; k++) {
+        double yk = y[k];
+        d0 += r0[k] * yk;
+        d1 += r1[k] * yk;
+        d2 += r2[k] * yk;
+        d3 += r3[k] * yk;
+    }
+    d[0] = d0; d[1] = d1; d[2] = d2; d[3] = d3;
+}
+
+// rv_project and the rows' dot products in one pass over w: four rows at a time, in
+// blocks of 64 columns that the dot products read again from L1.
+TWICE(void, project_dots, (const double *w, int64_t m, int64_t n, const double *x, const double *y, double *h, double *d),
+      int64_t j = 0;
+      for (; j + 4 <= m; j += 4) {
+          const double *r0 = w + j * n;
+          double acc[4] = {0, 0, 0, 0};
+          int64_t mid = aligned_from(r0, 0, n);
+          project_rows(r0, r0 + n, r0 + 2 * n, r0 + 3 * n, h, x[j], x[j + 1], x[j + 2], x[j + 3], 0, mid);
+          dot_rows(r0, r0 + n, r0 + 2 * n, r0 + 3 * n, y, acc, 0, mid);
+          for (int64_t lo = mid; lo < n; lo += 64) {
+              int64_t hi = lo + 64 < n ? lo + 64 : n;
+              project_rows(r0, r0 + n, r0 + 2 * n, r0 + 3 * n, h, x[j], x[j + 1], x[j + 2], x[j + 3], lo, hi);
+              dot_rows(r0, r0 + n, r0 + 2 * n, r0 + 3 * n, y, acc, lo, hi);
+          }
+          for (int q = 0; q < 4; q++) d[j + q] = acc[q];
+      }
+      for (; j < m; j++) {
+          double sum = 0;
+          for (int64_t k = 0; k < n; k++) {
+              h[k] += w[j * n + k] * x[j];
+              sum += w[j * n + k] * y[k];
+          }
+          d[j] = sum;
+      })
+
+void rv_project_dots(const double *w, int64_t m, int64_t n, const double *x, const double *y, double *h, double *d) {
+    PICK(project_dots)(w, m, n, x, y, h, d);
+}
+
 // MARK: Random permutations
 
 static inline uint64_t rotl64(uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }

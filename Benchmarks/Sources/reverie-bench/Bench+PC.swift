@@ -6,7 +6,11 @@ import ReverieModels
 /// Cost of predictive-coding training and recall (docs/science.md §5) with the
 /// event-driven integrator against the synchronous Euler reference, run in the
 /// same invocation on the same patterns. Euler runs at the prototype's dt, or at
-/// half its stability limit γ/(N + 1) when the prototype's dt is beyond it.
+/// half its stability limit γ/(N + 1) when the prototype's dt is beyond it. With
+/// `--peers numba`, the numba peer (`Benchmarks/peers/numba/pc.py`) relaxes the Euler
+/// row's trained network from the same starts: CPU time per recall, the ratio, the
+/// largest difference of the final values, and each side's fraction of this machine's
+/// limit (an Euler step reads M twice, for Mᵀσ(v) and M e: 16 N² bytes, 4 N² flop).
 struct PCBench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "pc",
@@ -30,11 +34,18 @@ struct PCBench: ParsableCommand {
     @Option(help: "Seed.")
     var seed: UInt64 = 1
 
+    @Option(parsing: .upToNextOption, help: "Peers of the Euler recall: numba (none by default).")
+    var peers: [String] = []
+
+    @Option(help: "Directory of the peer scripts (numba/).")
+    var peerDirectory = "Benchmarks/peers"
+
     func validate() throws {
         guard sizes.allSatisfy({ $0 >= 4 }) else { throw ValidationError("--n values must be at least 4") }
         guard alpha > 0, (0...1).contains(corruption), sendThresholds.allSatisfy({ $0 > 0 }), (learnStep ?? 1) > 0 else {
             throw ValidationError("--alpha, --send-thresholds and --learn-step must be positive, --corruption in 0...1")
         }
+        guard peers.allSatisfy({ $0 == "numba" }) else { throw ValidationError("--peers takes numba") }
     }
 
     func run() throws {
@@ -56,22 +67,58 @@ struct PCBench: ParsableCommand {
                 o.learnStep = learnStep
                 let net = PCNetwork(size: n, options: o)
                 let epoch = clock.measure { net.train(patterns, recordWeights: false) }.seconds
-                var starts = RandomStream(seed: seed, stream: 2)
+                var rng = RandomStream(seed: seed, stream: 2)
                 let flips = 1 - 2 * (Double(Int(corruption * Double(n))) / Double(n))
+                let starts = (0..<patterns.count).map { patterns.corrupted($0, initialOverlap: flips, rng: &rng) }
                 let (e0, m0, r0) = (net.events, net.messages, net.receptions)
                 var hamming = 0
+                var finals: [Double] = []
+                let cpu = CPUTimer()
                 let recall = clock.measure {
                     for mu in 0..<patterns.count {
-                        net.recall(from: patterns.corrupted(mu, initialOverlap: flips, rng: &starts))
+                        net.recall(from: starts[mu])
                         hamming += net.hammingDistance(to: patterns[mu])
+                        finals += net.value
                     }
                 }.seconds
+                let recallCPU = cpu.cpuSeconds
                 let count = Double(patterns.count)
                 print(String(format: "%5ld  %2ld  ", n, patterns.count) + integrator.rawValue.padding(toLength: 12, withPad: " ", startingAt: 0)
                       + String(format: "  %5.3f  %6.3f  %9.3f  %9.2f  %15.0f  %17.3g  %12.3g  %7.2f", theta, o.dt * 1000,
                              epoch, recall * 1000 / count, Double(net.messages - m0) / count,
                              Double(net.events - e0) / recall, Double(net.receptions - r0) / recall, Double(hamming) / count))
+                if integrator == .euler && !peers.isEmpty {
+                    try compareWithNumba(net, starts: starts, finals: finals, cpuPerRecall: recallCPU / count)
+                }
             }
         }
+    }
+
+    /// The numba peer's Euler recall of `net` (trained) from `starts`, against Reverie's
+    /// (`finals`: the final values, `cpuPerRecall`: CPU seconds per recall).
+    func compareWithNumba(_ net: PCNetwork, starts: [[Double]], finals: [Double], cpuPerRecall ours: Double) throws {
+        let n = net.size, o = net.options
+        let steps = Int((o.recallTime / o.dt).rounded())
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("reverie-pc-\(getpid())")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let input = dir.appendingPathComponent("input.f64"), output = dir.appendingPathComponent("output.f64")
+        let values = net.weights.weights + net.bias + starts.flatMap { $0 }
+        try values.withUnsafeBytes { Data($0) }.write(to: input)
+        let python = try PeerProcess.python(forPeer: "numba", in: peerDirectory)
+        let result = try PeerProcess.runJSON([python, "\(peerDirectory)/numba/pc.py", "--input", input.path, "--output", output.path,
+                                              "--n", "\(n)", "--count", "\(starts.count)", "--steps", "\(steps)",
+                                              "--dt", "\(o.dt)", "--tau", "\(o.tau)", "--tau-e", "\(o.effectiveErrorTau)",
+                                              "--scale", "\(o.patternScale)"])
+        let theirs = ((result["cpu_seconds"] as? Double) ?? .nan) / Double(starts.count)
+        let peerFinals = try Data(contentsOf: output).withUnsafeBytes { Array($0.bindMemory(to: Double.self)) }
+        guard peerFinals.count == finals.count else { throw BenchError("numba pc.py wrote \(peerFinals.count) values, expected \(finals.count)") }
+        let difference = zip(finals, peerFinals).reduce(0.0) { max($0, abs($1.0 - $1.1)) }
+        // An Euler step reads M twice (Mᵀσ(v), M e) and does two multiply-adds per synapse.
+        let size = Double(n), roof = Roofline(workingSet: n * n * 8)
+        let floor = Double(steps) * roof.floor(read: 16 * size * size, updated: 0, flop: 4 * size * size)
+        print(String(format: "              numba euler: %.3f ms per recall (CPU), reverie euler %.3f ms: %.2fx; largest |Δv| %.2g; "
+                     + "floor %.3f ms per recall (reverie %.0f%%, numba %.0f%% of the limit)",
+                     theirs * 1000, ours * 1000, theirs / ours, difference, floor * 1000, 100 * floor / ours, 100 * floor / theirs))
     }
 }

@@ -34,6 +34,10 @@ void rv_rank1_project(double *w, int64_t m, int64_t n, const double *u, const do
 /// (as the row-by-row loop rounds), four rows per pass over h.
 void rv_project(const double *w, int64_t m, int64_t n, const double *x, double *h);
 
+/// rv_project(w, m, n, x, h) and d[j] = Σ_k w_jk y[k] for every row j < m (each summed in
+/// order k = 0, 1, …, as the row-by-row loop sums it), in one pass over w.
+void rv_project_dots(const double *w, int64_t m, int64_t n, const double *x, const double *y, double *h, double *d);
+
 /// Forces the baseline (non-AVX2) loops when `on` is nonzero; for tests.
 void rv_force_baseline(int on);
 

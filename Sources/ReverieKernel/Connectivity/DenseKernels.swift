@@ -53,16 +53,18 @@ public enum DenseKernels {
         }
     }
 
-    /// out[j] = Σ_i W[j, i] x[i] for every row j (a row's dot product with x).
-    public static func rowDots(_ w: DenseWeights, _ x: [Double], into out: inout [Double]) {
-        let n = w.postCount
-        precondition(x.count == n && out.count == w.preCount, "shape mismatch")
+    /// `project(w, x, into: &h)` and dots[j] = Σ_i W[j, i] y[i] for every row j (a row's dot
+    /// product with y, summed in order i), in one pass over W.
+    public static func project(_ w: DenseWeights, _ x: ArraySlice<Double>, into h: inout [Double],
+                               rowDotsWith y: [Double], into dots: inout [Double]) {
+        precondition(x.count == w.preCount && h.count == w.postCount && y.count == w.postCount && dots.count == w.preCount,
+                     "shape mismatch")
+        guard w.postCount > 0, w.preCount > 0 else { return }
         w.weights.withUnsafeBufferPointer { wb in
-            for j in 0..<w.preCount {
-                let row = wb[(j * n)..<(j * n + n)]
-                var s = 0.0
-                for (a, b) in zip(row, x) { s += a * b }
-                out[j] = s
+            x.withUnsafeBufferPointer { xb in
+                h.withUnsafeMutableBufferPointer { hb in
+                    rv_project_dots(wb.baseAddress!, Int64(w.preCount), Int64(w.postCount), xb.baseAddress!, y, hb.baseAddress!, &dots)
+                }
             }
         }
     }

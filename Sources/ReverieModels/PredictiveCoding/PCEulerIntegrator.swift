@@ -41,15 +41,15 @@ public struct PCEulerIntegrator {
     public mutating func step(_ net: PCNetwork, learning: Bool) {
         let n = net.size, o = net.options
         let k = o.dt / o.tau, ke = o.dt / o.effectiveErrorTau
-        for i in 0..<n { activity[i] = tanh(net.value[i]) }
+        // The network's arrays read once a step (not through the class per element).
+        let v = net.value, e = net.error, b = net.bias, clamped = net.clamped
+        for i in 0..<n { activity[i] = tanh(v[i]) }
         for j in 0..<n { prediction[j] = 0 }
-        DenseKernels.project(net.weights, activity[...], into: &prediction)
-        DenseKernels.rowDots(net.weights, net.error, into: &feedback)
-        let v = net.value, e = net.error, b = net.bias
+        DenseKernels.project(net.weights, activity[...], into: &prediction, rowDotsWith: e, into: &feedback)
         for i in 0..<n {
             nextError[i] = e[i] + ke * (prediction[i] - v[i] - b[i] - e[i])
             let a = activity[i]
-            nextValue[i] = net.clamped[i] ? v[i] : v[i] + k * (e[i] - (1 - a * a) * feedback[i])
+            nextValue[i] = clamped[i] ? v[i] : v[i] + k * (e[i] - (1 - a * a) * feedback[i])
         }
         if learning { net.learn(activity: activity, error: e, step: o.dt, signals: &signals) }
         swap(&net.value, &nextValue)

@@ -109,8 +109,8 @@ public final class PCEventRelaxation: DiscreteEventSystem {
 
     func reassembleInputs() {
         var prediction = [Double](repeating: 0, count: n), feedback = [Double](repeating: 0, count: n)
-        DenseKernels.project(net.weights, units.array(.receivedActivity, 0..<n)[...], into: &prediction)
-        DenseKernels.rowDots(net.weights, units.array(.received, n..<(2 * n)), into: &feedback)
+        DenseKernels.project(net.weights, units.array(.receivedActivity, 0..<n)[...], into: &prediction,
+                             rowDotsWith: units.array(.received, n..<(2 * n)), into: &feedback)
         units.set(.prediction, to: prediction)
         units.set(.feedback, to: feedback)
         for u in 0..<(2 * n) { plan(u) }
