@@ -562,17 +562,17 @@ static inline uint64_t negative_bits(const int32_t *u, int64_t len) {
     return word;
 }
 
-/// The flip pass over one row: u_k += s_i' σ_k K_ik, the unstable bits rebuilt; returns
-/// their count. Baseline, and AVX2 (8 lanes a step, σ_k applied by vpsignd, s_i' by
-/// choosing the add or the subtract).
+/// The flip pass over one row: h_k += s_i' K_ik, the unstable bits rebuilt ((h_k < 0) xor
+/// (s_k < 0)); returns their count. Baseline, and AVX2 (8 lanes a step, s_i' applied by
+/// choosing the add or the subtract; the signs enter once per 64 units, as a word).
 #define UNSTABLE_PASS(T, LOAD8)                                                                                   \
-    static int64_t unstable_pass_base_##T(int32_t *restrict u, const T *restrict row, const int32_t *restrict sg, \
-                                          int32_t si, uint64_t *restrict bits, int64_t n) {                       \
+    static int64_t unstable_pass_base_##T(int32_t *restrict h, const T *restrict row, int32_t si,                 \
+                                          const uint64_t *restrict neg, uint64_t *restrict bits, int64_t n) {     \
         int64_t count = 0;                                                                                        \
         for (int64_t w = 0; w * 64 < n; w++) {                                                                    \
             int64_t lo = w * 64, hi = lo + 64 < n ? lo + 64 : n;                                                  \
-            for (int64_t k = lo; k < hi; k++) u[k] += si * sg[k] * (int32_t)row[k];                               \
-            bits[w] = negative_bits(u + lo, hi - lo);                                                             \
+            for (int64_t k = lo; k < hi; k++) h[k] += si * (int32_t)row[k];                                       \
+            bits[w] = negative_bits(h + lo, hi - lo) ^ neg[w];                                                    \
             count += __builtin_popcountll(bits[w]);                                                               \
         }                                                                                                         \
         return count;                                                                                             \
@@ -582,7 +582,7 @@ static inline uint64_t negative_bits(const int32_t *u, int64_t len) {
 #if defined(__x86_64__)
 #define UNSTABLE_PASS_AVX2(T, LOAD8)                                                                              \
     __attribute__((target("avx2,popcnt"), always_inline)) static inline int64_t unstable_pass_avx2_by_##T(        \
-        int32_t *restrict u, const T *restrict row, const int32_t *restrict sg, const int add,                    \
+        int32_t *restrict h, const T *restrict row, const int add, const uint64_t *restrict neg,                  \
         uint64_t *restrict bits, int64_t n) {                                                                     \
         int64_t count = 0, w = 0;                                                                                 \
         for (; w * 64 + 64 <= n; w++) {                                                                           \
@@ -590,24 +590,23 @@ static inline uint64_t negative_bits(const int32_t *u, int64_t len) {
             for (int c = 0; c < 64; c += 64 / (int)sizeof(T)) __builtin_prefetch(row + w * 64 + ROW_AHEAD + c);  \
             for (int b = 0; b < 8; b++) {                                                                         \
                 int64_t k = w * 64 + b * 8;                                                                       \
-                __m256i x = _mm256_sign_epi32(LOAD8(row + k), _mm256_loadu_si256((const __m256i *)(sg + k)));     \
-                __m256i uk = _mm256_loadu_si256((const __m256i *)(u + k));                                        \
-                uk = add ? _mm256_add_epi32(uk, x) : _mm256_sub_epi32(uk, x);                                     \
-                _mm256_storeu_si256((__m256i *)(u + k), uk);                                                      \
-                word |= (uint64_t)(uint32_t)_mm256_movemask_ps(_mm256_castsi256_ps(uk)) << (b * 8);               \
+                __m256i x = LOAD8(row + k), hk = _mm256_loadu_si256((const __m256i *)(h + k));                    \
+                hk = add ? _mm256_add_epi32(hk, x) : _mm256_sub_epi32(hk, x);                                     \
+                _mm256_storeu_si256((__m256i *)(h + k), hk);                                                      \
+                word |= (uint64_t)(uint32_t)_mm256_movemask_ps(_mm256_castsi256_ps(hk)) << (b * 8);               \
             }                                                                                                     \
-            bits[w] = word;                                                                                       \
-            count += __builtin_popcountll(word);                                                                  \
+            bits[w] = word ^ neg[w];                                                                              \
+            count += __builtin_popcountll(bits[w]);                                                               \
         }                                                                                                         \
         if (w * 64 < n)                                                                                           \
-            count += unstable_pass_base_##T(u + w * 64, row + w * 64, sg + w * 64, add ? 1 : -1, bits + w, n - w * 64); \
+            count += unstable_pass_base_##T(h + w * 64, row + w * 64, add ? 1 : -1, neg + w, bits + w, n - w * 64); \
         return count;                                                                                             \
     }                                                                                                             \
     __attribute__((target("avx2,popcnt"))) static int64_t unstable_pass_avx2_##T(                                \
-        int32_t *restrict u, const T *restrict row, const int32_t *restrict sg, int32_t si,                       \
+        int32_t *restrict h, const T *restrict row, int32_t si, const uint64_t *restrict neg,                     \
         uint64_t *restrict bits, int64_t n) {                                                                     \
-        return si > 0 ? unstable_pass_avx2_by_##T(u, row, sg, 1, bits, n)                                         \
-                      : unstable_pass_avx2_by_##T(u, row, sg, 0, bits, n);                                        \
+        return si > 0 ? unstable_pass_avx2_by_##T(h, row, 1, neg, bits, n)                                        \
+                      : unstable_pass_avx2_by_##T(h, row, 0, neg, bits, n);                                       \
     }
 #define LOAD8_I32(p) _mm256_loadu_si256((const __m256i *)(p))
 #define LOAD8_I16(p) _mm256_cvtepi16_epi32(_mm_loadu_si128((const __m128i *)(p)))
@@ -620,26 +619,29 @@ static inline uint64_t negative_bits(const int32_t *u, int64_t len) {
 UNSTABLE_PASS(int32_t, LOAD8_I32)
 UNSTABLE_PASS(int16_t, LOAD8_I16)
 
-int64_t rv_dream_begin_i32(int64_t n, const double *s, const int32_t *g, int32_t *sg, int32_t *u, int32_t *r,
+int64_t rv_dream_begin_i32(int64_t n, const double *s, const int32_t *g, int32_t *h, int32_t *q, uint64_t *neg,
                            uint64_t *bits) {
-    for (int64_t k = 0; k < n; k++) {
-        sg[k] = s[k] < 0 ? -1 : 1;
-        int32_t v = sg[k] * g[k];
-        r[k] = v & 1;
-        u[k] = (v - r[k]) / 2;
-    }
     int64_t count = 0;
     for (int64_t w = 0; w * 64 < n; w++) {
-        bits[w] = negative_bits(u + w * 64, w * 64 + 64 < n ? 64 : n - w * 64);
+        int64_t lo = w * 64, hi = lo + 64 < n ? lo + 64 : n;
+        uint64_t word = 0;
+        for (int64_t k = lo; k < hi; k++) {
+            int32_t p = g[k] & 1, below = s[k] < 0;
+            q[k] = 1 - p;
+            h[k] = (g[k] >> 1) - below * q[k];  // g_k = 2 w_k + p_k, w_k = ⌊g_k / 2⌋
+            word |= (uint64_t)below << (k - lo);
+        }
+        neg[w] = word;
+        bits[w] = negative_bits(h + lo, hi - lo) ^ word;
         count += __builtin_popcountll(bits[w]);
     }
     return count;
 }
 
 #define DREAM_SWEEP(T, NAME)                                                                                      \
-    int64_t NAME(const T *w, int64_t n, int64_t stride, const long *order, long *at, double *s, int32_t *sg,      \
-                 int32_t *u, const int32_t *r, uint64_t *bits, int64_t *unstable, long *flipped, long *last) {    \
-        int64_t (*pass)(int32_t *, const T *, const int32_t *, int32_t, uint64_t *, int64_t) = PASS_PICK(T);     \
+    int64_t NAME(const T *w, int64_t n, int64_t stride, const long *order, long *at, double *s, int32_t *h,       \
+                 const int32_t *q, uint64_t *neg, uint64_t *bits, int64_t *unstable, long *flipped, long *last) { \
+        int64_t (*pass)(int32_t *, const T *, int32_t, const uint64_t *, uint64_t *, int64_t) = PASS_PICK(T);    \
         int64_t words = (n + 63) / 64, flips = 0, count = *unstable, pos = -1;                                    \
         int positioned = 0;                                                                                       \
         *last = -1;                                                                                               \
@@ -649,27 +651,29 @@ int64_t rv_dream_begin_i32(int64_t n, const double *s, const int32_t *g, int32_t
                 if (!positioned)                                                                                  \
                     for (int64_t p = 0; p < n; p++) at[order[p]] = p;                                             \
                 positioned = 1;                                                                                   \
-                for (int64_t q = 0; q < words; q++)                                                               \
-                    for (uint64_t word = bits[q]; word; word &= word - 1) {                                       \
-                        int64_t p = at[q * 64 + __builtin_ctzll(word)];                                           \
-                        if (p > pos && p < next) next = p;                                                        \
+                uint64_t gap = UINT64_MAX; /* the least p − pos − 1 ≥ 0, unsigned: p ≤ pos wraps above n */       \
+                for (int64_t x = 0; x < words; x++)                                                               \
+                    for (uint64_t word = bits[x]; word; word &= word - 1) {                                       \
+                        uint64_t d = (uint64_t)(at[x * 64 + __builtin_ctzll(word)] - pos - 1);                    \
+                        gap = d < gap ? d : gap;                                                                  \
                     }                                                                                             \
+                if (gap < (uint64_t)n) next = pos + 1 + (int64_t)gap;                                             \
             } else {                                                                                              \
                 for (int64_t p = pos + 1; p < n; p++)                                                             \
-                    if (u[order[p]] < 0) { next = p; break; }                                                     \
+                    if ((bits[order[p] >> 6] >> (order[p] & 63)) & 1) { next = p; break; }                        \
             }                                                                                                     \
             if (next == n) break;                                                                                 \
             pos = next;                                                                                           \
             int64_t i = order[pos];                                                                               \
-            int32_t ui = u[i], si = -sg[i];                                                                       \
-            const T *row = w + i * stride;                                                                        \
-            sg[i] = si;                                                                                           \
+            uint64_t bit = (uint64_t)1 << (i & 63);                                                               \
+            int32_t si = neg[i >> 6] & bit ? 1 : -1; /* s_i' = −s_i */                                           \
             s[i] = -s[i];                                                                                         \
-            count = pass(u, row, sg, si, bits, n);                                                                \
-            /* The pass gave u_i + K_ii (σ_i = s_i'); v_i' = −v_i + 2 K_ii is u_i' = −u_i − r_i + K_ii. */        \
-            int32_t now = -ui - r[i] + row[i];                                                                    \
-            if ((u[i] < 0) != (now < 0)) { bits[i / 64] ^= (uint64_t)1 << (i % 64); count += now < 0 ? 1 : -1; }  \
-            u[i] = now;                                                                                           \
+            count = pass(h, w + i * stride, si, neg, bits, n);                                                    \
+            /* The pass gave h_i its K_ii; s_i's new sign changes h_i by s_i' q_i. */                             \
+            neg[i >> 6] ^= bit;                                                                                   \
+            h[i] += si * q[i];                                                                                    \
+            uint64_t now = (uint64_t)((h[i] < 0) != (si < 0)) << (i & 63);                                        \
+            if ((bits[i >> 6] & bit) != now) { bits[i >> 6] ^= bit; count += now ? 1 : -1; }                      \
             if (flipped) flipped[flips] = pos;                                                                    \
             flips++;                                                                                              \
             *last = pos;                                                                                          \

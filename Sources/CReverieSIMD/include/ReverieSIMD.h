@@ -150,26 +150,28 @@ void rv_rank1_project_f32(float *w, int64_t n, const double *u, const double *a,
 // those of the real-valued couplings, and the order of the additions is free. K is held
 // in 32 bits (`_i32`) or, while |K| < 2¹⁵, in 16 (`_i16`); fields and stabilities in 32.
 
-/// Starts a relaxation on integer couplings from state s (±1) and fields g = K s: the signs
-/// σ_k = s_k, the halved stabilities u_k = (v_k − r_k)/2 of v_k = s_k g_k with their
-/// parities r_k = v_k mod 2 (u_k < 0 exactly when v_k < 0), and the set of unstable units
-/// (v_k < 0) as bits[k / 64] bit k % 64. Returns how many are unstable.
-int64_t rv_dream_begin_i32(int64_t n, const double *s, const int32_t *g, int32_t *sg, int32_t *u, int32_t *r,
+/// Starts a relaxation on integer couplings from state s (±1) and fields g = K s. A flip of
+/// s_i adds 2 s_i' K_ki to g_k, so the parity p_k of g_k = 2 w_k + p_k holds for the whole
+/// relaxation; the relaxation keeps h_k = w_k − [s_k < 0] q_k with q_k = 1 − p_k, for which
+/// unit k is unstable (s_k g_k < 0) exactly when h_k < 0 differs from s_k < 0. Writes h, q,
+/// the signs as bits neg[k / 64] bit k % 64 (s_k < 0) and the unstable set as bits likewise.
+/// Returns how many are unstable.
+int64_t rv_dream_begin_i32(int64_t n, const double *s, const int32_t *g, int32_t *h, int32_t *q, uint64_t *neg,
                            uint64_t *bits);
 
 /// One random-sequential sweep over order[0..<n] at zero temperature on integer couplings:
-/// the units with v_i < 0 flip in position order (s_i, σ_i negated; u_k += s_i' σ_k K_ik,
-/// u_i = −u_i − r_i + K_ii, i.e. v_k += 2 s_i' s_k K_ik, v_i = −v_i + 2 K_ii), each taking the
-/// stabilities the flips before it left, exactly as visiting every position would.
+/// the unstable units flip in position order (s_i negated, its neg bit toggled; h_k += s_i' K_ik
+/// for every k, then h_i += s_i' q_i: g_k += 2 s_i' K_ik), each seeing the fields the flips
+/// before it left, exactly as visiting every position would.
 /// *unstable carries the size of the unstable set in and out; at (n entries) is scratch.
 /// Row i of K starts at w + i · stride. Returns the flips; *last and flipped as rv_dream_sweep.
 int64_t rv_dream_sweep_i32(const int32_t *w, int64_t n, int64_t stride, const long *order, long *at, double *s,
-                           int32_t *sg, int32_t *u, const int32_t *r, uint64_t *bits, int64_t *unstable, long *flipped,
+                           int32_t *h, const int32_t *q, uint64_t *neg, uint64_t *bits, int64_t *unstable, long *flipped,
                            long *last);
 
-/// rv_dream_sweep_i32 with K in 16 bits (|K| < 2¹⁵), stabilities in 32.
+/// rv_dream_sweep_i32 with K in 16 bits (|K| < 2¹⁵), h in 32.
 int64_t rv_dream_sweep_i16(const int16_t *w, int64_t n, int64_t stride, const long *order, long *at, double *s,
-                           int32_t *sg, int32_t *u, const int32_t *r, uint64_t *bits, int64_t *unstable, long *flipped,
+                           int32_t *h, const int32_t *q, uint64_t *neg, uint64_t *bits, int64_t *unstable, long *flipped,
                            long *last);
 
 /// The anti-Hebbian step K_jk ← K_jk − a_j a_k (a = s*, ±1; K_jj kept with skip_self)

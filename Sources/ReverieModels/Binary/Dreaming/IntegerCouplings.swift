@@ -10,16 +10,16 @@ import CReverieSIMD
 /// from the first time max|K| comes within ceiling/32 of it, K is held in 32 bits. Rows of
 /// the 16-bit K are `stride` apart, a multiple of 16 elements, so that every row has the
 /// first one's alignment; the 32-bit K is dense (rows n apart). During a relaxation each
-/// unit has its sign σ_k = s_k, its halved stability u_k = (v_k − r_k)/2 of v_k = s_k g_k
-/// and the parity r_k, and the unstable set as bits (`rv_dream_begin_i32`).
+/// unit has its halved field h_k (g_k = 2 w_k + p_k, h_k = w_k − [s_k < 0](1 − p_k)) and
+/// 1 − p_k, the signs and the unstable set as bits (`rv_dream_begin_i32`).
 final class IntegerCouplings {
     let n: Int, stride: Int, ceiling: Int
     private var short: UnsafeMutablePointer<Int16>?, wide: UnsafeMutablePointer<Int32>?
     private var bound = 0
     /// The fields of the next start, g = K s, in units of c.
     let fields: UnsafeMutablePointer<Int32>
-    private let signs: UnsafeMutablePointer<Int32>, halves: UnsafeMutablePointer<Int32>, parities: UnsafeMutablePointer<Int32>
-    private let bits: UnsafeMutablePointer<UInt64>, positions: UnsafeMutablePointer<Int>
+    private let halves: UnsafeMutablePointer<Int32>, complements: UnsafeMutablePointer<Int32>
+    private let negative: UnsafeMutablePointer<UInt64>, bits: UnsafeMutablePointer<UInt64>, positions: UnsafeMutablePointer<Int>
     /// How many units are unstable in the relaxation under way.
     private(set) var unstable: Int64 = 0
 
@@ -45,14 +45,15 @@ final class IntegerCouplings {
             p.initialize(repeating: 0, count: count)
             return p
         }
-        (fields, signs, halves, parities) = (scratch(n), scratch(n), scratch(n), scratch(n))
-        (bits, positions) = (scratch((n + 63) / 64), scratch(n))
+        (fields, halves, complements) = (scratch(n), scratch(n), scratch(n))
+        (negative, bits, positions) = (scratch((n + 63) / 64), scratch((n + 63) / 64), scratch(n))
     }
 
     deinit {
         short?.deallocate()
         wide?.deallocate()
-        for p in [fields, signs, halves, parities] { p.deallocate() }
+        for p in [fields, halves, complements] { p.deallocate() }
+        negative.deallocate()
         bits.deallocate()
         positions.deallocate()
     }
@@ -96,7 +97,7 @@ final class IntegerCouplings {
 
     /// Starts a relaxation from state s with its fields in `fields`.
     func begin(_ s: UnsafePointer<Double>) {
-        unstable = rv_dream_begin_i32(Int64(n), s, fields, signs, halves, parities, bits)
+        unstable = rv_dream_begin_i32(Int64(n), s, fields, halves, complements, negative, bits)
     }
 
     /// One sweep in `order` (`rv_dream_sweep_i16`/`_i32`): flips s in place; `flipped`
@@ -104,10 +105,10 @@ final class IntegerCouplings {
     func sweep(_ order: UnsafePointer<Int>, _ s: UnsafeMutablePointer<Double>, flipped: UnsafeMutablePointer<Int>?,
                last: inout Int) -> Int {
         if let short {
-            return Int(rv_dream_sweep_i16(short, Int64(n), Int64(stride), order, positions, s, signs, halves, parities, bits,
+            return Int(rv_dream_sweep_i16(short, Int64(n), Int64(stride), order, positions, s, halves, complements, negative, bits,
                                           &unstable, flipped, &last))
         }
-        return Int(rv_dream_sweep_i32(wide!, Int64(n), Int64(n), order, positions, s, signs, halves, parities, bits,
+        return Int(rv_dream_sweep_i32(wide!, Int64(n), Int64(n), order, positions, s, halves, complements, negative, bits,
                                       &unstable, flipped, &last))
     }
 
