@@ -59,6 +59,16 @@ public final class MPICommunicator: @unchecked Sendable {
         return (0..<size).map { r in Array(all[Int(displacements[r])..<Int(displacements[r] + counts[r])]) }
     }
 
+    /// Every rank's block of `bytes.count` bytes (the same count on every rank), in rank
+    /// order, in one `MPI_Allgather`.
+    public func allGatherBlocks(_ bytes: [UInt8]) throws -> [UInt8] {
+        var all = [UInt8](repeating: 0, count: bytes.count * size)
+        var send = bytes
+        try check(MPI_Allgather(&send, Int32(bytes.count), rv_mpi_byte(), &all, Int32(bytes.count), rv_mpi_byte(), rv_mpi_comm_world()),
+                  "MPI_Allgather")
+        return all
+    }
+
     /// The sum over ranks of each value.
     public func sum(_ values: [Int64]) throws -> [Int64] {
         var send = values, out = [Int64](repeating: 0, count: values.count)

@@ -27,6 +27,16 @@ public protocol SpikeArrivalQueue {
     /// Replaces `out` with the arrivals of slot `k` in (time, insertion) order.
     /// Slots must be drained in increasing order.
     mutating func drain(slot k: Int, into out: inout [SpikeArrival])
+    /// Queues `arrivals` in their order (one call through the protocol for a slot's arrivals).
+    mutating func schedule(contentsOf arrivals: [SpikeArrival])
+}
+
+extension SpikeArrivalQueue {
+    /// `schedule` of each, in a loop specialised for the queue's type.
+    @inlinable
+    public mutating func schedule(contentsOf arrivals: [SpikeArrival]) {
+        for a in arrivals { schedule(a) }
+    }
 }
 
 /// The two queue implementations, selectable per model (`spiking.queue`) so that

@@ -1,7 +1,69 @@
 import Foundation
+import CReverieSIMD
 import ReverieKernel
 
 extension SpikingNetwork {
+    /// A projection's rows as pointers (`withRowTables`).
+    struct RowTable {
+        var rowStart: UnsafePointer<Int>
+        /// nil when the projection has no synapses here.
+        var targets: UnsafePointer<UInt32>?
+        var weights: UnsafePointer<Float>?
+    }
+
+    /// Whether a slot's arrivals may read the rows through `withRowTables`: no
+    /// projection changes its synapses while they are delivered.
+    var rowTablesApply: Bool { projections.allSatisfy { $0.plasticity == nil && !$0.hasSynapseDelays } }
+
+    /// Runs `body` with every projection's rows as pointers, read-only for its whole
+    /// duration (one slot), so that an arrival reads its row without touching the
+    /// arrays (no reference counting or bounds checks per arrival).
+    func withRowTables<R>(_ body: (UnsafeBufferPointer<RowTable>) -> R) -> R {
+        var tables: [RowTable] = []
+        tables.reserveCapacity(projections.count)
+        func nest(_ k: Int) -> R {
+            guard k < projections.count else { return tables.withUnsafeBufferPointer(body) }
+            return projections[k].rows.rowStart.withUnsafeBufferPointer { r in
+                projections[k].rows.targets.withUnsafeBufferPointer { t in
+                    func next(_ w: UnsafePointer<Float>?) -> R {
+                        tables.append(RowTable(rowStart: r.baseAddress!, targets: t.baseAddress, weights: w))
+                        return nest(k + 1)
+                    }
+                    guard let weights = projections[k].synapseWeights else { return next(nil) }
+                    return weights.withUnsafeBufferPointer { next($0.baseAddress) }
+                }
+            }
+        }
+        return nest(0)
+    }
+
+    /// `deliver` for a voltage-jump arrival through `table` (static rows, one delay):
+    /// the same arithmetic in the same order.
+    @inline(__always)
+    func deliver(_ a: SpikeArrival, through table: RowTable, slotStart: Double) {
+        let k = Int(a.projection), j = Int(a.source)
+        let lif = routes[k].lif, first = routes[k].first, weight = routes[k].weight
+        let t = a.time
+        let f = Foundation.exp((t - origin) / lif.tauM)
+        let theta = (lif.vTh - lif.vInfinity) * f
+        let lo = table.rowStart[j], hi = table.rowStart[j + 1]
+        synapticEvents += hi - lo
+        guard hi > lo, let targets = table.targets else { return }
+        precondition(hi - lo <= scratch.count)
+        let late = u.withUnsafeMutableBufferPointer { u in
+            scratch.withUnsafeMutableBufferPointer { s in
+                Int(rv_lif_deliver(targets + lo, table.weights.map { $0 + lo }, Int64(hi - lo), Int64(first), weight, f, theta,
+                                   u.baseAddress!, s.baseAddress!))
+            }
+        }
+        for m in 0..<late {
+            let x = Int(scratch[m])
+            let s = lo + (x < 0 ? ~x : x), i = first + Int(targets[s])
+            if x < 0 { markAtThreshold(i); continue }
+            deliverAfterCrossing(i, at: t, jump: table.weights.map { Double($0[s]) } ?? weight, lif: lif, slotStart: slotStart)
+        }
+    }
+
     /// Delivers one arrival to every target of its projection (step 2 of a slot).
     func deliver(_ a: SpikeArrival, slotStart: Double) {
         let k = Int(a.projection)
@@ -40,9 +102,13 @@ extension SpikingNetwork {
     }
 
     /// Brings the row (or delay group) start of an arrival's source, or its first targets, into the cache.
-    func prefetchRow(_ a: SpikeArrival, targets: Bool) {
+    @inline(__always)
+    func prefetchRow(_ a: SpikeArrival, targets: Bool, _ tables: UnsafeBufferPointer<RowTable>?) {
         let k = Int(a.projection), j = Int(a.source)
-        if targets {
+        if let tables {
+            let table = tables[k]
+            if !targets { rv_prefetch(table.rowStart + j) } else if let t = table.targets { rv_prefetch(t + table.rowStart[j]) }
+        } else if targets {
             LIFKernels.prefetch(projections[k].rows.targets, synapses(of: a).lowerBound)
         } else if projections[k].hasSynapseDelays {
             LIFKernels.prefetch(projections[k].groupStart, j)

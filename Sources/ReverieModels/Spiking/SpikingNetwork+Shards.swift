@@ -7,8 +7,8 @@ import ReverieKernel
 /// ⌊n·s/T⌋ ..< ⌊n·(s+1)/T⌋) with their state and their incoming synapses (as in
 /// NEST, synapses live with their target). Per min-delay slot, every shard
 /// advances its own units through the slot's arrivals on its own thread (steps
-/// 1–3 of `SpikingNetwork`); the slot's spikes of all shards are merged in
-/// (time, unit) order; then every shard queues the arrivals of all of them,
+/// 1–3 of `SpikingNetwork`) and sorts its spikes; the slot's spikes of all shards
+/// are merged in (time, unit) order; then every shard queues the arrivals of all of them,
 /// while shard 0 counts, records and exports them. Nothing of a shard's
 /// arithmetic depends on the others: a unit receives the same arrivals in the
 /// same order as in one network (every queue holds every arrival, drained in
@@ -97,6 +97,7 @@ extension SpikingNetwork {
             if k == 0 && report { self.report(previous) }
             net.queueRefractoryEnds(of: previous)
             net.advanceOwnUnits()
+            net.sortSpikes(&net.fired)  // in parallel: the merge below sorts sorted runs
         }
         let t2 = DispatchTime.now().uptimeNanoseconds
         previous = []  // `pending`'s buffer, swapped into `fired` below, is unique again

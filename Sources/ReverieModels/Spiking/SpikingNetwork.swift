@@ -59,6 +59,8 @@ public final class SpikingNetwork {
     @exclusivity(unchecked) var queue: any SpikeArrivalQueue
     /// The arrivals of the slot being delivered.
     @exclusivity(unchecked) var arrivals: [SpikeArrival] = []
+    /// The arrivals of the spikes being queued (`schedule`).
+    @exclusivity(unchecked) var outbox: [SpikeArrival] = []
     /// Room for the units a kernel reports (a row's targets, a population's units).
     @exclusivity(unchecked) var scratch: [Int64]
     /// Units lifted to threshold by input at the current arrival time (flag and list).
@@ -271,16 +273,8 @@ public final class SpikingNetwork {
         prepareCurrentSlot(start: start)
         if emitsSources { for k in sources.indices { sources[k].emit(before: end, into: &fired) } }
         if !isSharded && emitsSources { queue.drain(slot: slot, into: &arrivals) }  // shards: stepShards drains
-        var nextEnd = nextRefractoryEnd()
-        for j in arrivals.indices {
-            let a = arrivals[j]
-            // Rows are scattered in memory: look up later arrivals' rows ahead.
-            if j + 4 < arrivals.count { prefetchRow(arrivals[j + 4], targets: false) }
-            if j + 2 < arrivals.count { prefetchRow(arrivals[j + 2], targets: true) }
-            if !thresholdUnits.isEmpty && a.time != arrivals[j - 1].time { spikeUnitsAtThreshold(at: arrivals[j - 1].time) }
-            if nextEnd <= a.time { endRefractoryPeriods(through: a.time); nextEnd = nextRefractoryEnd() }
-            deliver(a, slotStart: start)
-        }
+        if rowTablesApply && !arrivals.isEmpty { withRowTables { deliverArrivals(slotStart: start, tables: $0) } }
+        else { deliverArrivals(slotStart: start, tables: nil) }
         if let last = arrivals.last, !thresholdUnits.isEmpty { spikeUnitsAtThreshold(at: last.time) }
         endRefractoryPeriods(through: end.nextDown)
         for p in populations.indices {
@@ -289,6 +283,24 @@ public final class SpikingNetwork {
         }
     }
 
+
+    /// Step 2: the slot's arrivals in order, through `tables` (`withRowTables`) when given.
+    func deliverArrivals(slotStart start: Double, tables: UnsafeBufferPointer<RowTable>?) {
+        var nextEnd = nextRefractoryEnd()
+        for j in arrivals.indices {
+            let a = arrivals[j]
+            // Rows are scattered in memory: look up later arrivals' rows ahead.
+            if j + 4 < arrivals.count { prefetchRow(arrivals[j + 4], targets: false, tables) }
+            if j + 2 < arrivals.count { prefetchRow(arrivals[j + 2], targets: true, tables) }
+            if !thresholdUnits.isEmpty && a.time != arrivals[j - 1].time { spikeUnitsAtThreshold(at: arrivals[j - 1].time) }
+            if nextEnd <= a.time { endRefractoryPeriods(through: a.time); nextEnd = nextRefractoryEnd() }
+            if let tables, routes[Int(a.projection)].current == nil {
+                deliver(a, through: tables[Int(a.projection)], slotStart: start)
+            } else {
+                deliver(a, slotStart: start)
+            }
+        }
+    }
 
     func nextRefractoryEnd() -> Double {
         var t = Double.infinity
@@ -362,19 +374,21 @@ public final class SpikingNetwork {
     }
 
     func schedule(_ spikes: [(time: Double, unit: Int)]) {
+        outbox.removeAll(keepingCapacity: true)
         for (t, i) in spikes {
             let p = population(of: i)
             let local = UInt32(i - populations[p].first)
             for k in outgoing[p] {
                 if projections[k].hasSynapseDelays {
                     for g in projections[k].rowGroupStart[Int(local)]..<projections[k].rowGroupStart[Int(local) + 1] {
-                        queue.schedule(SpikeArrival(time: t + projections[k].groupDelay[g], source: UInt32(g), projection: UInt32(k)))
+                        outbox.append(SpikeArrival(time: t + projections[k].groupDelay[g], source: UInt32(g), projection: UInt32(k)))
                     }
                 } else {
-                    queue.schedule(SpikeArrival(time: t + projections[k].delay, source: local, projection: UInt32(k)))
+                    outbox.append(SpikeArrival(time: t + projections[k].delay, source: local, projection: UInt32(k)))
                 }
             }
         }
+        queue.schedule(contentsOf: outbox)
     }
 
     @inline(__always) func population(of i: Int) -> Int {
