@@ -23,8 +23,10 @@ public struct SpikeStatistics: Sendable {
         entries[unit].last = t
     }
 
-    /// Brings unit `i`'s entry into the cache ahead of `record`.
-    func prefetch(_ unit: Int) { LIFKernels.prefetch(entries, unit) }
+    /// Takes the entries of `units` from `other` (the shard that recorded them).
+    mutating func take(_ other: SpikeStatistics, units: Range<Int>) {
+        entries.replaceSubrange(units, with: other.entries[units])
+    }
 
     /// Spike count of every unit.
     public var counts: [Int] { entries.map(\.count) }

@@ -137,9 +137,10 @@ extension SpikingNetwork {
     /// inputs at `t` left them there: simultaneous inputs are summed before the
     /// threshold test, as NEST's precise-timing neurons do.
     func spikeUnitsAtThreshold(at t: Double) {
-        for i in thresholdUnits {
+        for k in thresholdUnits.indices {  // by index: no copy of the array (a retain) per call
+            let i = thresholdUnits[k]
             atThreshold[i] = false
-            let lif = populations[population(of: i)].lif!
+            let lif = unitLIF[population(of: i)]!
             if u[i] >= (lif.vTh - lif.vInfinity) * Foundation.exp((t - origin) / lif.tauM) { fire(i, at: t, lif: lif) }
         }
         thresholdUnits.removeAll(keepingCapacity: true)
@@ -159,7 +160,7 @@ extension SpikingNetwork {
 
     /// Step 3 of a slot: LIF units that reach threshold before `slotEnd` without input.
     func crossings(population p: Int, slotStart: Double, slotEnd: Double) {
-        guard let lif = populations[p].lif, lif.vInfinity > lif.vTh else { return }
+        guard let lif = unitLIF[p], lif.vInfinity > lif.vTh else { return }
         let theta = (lif.vTh - lif.vInfinity) * Foundation.exp((slotEnd - origin) / lif.tauM)
         let range = owned[p]
         let found = LIFKernels.findAbove(u, range, theta: theta, into: &scratch)
@@ -176,9 +177,10 @@ extension SpikingNetwork {
     /// The spike of unit `i` at `t`, whose membrane coefficient becomes `membrane`.
     func recordSpike(_ i: Int, at t: Double, tRef: Double, membrane: Double) {
         fired.append((t, i))
-        statistics.prefetch(i)
+        recorded.record(i, at: t)
         refractoryUntil[i] = t + tRef
         u[i] = membrane
+        guard hasPlasticity else { return }
         let p = population(of: i)
         for k in plasticInto[p] { potentiate(projection: k, post: i - populations[p].first, at: t) }
     }

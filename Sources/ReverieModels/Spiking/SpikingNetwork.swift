@@ -94,6 +94,12 @@ public final class SpikingNetwork {
     /// Projections leaving / plastic projections entering each population.
     let outgoing: [[Int]]
     let plasticInto: [[Int]]
+    /// Whether any projection is plastic (a spike then updates synapses).
+    let hasPlasticity: Bool
+    /// Each population's voltage-jump LIF parameters (read per spike without copying a population).
+    let unitLIF: [LIFParameters?]
+    /// Whether each population's units integrate input (either LIF kind) rather than emit given spikes.
+    let isLIF: [Bool]
     var recordedVoltages: [Int] = []
     var voltageEvery = 0
     /// How far the clock may run ahead of the origin: scaled values grow like
@@ -128,7 +134,17 @@ public final class SpikingNetwork {
     var remoteSynapticEvents = 0
     var exchangedSynapticEvents = 0
 
-    @exclusivity(unchecked) public private(set) var statistics: SpikeStatistics
+    /// Spike counts and ISI moments of the units this network records: the LIF units it
+    /// advances, as they fire (each shard its own, in parallel), and, in the network that
+    /// reports, the spike sources and the units other processes advance.
+    @exclusivity(unchecked) var recorded: SpikeStatistics
+    /// Spike counts and ISI moments of every unit (over the shards of this process).
+    public var statistics: SpikeStatistics {
+        guard !peers.isEmpty else { return recorded }
+        var all = recorded
+        for net in peers { for p in populations.indices where isLIF[p] { all.take(net.recorded, units: net.owned[p]) } }
+        return all
+    }
     @exclusivity(unchecked) public internal(set) var spikes = 0
     /// Synapses reached by arrivals (including those discarded by refractory targets).
     @exclusivity(unchecked) public internal(set) var synapticEvents = 0
@@ -158,7 +174,7 @@ public final class SpikingNetwork {
         iIn = [Double](repeating: 0, count: hasCurrents ? n : 0)
         lastInput = [Double](repeating: -.infinity, count: hasCurrents ? n : 0)
         slotFactors = populations.map { _ in CurrentSlotFactors() }
-        statistics = SpikeStatistics(units: n)
+        recorded = SpikeStatistics(units: n)
         scratch = [Int64](repeating: 0, count: max(n, projections.map { p in
             (0..<p.rows.preCount).map { p.rows.rowStart[$0 + 1] - p.rows.rowStart[$0] }.max() ?? 0 }.max() ?? 0))
         routes = projections.map { p in
@@ -169,6 +185,9 @@ public final class SpikingNetwork {
         }
         outgoing = populations.indices.map { p in projections.indices.filter { projections[$0].pre == p } }
         plasticInto = populations.indices.map { p in projections.indices.filter { projections[$0].post == p && projections[$0].plasticity != nil } }
+        hasPlasticity = projections.contains { $0.plasticity != nil }
+        unitLIF = populations.map(\.lif)
+        isLIF = populations.map(\.kind.isLIF)
         sources = populations.enumerated().map { k, p in SpikeSourceState(population: p, rng: rng.derived(UInt64(k))) }
         for p in populations {
             if let lif = p.lif { for i in p.range { u[i] = lif.vReset - lif.vInfinity } }
@@ -312,7 +331,7 @@ public final class SpikingNetwork {
     func endRefractoryPeriods(through t: Double) {
         for p in populations.indices where !refractoryEnds[p].isEmpty {
             if let e = populations[p].lifExp { endCurrentRefractoryPeriods(population: p, e, through: t); continue }
-            guard let lif = populations[p].lif else { continue }
+            guard let lif = unitLIF[p] else { continue }
             while !refractoryEnds[p].isEmpty && refractoryEnds[p].first.time <= t {
                 let (end, i) = refractoryEnds[p].removeFirst()
                 // Skip a period that setVoltage cut short.
@@ -351,9 +370,11 @@ public final class SpikingNetwork {
     /// Counts, records and exports `spikes` (in (time, unit) order).
     func report(_ spikes: [(time: Double, unit: Int)]) {
         for (t, i) in spikes {
-            statistics.record(i, at: t)
-            sinks.emit(.spike(NeuronID(Int(firstID) + i), at: SimTime(t)))
             let p = population(of: i)
+            // LIF units of this process's shards recorded themselves as they fired.
+            let local = owned[p].lowerBound..<(peers.last?.owned[p] ?? owned[p]).upperBound
+            if !(isLIF[p] && local.contains(i)) { recorded.record(i, at: t) }
+            sinks.emit(.spike(NeuronID(Int(firstID) + i), at: SimTime(t)))
             if exported[p] { exportedEvents.append(FamilyEvent(time: SimTime(t), population: p, unit: i - populations[p].first)) }
         }
         self.spikes += spikes.count
@@ -378,7 +399,8 @@ public final class SpikingNetwork {
         for (t, i) in spikes {
             let p = population(of: i)
             let local = UInt32(i - populations[p].first)
-            for k in outgoing[p] {
+            for x in outgoing[p].indices {  // by index: no copy of the row (a retain) per spike
+                let k = outgoing[p][x]
                 if projections[k].hasSynapseDelays {
                     for g in projections[k].rowGroupStart[Int(local)]..<projections[k].rowGroupStart[Int(local) + 1] {
                         outbox.append(SpikeArrival(time: t + projections[k].groupDelay[g], source: UInt32(g), projection: UInt32(k)))
