@@ -82,4 +82,28 @@ final class DelaySlotRingTests: XCTestCase {
             XCTAssertEqual(out.ring, out.heap, "slot \(k)")
         }
     }
+
+    /// A slot's arrivals queued in one call land where one call each puts them: across
+    /// the ring's wrap, in the past, beyond the horizon and not finite.
+    func testBatchesAreQueuedAsOneByOne() {
+        var rng = RandomStream(seed: 5)
+        var batched = DelaySlotRing(slotWidth: 0.1, maxDelay: 0.3), single = batched
+        var out: (batched: [SpikeArrival], single: [SpikeArrival]) = ([], [])
+        for k in 0..<500 {
+            let batch = (0..<rng.nextInt(below: 6)).map { _ in
+                let u = rng.nextUnit()
+                // Up to 6 slots ahead (the ring holds 5), 10 back, or not finite.
+                let time = u < 0.02 ? .nan : u < 0.04 ? .infinity : u < 0.08 ? Double(k) * 0.1 - 1 : Double(k) * 0.1 + rng.nextUnit() * 0.6
+                return SpikeArrival(time: time, source: UInt32(rng.nextInt(below: 100)), projection: 0)
+            }
+            batched.schedule(contentsOf: batch)
+            for a in batch { single.schedule(a) }
+            XCTAssertEqual(batched.count, single.count)
+            batched.drain(slot: k, into: &out.batched)
+            single.drain(slot: k, into: &out.single)
+            XCTAssertEqual(out.batched, out.single, "slot \(k)")
+        }
+        XCTAssertEqual(batched.rejected, single.rejected)
+        XCTAssertGreaterThan(batched.rejected, 0)
+    }
 }

@@ -41,10 +41,13 @@ public struct DelaySlotRing: SpikeArrivalQueue, Sendable {
     /// The absolute slot of `time`, clamped to the earliest open slot; nil beyond
     /// the ring (compared as doubles, so no quotient is too large to convert).
     @inlinable @usableFromInline
-    func slot(of time: Double) -> Int? {
-        let x = (time / slotWidth).rounded(.down)
+    func slot(of time: Double) -> Int? { Self.slot(of: time, width: slotWidth, next: next, count: slots.count) }
+
+    @inlinable @usableFromInline
+    static func slot(of time: Double, width: Double, next: Int, count: Int) -> Int? {
+        let x = (time / width).rounded(.down)
         guard x >= Double(next) else { return next }
-        return x < Double(next + slots.count) ? Int(x) : nil
+        return x < Double(next + count) ? Int(x) : nil
     }
 
     @inlinable
@@ -55,6 +58,26 @@ public struct DelaySlotRing: SpikeArrivalQueue, Sendable {
             _count += 1
         } else {
             later.push(arrival, at: SimTime(arrival.time), phase: .delivery)
+        }
+    }
+
+    /// `schedule` of each arrival, with the ring's bounds read once (no division by
+    /// the ring's size or check of its uniqueness per arrival).
+    @inlinable
+    public mutating func schedule(contentsOf arrivals: [SpikeArrival]) {
+        let (width, first, n) = (slotWidth, next, slots.count)
+        let base = first % n  // the ring position of slot `first`
+        slots.withUnsafeMutableBufferPointer { ring in
+            for a in arrivals {
+                guard a.time.isFinite else { _rejected += 1; continue }
+                if let k = Self.slot(of: a.time, width: width, next: first, count: n) {
+                    let j = base + (k - first)
+                    ring[j < n ? j : j - n].append(a)
+                    _count += 1
+                } else {
+                    later.push(a, at: SimTime(a.time), phase: .delivery)
+                }
+            }
         }
     }
 
