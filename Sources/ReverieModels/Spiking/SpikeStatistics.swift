@@ -23,6 +23,11 @@ public struct SpikeStatistics: Sendable {
         entries[unit].last = t
     }
 
+    /// Brings unit `i`'s entry into the cache ahead of `record` (mutating only so that it
+    /// is called in place: reading the statistics out of their network would copy the
+    /// entries' reference, an atomic retain and release per spike).
+    @inline(__always) mutating func prefetch(_ unit: Int) { LIFKernels.prefetch(entries, unit) }
+
     /// Takes the entries of `units` from `other` (the shard that recorded them).
     mutating func take(_ other: SpikeStatistics, units: Range<Int>) {
         entries.replaceSubrange(units, with: other.entries[units])

@@ -177,7 +177,7 @@ extension SpikingNetwork {
     /// The spike of unit `i` at `t`, whose membrane coefficient becomes `membrane`.
     func recordSpike(_ i: Int, at t: Double, tRef: Double, membrane: Double) {
         fired.append((t, i))
-        recorded.record(i, at: t)
+        recorded.prefetch(i)  // recorded at the end of the slot (`advanceOwnUnits`)
         refractoryUntil[i] = t + tRef
         u[i] = membrane
         guard hasPlasticity else { return }

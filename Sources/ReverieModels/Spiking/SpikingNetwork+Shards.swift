@@ -10,7 +10,7 @@ import ReverieKernel
 /// 1–3 of `SpikingNetwork`) and sorts its spikes; the slot's spikes of all shards
 /// are merged in (time, unit) order; then every shard queues the arrivals of all of them,
 /// while shard 0 records and exports them (each shard keeps the spike statistics
-/// of its own units as they fire; shard 0 those of sources and other processes). Nothing of a shard's
+/// of the spikes it made; shard 0 also those of other processes). Nothing of a shard's
 /// arithmetic depends on the others: a unit receives the same arrivals in the
 /// same order as in one network (every queue holds every arrival, drained in
 /// the same order), so spikes, records and summaries are the same bytes for

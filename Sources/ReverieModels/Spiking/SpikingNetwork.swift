@@ -134,9 +134,9 @@ public final class SpikingNetwork {
     var remoteSynapticEvents = 0
     var exchangedSynapticEvents = 0
 
-    /// Spike counts and ISI moments of the units this network records: the LIF units it
-    /// advances, as they fire (each shard its own, in parallel), and, in the network that
-    /// reports, the spike sources and the units other processes advance.
+    /// Spike counts and ISI moments of the units this network records: those of the spikes
+    /// it made, at the end of each slot (each shard its own, in parallel; sources on the
+    /// shard that emits them) and, in the network that reports, those of other processes.
     @exclusivity(unchecked) var recorded: SpikeStatistics
     /// Spike counts and ISI moments of every unit (over the shards of this process).
     public var statistics: SpikeStatistics {
@@ -300,6 +300,8 @@ public final class SpikingNetwork {
             if populations[p].lifExp != nil { currentCrossings(population: p, slotStart: start, slotEnd: end) }
             else { crossings(population: p, slotStart: start, slotEnd: end) }
         }
+        // The slot's spikes of this network's units (and sources), in time order per unit.
+        for (t, i) in fired { recorded.record(i, at: t) }
     }
 
 
@@ -371,9 +373,9 @@ public final class SpikingNetwork {
     func report(_ spikes: [(time: Double, unit: Int)]) {
         for (t, i) in spikes {
             let p = population(of: i)
-            // LIF units of this process's shards recorded themselves as they fired.
-            let local = owned[p].lowerBound..<(peers.last?.owned[p] ?? owned[p]).upperBound
-            if !(isLIF[p] && local.contains(i)) { recorded.record(i, at: t) }
+            // Spikes of this process's shards were recorded by the shard that made them.
+            let here = isLIF[p] ? (owned[p].lowerBound..<(peers.last?.owned[p] ?? owned[p]).upperBound).contains(i) : emitsSources
+            if !here { recorded.record(i, at: t) }
             sinks.emit(.spike(NeuronID(Int(firstID) + i), at: SimTime(t)))
             if exported[p] { exportedEvents.append(FamilyEvent(time: SimTime(t), population: p, unit: i - populations[p].first)) }
         }
