@@ -1,31 +1,10 @@
 import CReverieSIMD
 
-/// The C loops of spike delivery behind a bounds-checked API: the only pointer
-/// code of the spiking family. Each loop reports the targets it leaves to the
+/// The C loops of spike delivery behind a bounds-checked API (voltage jumps call
+/// `rv_lif_deliver` directly on a slot's `SpikingNetwork.RowTable`). Each loop reports the targets it leaves to the
 /// caller in `late` (see `rv_lif_deliver` in CReverieSIMD): `k` for a target
 /// already above threshold, `~k` for one the arrival lifted to it, in row order.
 enum LIFKernels {
-    /// Voltage jumps to the targets `targets[row]` (population offset `base`) of
-    /// one arrival: `u[i] += w f` with `w` the synapse's weight or `weight`.
-    @inline(__always)
-    static func deliver(_ targets: [UInt32], _ row: Range<Int>, weights: [Float]?, weight: Double, base: Int, f: Double,
-                        theta: Double, u: inout [Double], late: inout [Int64]) -> Int {
-        precondition(row.lowerBound >= 0 && row.upperBound <= targets.count && late.count >= row.count
-                     && (weights?.count ?? targets.count) == targets.count)
-        return targets.withUnsafeBufferPointer { t in
-            u.withUnsafeMutableBufferPointer { u in
-                late.withUnsafeMutableBufferPointer { late in
-                    func run(_ w: UnsafePointer<Float>?) -> Int {
-                        Int(rv_lif_deliver(t.baseAddress! + row.lowerBound, w, Int64(row.count), Int64(base), weight, f, theta,
-                                           u.baseAddress!, late.baseAddress!))
-                    }
-                    guard let weights else { return run(nil) }
-                    return weights.withUnsafeBufferPointer { run($0.baseAddress! + row.lowerBound) }
-                }
-            }
-        }
-    }
-
     /// Delivery through plastic pair-STDP synapses: depression with the targets'
     /// postsynaptic traces `postTrace[target] · yScale`, then the jump.
     @inline(__always)

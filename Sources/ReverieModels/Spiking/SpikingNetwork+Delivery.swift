@@ -3,51 +3,57 @@ import CReverieSIMD
 import ReverieKernel
 
 extension SpikingNetwork {
-    /// A projection's rows as pointers (`withRowTables`).
+    /// A projection's rows as pointers (`withRowTable`).
     struct RowTable {
+        /// Where each source's row starts (with a delay per synapse: each delay group's).
         var rowStart: UnsafePointer<Int>
         /// nil when the projection has no synapses here.
         var targets: UnsafePointer<UInt32>?
         var weights: UnsafePointer<Float>?
     }
 
-    /// Whether a slot's arrivals may read the rows through `withRowTables`: no
-    /// projection changes its synapses while they are delivered.
-    var rowTablesApply: Bool { projections.allSatisfy { $0.plasticity == nil && !$0.hasSynapseDelays } }
+    /// Runs `body` with projection `k`'s rows as pointers, read from copies of its arrays
+    /// (so that nothing a delivery changes in `projections`, such as a potentiation,
+    /// overlaps them): an arrival then reads its row without reference counting or bounds checks.
+    func withRowTable<R>(_ k: Int, _ body: (RowTable) -> R) -> R {
+        let starts = projections[k].hasSynapseDelays ? projections[k].groupStart : projections[k].rows.rowStart
+        let targets = projections[k].rows.targets, weights = projections[k].synapseWeights
+        return starts.withUnsafeBufferPointer { r in
+            targets.withUnsafeBufferPointer { t in
+                guard let weights else { return body(RowTable(rowStart: r.baseAddress!, targets: t.baseAddress, weights: nil)) }
+                return weights.withUnsafeBufferPointer { body(RowTable(rowStart: r.baseAddress!, targets: t.baseAddress, weights: $0.baseAddress)) }
+            }
+        }
+    }
 
-    /// Runs `body` with every projection's rows as pointers, read-only for its whole
-    /// duration (one slot), so that an arrival reads its row without touching the
-    /// arrays (no reference counting or bounds checks per arrival).
+    /// `withRowTable` for every projection at once (for one slot's arrivals).
     func withRowTables<R>(_ body: (UnsafeBufferPointer<RowTable>) -> R) -> R {
         var tables: [RowTable] = []
         tables.reserveCapacity(projections.count)
         func nest(_ k: Int) -> R {
             guard k < projections.count else { return tables.withUnsafeBufferPointer(body) }
-            return projections[k].rows.rowStart.withUnsafeBufferPointer { r in
-                projections[k].rows.targets.withUnsafeBufferPointer { t in
-                    func next(_ w: UnsafePointer<Float>?) -> R {
-                        tables.append(RowTable(rowStart: r.baseAddress!, targets: t.baseAddress, weights: w))
-                        return nest(k + 1)
-                    }
-                    guard let weights = projections[k].synapseWeights else { return next(nil) }
-                    return weights.withUnsafeBufferPointer { next($0.baseAddress) }
-                }
-            }
+            return withRowTable(k) { tables.append($0); return nest(k + 1) }
         }
         return nest(0)
     }
 
-    /// `deliver` for a voltage-jump arrival through `table` (static rows, one delay):
-    /// the same arithmetic in the same order.
+    /// Delivers one arrival to every target of its projection (step 2 of a slot): voltage
+    /// jumps through `table`, the projection's rows; currents and plastic synapses apart.
     @inline(__always)
     func deliver(_ a: SpikeArrival, through table: RowTable, slotStart: Double) {
         let k = Int(a.projection), j = Int(a.source)
+        if let e = routes[k].current { deliverCurrent(a, route: routes[k], e, slotStart: slotStart); return }
         let lif = routes[k].lif, first = routes[k].first, weight = routes[k].weight
         let t = a.time
         let f = Foundation.exp((t - origin) / lif.tauM)
+        /// u at or above this means V ≥ V_th at t.
         let theta = (lif.vTh - lif.vInfinity) * f
         let lo = table.rowStart[j], hi = table.rowStart[j + 1]
         synapticEvents += hi - lo
+        if routes[k].plastic {
+            deliverPlastic(a, projection: k, lif: lif, f: f, theta: theta, slotStart: slotStart)
+            return
+        }
         guard hi > lo, let targets = table.targets else { return }
         precondition(hi - lo <= scratch.count)
         let late = u.withUnsafeMutableBufferPointer { u in
@@ -56,41 +62,13 @@ extension SpikingNetwork {
                                    u.baseAddress!, s.baseAddress!))
             }
         }
+        // Rare cases, in row order: ~k's target reached threshold with this input,
+        // k's was above it already (crossed earlier, or reached it at this same time).
         for m in 0..<late {
             let x = Int(scratch[m])
             let s = lo + (x < 0 ? ~x : x), i = first + Int(targets[s])
             if x < 0 { markAtThreshold(i); continue }
             deliverAfterCrossing(i, at: t, jump: table.weights.map { Double($0[s]) } ?? weight, lif: lif, slotStart: slotStart)
-        }
-    }
-
-    /// Delivers one arrival to every target of its projection (step 2 of a slot).
-    func deliver(_ a: SpikeArrival, slotStart: Double) {
-        let k = Int(a.projection)
-        let route = routes[k]
-        if let e = route.current { deliverCurrent(a, route: route, e, slotStart: slotStart); return }
-        let lif = route.lif
-        let t = a.time
-        let f = Foundation.exp((t - origin) / lif.tauM)
-        /// u at or above this means V ≥ V_th at t.
-        let theta = (lif.vTh - lif.vInfinity) * f
-        let row = synapses(of: a)
-        let lo = row.lowerBound, hi = row.upperBound
-        synapticEvents += hi - lo
-        if route.plastic {
-            deliverPlastic(a, projection: k, lif: lif, f: f, theta: theta, slotStart: slotStart)
-            return
-        }
-        let targets = projections[k].rows.targets, weights = projections[k].synapseWeights
-        let late = LIFKernels.deliver(targets, lo..<hi, weights: weights, weight: route.weight, base: route.first, f: f, theta: theta,
-                                      u: &u, late: &scratch)
-        // Rare cases, in row order: ~k's target reached threshold with this input,
-        // k's was above it already (crossed earlier, or reached it at this same time).
-        for m in 0..<late {
-            let x = Int(scratch[m])
-            let s = lo + (x < 0 ? ~x : x), i = route.first + Int(targets[s])
-            if x < 0 { markAtThreshold(i); continue }
-            deliverAfterCrossing(i, at: t, jump: weights.map { Double($0[s]) } ?? route.weight, lif: lif, slotStart: slotStart)
         }
     }
 
@@ -103,18 +81,9 @@ extension SpikingNetwork {
 
     /// Brings the row (or delay group) start of an arrival's source, or its first targets, into the cache.
     @inline(__always)
-    func prefetchRow(_ a: SpikeArrival, targets: Bool, _ tables: UnsafeBufferPointer<RowTable>?) {
-        let k = Int(a.projection), j = Int(a.source)
-        if let tables {
-            let table = tables[k]
-            if !targets { rv_prefetch(table.rowStart + j) } else if let t = table.targets { rv_prefetch(t + table.rowStart[j]) }
-        } else if targets {
-            LIFKernels.prefetch(projections[k].rows.targets, synapses(of: a).lowerBound)
-        } else if projections[k].hasSynapseDelays {
-            LIFKernels.prefetch(projections[k].groupStart, j)
-        } else {
-            LIFKernels.prefetch(projections[k].rows.rowStart, j)
-        }
+    func prefetchRow(_ a: SpikeArrival, targets: Bool, _ tables: UnsafeBufferPointer<RowTable>) {
+        let table = tables[Int(a.projection)], j = Int(a.source)
+        if !targets { rv_prefetch(table.rowStart + j) } else if let t = table.targets { rv_prefetch(t + table.rowStart[j]) }
     }
 
     /// Input at `t` to unit `i`, which is above threshold: it crossed at some

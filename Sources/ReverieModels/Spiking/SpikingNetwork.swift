@@ -292,8 +292,7 @@ public final class SpikingNetwork {
         prepareCurrentSlot(start: start)
         if emitsSources { for k in sources.indices { sources[k].emit(before: end, into: &fired) } }
         if !isSharded && emitsSources { queue.drain(slot: slot, into: &arrivals) }  // shards: stepShards drains
-        if rowTablesApply && !arrivals.isEmpty { withRowTables { deliverArrivals(slotStart: start, tables: $0) } }
-        else { deliverArrivals(slotStart: start, tables: nil) }
+        if !arrivals.isEmpty { withRowTables { deliverArrivals(slotStart: start, tables: $0) } }
         if let last = arrivals.last, !thresholdUnits.isEmpty { spikeUnitsAtThreshold(at: last.time) }
         endRefractoryPeriods(through: end.nextDown)
         for p in populations.indices {
@@ -305,8 +304,8 @@ public final class SpikingNetwork {
     }
 
 
-    /// Step 2: the slot's arrivals in order, through `tables` (`withRowTables`) when given.
-    func deliverArrivals(slotStart start: Double, tables: UnsafeBufferPointer<RowTable>?) {
+    /// Step 2: the slot's arrivals in order, reading rows through `tables` (`withRowTables`).
+    func deliverArrivals(slotStart start: Double, tables: UnsafeBufferPointer<RowTable>) {
         var nextEnd = nextRefractoryEnd()
         for j in arrivals.indices {
             let a = arrivals[j]
@@ -315,11 +314,7 @@ public final class SpikingNetwork {
             if j + 2 < arrivals.count { prefetchRow(arrivals[j + 2], targets: true, tables) }
             if !thresholdUnits.isEmpty && a.time != arrivals[j - 1].time { spikeUnitsAtThreshold(at: arrivals[j - 1].time) }
             if nextEnd <= a.time { endRefractoryPeriods(through: a.time); nextEnd = nextRefractoryEnd() }
-            if let tables, routes[Int(a.projection)].current == nil {
-                deliver(a, through: tables[Int(a.projection)], slotStart: start)
-            } else {
-                deliver(a, slotStart: start)
-            }
+            deliver(a, through: tables[Int(a.projection)], slotStart: start)
         }
     }
 
