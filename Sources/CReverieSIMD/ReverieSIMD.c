@@ -869,6 +869,50 @@ int64_t rv_lif_deliver(const uint32_t *restrict targets, const float *restrict w
     return m;
 }
 
+int64_t rv_lif_deliver_arrivals(const rv_arrival *a, int64_t from, int64_t count, const rv_jump_route *routes,
+                                double origin, int hold, double *restrict u, const double *restrict refractory_until,
+                                int64_t *restrict late, int64_t *late_count, int64_t *events) {
+    double last_t = 0, last_tau = 0, f = 0;
+    int cached = 0;
+    const double t0 = a[from].time;
+    int64_t j = from, m = 0;
+    for (; j < count && m == 0; j++) {
+        const rv_arrival *x = a + j;
+        const rv_jump_route *r = routes + x->projection;
+        if (j > from && (!r->jump || (hold && x->time != t0))) break;
+        // Rows are scattered in memory: look up later arrivals' rows ahead.
+        if (j + 4 < count) __builtin_prefetch(routes[a[j + 4].projection].row_start + a[j + 4].source);
+        if (j + 2 < count) {
+            const rv_jump_route *q = routes + a[j + 2].projection;
+            if (q->targets) __builtin_prefetch(q->targets + q->row_start[a[j + 2].source]);
+        }
+        const double t = x->time;
+        if (!cached || t != last_t || r->tau_m != last_tau) {
+            f = exp((t - origin) / r->tau_m);
+            last_t = t; last_tau = r->tau_m; cached = 1;
+        }
+        const int64_t lo = r->row_start[x->source], n = r->row_start[x->source + 1] - lo;
+        *events += n;
+        if (n <= 0 || !r->targets) continue;
+        const uint32_t *targets = r->targets + lo;
+        const float *weights = r->weights ? r->weights + lo : NULL;
+        const double theta = r->theta_scale * f;
+        for (int64_t k = 0; k < n; k++) {
+            // Targets are scattered over the population: fetch a few ahead.
+            if (k + 8 < n) __builtin_prefetch(u + r->base + targets[k + 8], 1);
+            const int64_t i = r->base + (int64_t)targets[k];
+            double v = u[i];
+            if (v >= theta) { late[m++] = k; continue; }
+            if (v == -INFINITY) { if (t >= refractory_until[i]) late[m++] = k | RV_LATE_ENDED; continue; }
+            v += (weights ? (double)weights[k] : r->weight) * f;
+            u[i] = v;
+            if (v >= theta) late[m++] = ~k;
+        }
+    }
+    *late_count = m;
+    return j;
+}
+
 int64_t rv_lif_deliver_stdp(const uint32_t *restrict targets, double *restrict weights, int64_t n, int64_t base,
                             const double *restrict post_trace, double y_scale, double a_minus, double w_max,
                             int multiplicative, double f, double theta, double *restrict u, int64_t *restrict late) {
@@ -926,8 +970,6 @@ int64_t rv_find_above(const double *u, int64_t n, double theta, int64_t *out) {
 #endif
     return find_above_base(u, n, theta, out);
 }
-
-void rv_prefetch(const void *p) { __builtin_prefetch(p); }
 
 // Exponential-current (lif-exp) kernels. coef[] = {m0, m1, e0, e1, ep, i0, i1, ip, fxe, fxi, fae, fai,
 // dm0, dm1, de0, de1, dep, di0, di1, dip, width}.

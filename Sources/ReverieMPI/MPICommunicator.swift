@@ -59,14 +59,12 @@ public final class MPICommunicator: @unchecked Sendable {
         return (0..<size).map { r in Array(all[Int(displacements[r])..<Int(displacements[r] + counts[r])]) }
     }
 
-    /// Every rank's block of `bytes.count` bytes (the same count on every rank), in rank
-    /// order, in one `MPI_Allgather`.
-    public func allGatherBlocks(_ bytes: [UInt8]) throws -> [UInt8] {
-        var all = [UInt8](repeating: 0, count: bytes.count * size)
-        var send = bytes
-        try check(MPI_Allgather(&send, Int32(bytes.count), rv_mpi_byte(), &all, Int32(bytes.count), rv_mpi_byte(), rv_mpi_comm_world()),
-                  "MPI_Allgather")
-        return all
+    /// Every rank's block of `send.count` bytes (the same count on every rank), in rank
+    /// order, into `receive`, in one `MPI_Allgather`.
+    public func allGatherBlocks(_ send: UnsafeRawBufferPointer, into receive: UnsafeMutableRawBufferPointer) throws {
+        precondition(receive.count == send.count * size)
+        try check(MPI_Allgather(UnsafeMutableRawPointer(mutating: send.baseAddress), Int32(send.count), rv_mpi_byte(),
+                                receive.baseAddress, Int32(send.count), rv_mpi_byte(), rv_mpi_comm_world()), "MPI_Allgather")
     }
 
     /// The sum over ranks of each value.

@@ -10,8 +10,9 @@ import ReverieSpec
 /// best (and median) wall time of the simulation loop on one thread over that on
 /// T threads; the process CPU time shows what waiting costs; with shards, the
 /// wall time in the rounds (units advancing, the slowest shard) and in the
-/// exchange between them, and the bytes of shard 0's synapses. Every thread
-/// count must give the same spikes.
+/// exchange between them, the shards' own work in the rounds (the least and the
+/// most busy; the rest of a round they wait for the slowest), and the bytes of
+/// shard 0's synapses. Every thread count must give the same spikes.
 struct ThreadsBench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "threads",
@@ -48,11 +49,11 @@ struct ThreadsBench: ParsableCommand {
         #if DEBUG
         print("warning: debug build; benchmark with `swift run -c release reverie-bench threads`")
         #endif
-        print("      N  threads  wall best  wall median  CPU best  speed-up (best, median)  efficiency  rounds  exchange  synapse MB  spikes")
+        print("      N  threads  wall best  wall median  CPU best  speed-up (best, median)  efficiency  rounds  exchange  busy (least, most)  synapse MB  spikes")
         for n in sizes {
             let exc = Int((0.8 * Double(n)).rounded())
             let spec = try ModelSpec.load(path: model, overrides: ["populations[0].size=\(exc)", "populations[1].size=\(n - exc)", "seed=\(seed)"])
-            var wall = [Int: [Double]](), cpu = [Int: [Double]](), spikes = [Int: Int](), split = [Int: (Double, Double)](), bytes = [Int: Int]()
+            var wall = [Int: [Double]](), cpu = [Int: [Double]](), spikes = [Int: Int](), split = [Int: ShardSeconds](), bytes = [Int: Int]()
             for _ in 0..<repeats {
                 for t in threads {
                     let net = try RunContext(model: spec, seed: seed, threads: t).network(SpikingFamily.self)
@@ -72,10 +73,11 @@ struct ThreadsBench: ParsableCommand {
             if !ranks.isEmpty { try printRanks(n: n, exc: exc, reference: wall[ref]!, spikes: spikes[ref]!) }
             for t in threads {
                 let best = wall[t]!.min()!, speedup = wall[ref]!.min()! / best, speedupMedian = median(wall[ref]!) / median(wall[t]!)
-                let (rounds, exchange) = split[t]!
-                print(String(format: "%7ld  %7ld  %9.3f  %11.3f  %8.3f  %8.2f×, %5.2f×           %9.0f%%  %6@  %8@  %10.1f  %ld", n, t, best,
+                let s = split[t]!
+                print(String(format: "%7ld  %7ld  %9.3f  %11.3f  %8.3f  %8.2f×, %5.2f×           %9.0f%%  %6@  %8@  %18@  %10.1f  %ld", n, t, best,
                              median(wall[t]!), cpu[t]!.min()!, speedup, speedupMedian, 100 * speedup * Double(ref) / Double(t),
-                             t > 1 ? String(format: "%6.3f", rounds) : "     –", t > 1 ? String(format: "%8.3f", exchange) : "       –",
+                             t > 1 ? String(format: "%6.3f", s.rounds) : "     –", t > 1 ? String(format: "%8.3f", s.exchange) : "       –",
+                             t > 1 ? String(format: "%8.3f, %.3f", s.busy.min()!, s.busy.max()!) : "                 –",
                              Double(bytes[t]!) / 1e6, spikes[t]!))
             }
         }
@@ -108,7 +110,7 @@ struct ThreadsBench: ParsableCommand {
         }
         for r in ranks {
             let best = wall[r]!.min()!, speedup = reference.min()! / best
-            print(String(format: "%7ld  %2ld ranks  %9.3f  %11.3f         –  %8.2f×                  %9.0f%%       –         –           –  %ld",
+            print(String(format: "%7ld  %2ld ranks  %9.3f  %11.3f         –  %8.2f×                  %9.0f%%       –         –                   –           –  %ld",
                          n, r, best, median(wall[r]!), speedup, 100 * speedup / Double(r), spikes))
         }
     }

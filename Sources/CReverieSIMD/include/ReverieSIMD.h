@@ -52,6 +52,44 @@ void rv_force_baseline(int on);
 int64_t rv_lif_deliver(const uint32_t *targets, const float *weights, int64_t n, int64_t base, double weight, double f,
                        double theta, double *u, int64_t *late);
 
+/// A spike arrival as the Swift `SpikeArrival` lays it out (a test checks the offsets).
+typedef struct {
+    double time, emitted;
+    uint32_t sender, source, projection;
+} rv_arrival;
+
+/// What `rv_lif_deliver_arrivals` needs of a projection: its rows here (row_start per
+/// source, targets NULL when it has no synapses here, weights NULL for one weight),
+/// its target population's first unit, τ_m and V_th − V_∞; `jump` is 0 for a projection
+/// it leaves to the caller (plastic, or onto lif-exp units).
+typedef struct {
+    const int64_t *row_start;
+    const uint32_t *targets;
+    const float *weights;
+    int64_t base;
+    double weight, tau_m, theta_scale;
+    int64_t jump;
+} rv_jump_route;
+
+/// Late entries of rv_lif_deliver_arrivals for a target whose refractory period had
+/// ended (u = -inf, time ≥ refractory_until) but whose reset is not restored yet.
+static const int64_t RV_LATE_ENDED = (int64_t)1 << 62;
+
+/// Voltage-jump delivery of arrivals a[from], a[from+1], … in order, as
+/// SpikingNetwork.deliver does one at a time with rv_lif_deliver: for each,
+/// f = exp((time − origin) / τ_m) (computed once for a run of arrivals with the same
+/// time and τ_m) and theta = theta_scale · f; rows of later arrivals are prefetched.
+/// A target that is refractory (u = -inf) stays so and, if its period has ended by the
+/// arrival (time ≥ refractory_until[i]), k | RV_LATE_ENDED is written to late[]: the
+/// caller restores its reset and delivers. It delivers a[from] unconditionally and
+/// stops before the first later arrival that is not a jump route's or (when hold)
+/// whose time differs from a[from]'s, and after the first arrival with late entries,
+/// which are then in late[] (*late_count, in row order). Adds the synapses reached to
+/// *events; returns the index of the first arrival not delivered.
+int64_t rv_lif_deliver_arrivals(const rv_arrival *a, int64_t from, int64_t count, const rv_jump_route *routes,
+                                double origin, int hold, double *u, const double *refractory_until, int64_t *late,
+                                int64_t *late_count, int64_t *events);
+
 /// Delivery through plastic synapses with pair STDP depression (see
 /// SpikingNetwork.deliverPlastic). For each k < n, unit i = base + targets[k]:
 /// if u[i] >= theta it crossed threshold earlier and k is written to late[]
@@ -70,7 +108,8 @@ int64_t rv_find_above(const double *u, int64_t n, double theta, int64_t *out);
 
 /// Hints that the cache line of *p will be needed soon (a row of synapses, a
 /// unit's spike statistics), for scattered accesses the hardware cannot predict.
-void rv_prefetch(const void *p);
+/// Inline, so that a hint costs one instruction rather than a call.
+static inline void rv_prefetch(const void *p) { __builtin_prefetch(p); }
 
 /// Exponential-current (lif-exp) delivery of one spike arriving at time t to the
 /// targets of a row (see SpikingNetwork.deliverCurrent). Unit i holds a scaled

@@ -6,7 +6,7 @@ public protocol SpikeExchange: AnyObject {
     /// This process's index and the number of processes.
     var rank: Int { get }
     var size: Int { get }
-    /// Every process's `spikes` (and `count`), concatenated in process order, and the sum of the counts.
+    /// The other processes' `spikes`, concatenated in process order, and the sum of every process's `count`.
     func allGather(_ spikes: [(time: Double, unit: Int)], count: Int) -> (spikes: [(time: Double, unit: Int)], count: Int)
     /// Whether `value` holds on every process.
     func all(_ value: Bool) -> Bool

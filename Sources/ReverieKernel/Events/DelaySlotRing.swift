@@ -3,7 +3,7 @@
 ///
 /// The ring has `⌈maxDelay / slotWidth⌉ + 2` slots (at most `maxSlots`), enough
 /// for every arrival scheduled from the slot being processed. Scheduling appends
-/// to its slot; draining sorts the slot by time with a stable insertion sort
+/// to its slot; draining sorts the slot into arrival order with an insertion sort
 /// (arrivals come in nearly sorted, since spikes are scheduled in time order slot
 /// by slot).
 ///
@@ -21,7 +21,7 @@ public struct DelaySlotRing: SpikeArrivalQueue, Sendable {
     /// `next ..< next + slots.count`.
     @usableFromInline var next = 0
     @usableFromInline var _count = 0
-    /// Arrivals beyond the ring's horizon, by time then insertion order.
+    /// Arrivals beyond the ring's horizon, by time (then insertion order).
     @usableFromInline var later = EventQueue<SpikeArrival>()
     /// Arrivals refused because their time was NaN or infinite.
     public var rejected: Int { _rejected }
@@ -81,9 +81,8 @@ public struct DelaySlotRing: SpikeArrivalQueue, Sendable {
         }
     }
 
-    /// Replaces `out` with the arrivals of slot `k` in (time, insertion) order.
-    /// Arrivals still held by skipped slots are late and come first; a slot already
-    /// drained gives nothing.
+    /// Replaces `out` with the arrivals of slot `k` in arrival order, with those still
+    /// held by skipped slots (late ones); a slot already drained gives nothing.
     public mutating func drain(slot k: Int, into out: inout [SpikeArrival]) {
         out.removeAll(keepingCapacity: true)
         guard k >= next else { return }
@@ -106,19 +105,6 @@ public struct DelaySlotRing: SpikeArrivalQueue, Sendable {
             slots[s % n].append(later.pop()!.payload)
             _count += 1
         }
-        Self.insertionSort(&out)
-    }
-
-    @usableFromInline
-    static func insertionSort(_ a: inout [SpikeArrival]) {
-        guard a.count > 1 else { return }
-        a.withUnsafeMutableBufferPointer { p in
-            for i in 1..<p.count {
-                let x = p[i]
-                var j = i
-                while j > 0 && p[j - 1].time > x.time { p[j] = p[j - 1]; j -= 1 }
-                p[j] = x
-            }
-        }
+        SpikeArrival.sort(&out)
     }
 }

@@ -1,6 +1,6 @@
 /// Spike arrivals in the kernel's general `EventQueue` (a binary heap ordered by
-/// time then insertion order). The reference against which `DelaySlotRing` is
-/// measured; both hand out identical slots.
+/// time then insertion order; a drained slot is then put in arrival order). The
+/// reference against which `DelaySlotRing` is measured; both hand out identical slots.
 public struct HeapSpikeQueue: SpikeArrivalQueue, Sendable {
     public let slotWidth: Double
     @usableFromInline var heap = EventQueue<SpikeArrival>()
@@ -31,5 +31,6 @@ public struct HeapSpikeQueue: SpikeArrivalQueue, Sendable {
         while let e = heap.first, !((e.time.value / slotWidth).rounded(.down) > Double(k)) {
             out.append(heap.pop()!.payload)
         }
+        SpikeArrival.sort(&out)
     }
 }

@@ -1,18 +1,67 @@
 /// A spike on its way to the synapses of one projection: it reaches them at
-/// `time` (emission time + the projection's delay). `source` is the sender's
-/// index inside its population.
+/// `time` (emission time + the delay). `source` is the sender's index inside its
+/// population (or, with a delay per synapse, the delay group of its row), `sender`
+/// its index in the network.
+///
+/// Arrivals are ordered by (time, emitted, sender, projection, source) (`precedes`),
+/// a total order (no unit spikes twice at one time) that does not depend on where or
+/// when they were queued: arrivals at one time are applied to a unit in the order of
+/// their spikes, so queues filled by different shards merge into the order of one queue.
 public struct SpikeArrival: Sendable, Equatable {
     public var time: Double
+    /// The spike's time.
+    public var emitted: Double
+    public var sender: UInt32
     public var source: UInt32
     public var projection: UInt32
 
-    @inlinable public init(time: Double, source: UInt32, projection: UInt32) {
-        self.time = time; self.source = source; self.projection = projection
+    @inlinable public init(time: Double, emitted: Double, sender: UInt32, source: UInt32, projection: UInt32) {
+        self.time = time; self.emitted = emitted; self.sender = sender; self.source = source; self.projection = projection
+    }
+
+    /// Whether `a` comes before `b` in the arrival order.
+    @inlinable @inline(__always)
+    public static func precedes(_ a: SpikeArrival, _ b: SpikeArrival) -> Bool {
+        if a.time != b.time { return a.time < b.time }
+        if a.emitted != b.emitted { return a.emitted < b.emitted }
+        if a.sender != b.sender { return a.sender < b.sender }
+        return a.projection != b.projection ? a.projection < b.projection : a.source < b.source
+    }
+
+    /// Replaces `out` with the arrivals of `a` and `b` (each in arrival order) in arrival order.
+    @inlinable
+    public static func merge(_ a: [SpikeArrival], _ b: [SpikeArrival], into out: inout [SpikeArrival]) {
+        out.removeAll(keepingCapacity: true)
+        out.reserveCapacity(a.count + b.count)
+        a.withUnsafeBufferPointer { a in
+            b.withUnsafeBufferPointer { b in
+                var i = 0, j = 0
+                while i < a.count && j < b.count {
+                    if precedes(b[j], a[i]) { out.append(b[j]); j += 1 } else { out.append(a[i]); i += 1 }
+                }
+                out.append(contentsOf: a[i...])
+                out.append(contentsOf: b[j...])
+            }
+        }
+    }
+
+    /// Sorts nearly sorted arrivals (a slot's, queued spike by spike) into the arrival order.
+    @inlinable
+    public static func sort(_ a: inout [SpikeArrival]) {
+        guard a.count > 1 else { return }
+        a.withUnsafeMutableBufferPointer { p in
+            for i in 1..<p.count where precedes(p[i], p[i - 1]) {
+                let x = p[i]
+                var j = i
+                while j > 0 && precedes(x, p[j - 1]) { p[j] = p[j - 1]; j -= 1 }
+                p[j] = x
+            }
+        }
     }
 }
 
 /// Pending spike arrivals, handed out one min-delay slot at a time: slot `k`
-/// holds the arrivals with `⌊time / slotWidth⌋ = k`, in (time, insertion order).
+/// holds the arrivals with `⌊time / slotWidth⌋ = k`, in arrival order (`SpikeArrival.precedes`).
 ///
 /// Because every delay is at least `slotWidth`, a spike emitted while slot `k`
 /// is processed arrives in slot `k + 1` or later, so units can be advanced
@@ -24,7 +73,7 @@ public protocol SpikeArrivalQueue {
     var count: Int { get }
     /// Queues an arrival. Its slot must not have been drained yet.
     mutating func schedule(_ arrival: SpikeArrival)
-    /// Replaces `out` with the arrivals of slot `k` in (time, insertion) order.
+    /// Replaces `out` with the arrivals of slot `k` in arrival order.
     /// Slots must be drained in increasing order.
     mutating func drain(slot k: Int, into out: inout [SpikeArrival])
     /// Queues `arrivals` in their order (one call through the protocol for a slot's arrivals).

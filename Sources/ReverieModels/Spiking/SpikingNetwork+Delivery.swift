@@ -62,14 +62,78 @@ extension SpikingNetwork {
                                    u.baseAddress!, s.baseAddress!))
             }
         }
-        // Rare cases, in row order: ~k's target reached threshold with this input,
-        // k's was above it already (crossed earlier, or reached it at this same time).
-        for m in 0..<late {
+        deliverLate(a, late, through: table, slotStart: slotStart)
+    }
+
+    /// The rare cases of a voltage-jump arrival, the `late` entries `rv_lif_deliver` left in
+    /// `scratch`, in row order: ~k's target reached threshold with this input, k's was
+    /// above it already (crossed earlier, or reached it at this same time).
+    func deliverLate(_ a: SpikeArrival, _ late: Int, through table: RowTable, slotStart: Double) {
+        let route = routes[Int(a.projection)], lo = table.rowStart[Int(a.source)]
+        for m in 0..<late where scratch[m] != -Int64.max {
             let x = Int(scratch[m])
-            let s = lo + (x < 0 ? ~x : x), i = first + Int(targets[s])
+            let s = lo + (x < 0 ? ~x : x), i = route.first + Int(table.targets![s])
             if x < 0 { markAtThreshold(i); continue }
-            deliverAfterCrossing(i, at: t, jump: table.weights.map { Double($0[s]) } ?? weight, lif: lif, slotStart: slotStart)
+            deliverAfterCrossing(i, at: a.time, jump: table.weights.map { Double($0[s]) } ?? route.weight, lif: route.lif,
+                                 slotStart: slotStart)
         }
+    }
+
+    /// The voltage-jump projections' rows and parameters for `rv_lif_deliver_arrivals`
+    /// (`jump` 0 for the others), in `jumpRoutes`.
+    func fillJumpRoutes(_ tables: UnsafeBufferPointer<RowTable>) {
+        jumpRoutes.removeAll(keepingCapacity: true)
+        for (k, r) in routes.enumerated() {
+            let t = tables[k]
+            jumpRoutes.append(rv_jump_route(row_start: UnsafeRawPointer(t.rowStart).assumingMemoryBound(to: Int64.self),
+                                            targets: t.targets, weights: t.weights, base: Int64(r.first), weight: r.weight,
+                                            tau_m: r.lif.tauM, theta_scale: r.lif.vTh - r.lif.vInfinity,
+                                            jump: r.current == nil && !r.plastic ? 1 : 0))
+        }
+    }
+
+    /// Delivers voltage-jump arrivals from `arrivals[j]` on in one call of
+    /// `rv_lif_deliver_arrivals` (the arithmetic of `deliver` one at a time), up to the
+    /// first that needs more than a jump; returns the next to deliver. A target whose
+    /// refractory period ended before the arrival has its reset restored then, rather
+    /// than in time order with the arrivals: the same values (`endRefractoryPeriods`
+    /// skips a unit restored so).
+    func deliverJumps(from j: Int, slotStart: Double, tables: UnsafeBufferPointer<RowTable>) -> Int {
+        var late: Int64 = 0, events: Int64 = 0
+        let hold: Int32 = thresholdUnits.isEmpty ? 0 : 1
+        let next = arrivals.withUnsafeBytes { a in
+            jumpRoutes.withUnsafeBufferPointer { r in
+                refractoryUntil.withUnsafeBufferPointer { ends in
+                    u.withUnsafeMutableBufferPointer { u in
+                        scratch.withUnsafeMutableBufferPointer { s in
+                            Int(rv_lif_deliver_arrivals(a.baseAddress!.assumingMemoryBound(to: rv_arrival.self), Int64(j),
+                                                        Int64(a.count / MemoryLayout<SpikeArrival>.stride), r.baseAddress!, origin,
+                                                        hold, u.baseAddress!, ends.baseAddress!, s.baseAddress!, &late, &events))
+                        }
+                    }
+                }
+            }
+        }
+        synapticEvents += Int(events)
+        guard late > 0 else { return next }
+        let a = arrivals[next - 1], table = tables[Int(a.projection)]
+        let route = routes[Int(a.projection)], lo = table.rowStart[Int(a.source)]
+        let lif = route.lif, t = a.time
+        for m in 0..<Int(late) where scratch[m] >= 0 && scratch[m] & RV_LATE_ENDED != 0 {
+            let s = lo + Int(scratch[m] & ~RV_LATE_ENDED), i = route.first + Int(table.targets![s])
+            let w = table.weights.map { Double($0[s]) } ?? route.weight
+            // A second synapse onto the same unit finds it restored.
+            if u[i] == -.infinity { u[i] = (lif.vReset - lif.vInfinity) * Foundation.exp((refractoryUntil[i] - origin) / lif.tauM) }
+            let f = Foundation.exp((t - origin) / lif.tauM), theta = (lif.vTh - lif.vInfinity) * f
+            if u[i] >= theta {
+                scratch[m] = Int64(s - lo)  // crossed earlier: as any late entry, in row order below
+                continue
+            }
+            u[i] += w * f
+            scratch[m] = u[i] >= theta ? ~Int64(s - lo) : -Int64.max  // reached threshold now, or nothing left to do
+        }
+        deliverLate(a, Int(late), through: table, slotStart: slotStart)
+        return next
     }
 
     /// The synapses an arrival reaches: its source's row, or its delay group.

@@ -39,16 +39,17 @@ extension SpikingNetwork: NetworkFamily {
     }
 
     /// Nothing queued, no source with spikes left, no unit driven above threshold
-    /// (every shard queues every arrival; each checks its own units).
+    /// (of any shard, in any process).
     var isQuiescent: Bool {
         guard let exchange else { return ownUnitsAreQuiescent }
         return exchange.all(ownUnitsAreQuiescent)  // every process asks at the same slots
     }
 
     private var ownUnitsAreQuiescent: Bool {
-        guard queue.count == 0 else { return false }
+        guard remoteQueue.count == 0 && remoteArrivals.isEmpty else { return false }
         for s in sources where !s.isExhausted { return false }
         for net in [self] + peers {
+            guard net.queue.count == 0 && net.queuedNow.isEmpty else { return false }
             for (p, units) in zip(populations, net.owned) {
                 if let lif = p.lif, lif.vInfinity > lif.vTh { return false }
                 if let e = p.lifExp, !net.currentsAreQuiescent(units, e) { return false }

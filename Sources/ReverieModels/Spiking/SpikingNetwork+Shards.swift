@@ -1,20 +1,26 @@
 import Foundation
 import ReverieKernel
 
-/// One network advanced by several threads (`reverie run --threads T`).
+/// One network advanced by several threads (`reverie run --threads T`) and processes.
 ///
 /// Shard s owns a contiguous block of every population (units
-/// ⌊n·s/T⌋ ..< ⌊n·(s+1)/T⌋) with their state and their incoming synapses (as in
-/// NEST, synapses live with their target). Per min-delay slot, every shard
-/// advances its own units through the slot's arrivals on its own thread (steps
-/// 1–3 of `SpikingNetwork`) and sorts its spikes; the slot's spikes of all shards
-/// are merged in (time, unit) order; then every shard queues the arrivals of all of them,
-/// while shard 0 records and exports them (each shard keeps the spike statistics
-/// of the spikes it made; shard 0 also those of other processes). Nothing of a shard's
-/// arithmetic depends on the others: a unit receives the same arrivals in the
-/// same order as in one network (every queue holds every arrival, drained in
-/// the same order), so spikes, records and summaries are the same bytes for
-/// any number of threads. Spike sources are emitted by shard 0.
+/// ⌊n·s/T⌋ ..< ⌊n·(s+1)/T⌋) with their state, their incoming synapses (as in
+/// NEST, synapses live with their target) and a queue of the arrivals of the spikes
+/// its units make. Per min-delay slot, in one round on their threads, every shard
+/// 1. merges the slot's arrivals of every shard's queue (and of the other processes'
+///    spikes) into arrival order (`SpikeArrival.precedes`, which does not depend on
+///    which queue held an arrival),
+/// 2. advances its own units through them (steps 1–3 of `SpikingNetwork`),
+/// 3. sorts its spikes and queues their arrivals and refractory ends, and drains
+///    its queue's arrivals of the next slot,
+/// while shard 0 records and exports the last slot's spikes of all shards, merged in
+/// (time, unit) order (each shard keeps the spike statistics of the spikes it made;
+/// shard 0 also those of other processes). Between rounds only buffers are swapped
+/// and, with other processes, the slot's spikes exchanged and the others' queued.
+/// Nothing of a shard's arithmetic depends on the others: a unit receives the same
+/// arrivals in the same order as in one network, so spikes, records and summaries
+/// are the same bytes for any number of threads and processes. Spike sources are
+/// emitted by shard 0.
 ///
 /// Static projections with one delay each only: a plastic synapse's update and
 /// per-synapse delay groups are not split yet (`shardingObstacle`).
@@ -80,58 +86,82 @@ extension SpikingNetwork {
     /// Synapses reached by arrivals, over every shard (of every process, as of the last slot).
     var allSynapticEvents: Int { localSynapticEvents + remoteSynapticEvents }
 
-    /// One slot on every shard (see the type's comment). Shard 0 drains the one
-    /// queue and every shard reads its arrivals; every shard queues the refractory
-    /// ends of its units among the last slot's spikes, and shard 0 reports those
-    /// spikes while the shards advance (unless `reportShardSpikes` did already);
-    /// the slot's spikes are merged and queued between rounds.
+    /// One slot on every shard (see the type's comment).
     func stepShards() {
         let pool = pool!
-        let t0 = DispatchTime.now().uptimeNanoseconds
-        queue.drain(slot: slot, into: &arrivals)
-        for net in peers { net.arrivals = arrivals }
-        var previous = pending
         let report = !pendingReported
-        let t1 = DispatchTime.now().uptimeNanoseconds
+        let t0 = DispatchTime.now().uptimeNanoseconds
         pool.run { k in
             let net = k == 0 ? self : self.peers[k - 1]
-            if k == 0 && report { self.report(previous) }
-            net.queueRefractoryEnds(of: previous)
+            let b0 = DispatchTime.now().uptimeNanoseconds
+            if k == 0 && report { self.reportShardSpikes() }
+            net.mergeArrivals(of: self)
             net.advanceOwnUnits()
-            net.sortSpikes(&net.fired)  // in parallel: the merge below sorts sorted runs
+            net.queueSpikes()
+            net.queue.drain(slot: net.slot + 1, into: &net.queuedNext)
+            net.busyNanos += DispatchTime.now().uptimeNanoseconds - b0
         }
-        let t2 = DispatchTime.now().uptimeNanoseconds
-        previous = []  // `pending`'s buffer, swapped into `fired` below, is unique again
-        for net in peers {
-            net.arrivals = []  // shard 0's buffer is its own again
-            if !net.fired.isEmpty {
-                fired += net.fired
-                net.fired.removeAll(keepingCapacity: true)
-            }
-            net.slot += 1
+        let t1 = DispatchTime.now().uptimeNanoseconds
+        for net in [self] + peers {
+            swap(&net.fired, &net.lastFired)
+            net.fired.removeAll(keepingCapacity: true)
+            swap(&net.queuedNow, &net.queuedNext)
+            if net !== self { net.slot += 1 }
         }
-        if let exchange {
-            // The other processes' spikes, and their synaptic events of the slot.
-            let local = localSynapticEvents
-            let (all, events) = exchange.allGather(fired, count: local - exchangedSynapticEvents)
-            remoteSynapticEvents += events - (local - exchangedSynapticEvents)
-            exchangedSynapticEvents = local
-            fired = all
-        }
-        sortSpikes(&fired)
-        schedule(fired)
-        swap(&fired, &pending)
-        fired.removeAll(keepingCapacity: true)
+        if let exchange { exchangeSpikes(exchange) }
         pendingReported = false
         slot += 1
-        shardSeconds.rounds += Double(t2 - t1) * 1e-9
-        shardSeconds.exchange += Double(t1 - t0 + DispatchTime.now().uptimeNanoseconds - t2) * 1e-9
+        shardNanos.rounds += t1 - t0
+        shardNanos.exchange += DispatchTime.now().uptimeNanoseconds - t1
+    }
+
+    /// Puts the slot's arrivals of every shard's queue (and of other processes) into
+    /// `arrivals`, in arrival order: each list is in that order, merged one by one.
+    func mergeArrivals(of first: SpikingNetwork) {
+        arrivals.removeAll(keepingCapacity: true)
+        func take(_ list: [SpikeArrival]) {
+            guard !list.isEmpty else { return }
+            guard !arrivals.isEmpty else { arrivals += list; return }
+            swap(&arrivals, &merged)
+            SpikeArrival.merge(merged, list, into: &arrivals)
+        }
+        take(first.queuedNow)
+        for net in first.peers { take(net.queuedNow) }
+        take(first.remoteArrivals)
+    }
+
+    /// Sends this process's spikes of the last slot to the other processes and queues theirs.
+    func exchangeSpikes(_ exchange: any SpikeExchange) {
+        var local = lastFired
+        for net in peers { local += net.lastFired }
+        // The synaptic events of the slot travel with the spikes.
+        let events = localSynapticEvents - exchangedSynapticEvents
+        let t0 = DispatchTime.now().uptimeNanoseconds
+        let (others, all) = exchange.allGather(local, count: events)
+        shardNanos.collective += DispatchTime.now().uptimeNanoseconds - t0
+        remoteSynapticEvents += all - events
+        exchangedSynapticEvents = localSynapticEvents
+        remoteSpikes = others
+        sortSpikes(&remoteSpikes)
+        schedule(remoteSpikes, into: &remoteQueue)
+        remoteQueue.drain(slot: slot + 1, into: &remoteArrivals)
+    }
+
+    /// Where the wall time of the slots went, on this process.
+    public var shardSeconds: ShardSeconds {
+        ShardSeconds(rounds: Double(shardNanos.rounds) * 1e-9, exchange: Double(shardNanos.exchange) * 1e-9,
+                     collective: Double(shardNanos.collective) * 1e-9,
+                     busy: ([self] + peers).map { Double($0.busyNanos) * 1e-9 })
     }
 
     /// Reports the last slot's spikes now (before the counts, records or exported
     /// events are read, and before records of a later time are emitted).
     func reportShardSpikes() {
         guard !pendingReported else { return }
+        pending.removeAll(keepingCapacity: true)
+        for net in [self] + peers { pending += net.lastFired }
+        pending += remoteSpikes
+        sortSpikes(&pending)
         report(pending)
         pendingReported = true
     }

@@ -1,4 +1,5 @@
 import Foundation
+import CReverieSIMD
 import ReverieKernel
 
 /// A network of spiking units (LIF units and spike sources) whose spike times
@@ -56,6 +57,7 @@ public final class SpikingNetwork {
     @exclusivity(unchecked) public private(set) var origin = 0.0
     /// The next slot to process; the network's clock is `slot × slotWidth`.
     @exclusivity(unchecked) public internal(set) var slot = 0
+    /// The arrivals of the spikes this network made (of every spike, unless it is a shard).
     @exclusivity(unchecked) var queue: any SpikeArrivalQueue
     /// The arrivals of the slot being delivered.
     @exclusivity(unchecked) var arrivals: [SpikeArrival] = []
@@ -81,6 +83,8 @@ public final class SpikingNetwork {
         var plastic: Bool
     }
     let routes: [Route]
+    /// The slot's `rv_jump_route` of each projection (`fillJumpRoutes`).
+    @exclusivity(unchecked) var jumpRoutes: [rv_jump_route] = []
     /// lif-exp units: scaled excitatory and inhibitory currents, time of the last input.
     @exclusivity(unchecked) var iEx: [Double]
     @exclusivity(unchecked) var iIn: [Double]
@@ -121,16 +125,25 @@ public final class SpikingNetwork {
     /// The other shards, when this network is shard 0 of several, and their threads.
     var peers: [SpikingNetwork] = []
     var pool: ShardPool?
+    /// A shard: its spikes of the last slot, and its queue's arrivals of this slot and the next.
+    @exclusivity(unchecked) var lastFired: [(time: Double, unit: Int)] = []
+    @exclusivity(unchecked) var queuedNow: [SpikeArrival] = []
+    @exclusivity(unchecked) var queuedNext: [SpikeArrival] = []
+    /// Room for `mergeArrivals`.
+    @exclusivity(unchecked) var merged: [SpikeArrival] = []
     /// Shard 0 of several: the last slot's spikes of every shard, and whether they were reported.
     var pending: [(time: Double, unit: Int)] = []
     var pendingReported = true
-    /// Shard 0 of several: wall seconds in the shards' rounds (advancing units; the
-    /// slowest shard's time) and between them (draining the queue, merging and
-    /// queueing the slot's spikes: the exchange).
-    public internal(set) var shardSeconds = (rounds: 0.0, exchange: 0.0)
+    /// Shard 0 of several: wall nanoseconds in and between rounds (`shardSeconds`); a shard: its own work in them.
+    var shardNanos: (rounds: UInt64, exchange: UInt64, collective: UInt64) = (0, 0, 0)
+    var busyNanos: UInt64 = 0
     /// The other processes running shards of this network, and the synaptic events
     /// they reported (and this process's own, as of the last exchange).
     var exchange: (any SpikeExchange)?
+    /// With other processes: the arrivals of their spikes, those of this slot, and their last slot's spikes.
+    @exclusivity(unchecked) var remoteQueue: any SpikeArrivalQueue
+    @exclusivity(unchecked) var remoteArrivals: [SpikeArrival] = []
+    @exclusivity(unchecked) var remoteSpikes: [(time: Double, unit: Int)] = []
     var remoteSynapticEvents = 0
     var exchangedSynapticEvents = 0
 
@@ -165,6 +178,7 @@ public final class SpikingNetwork {
         self.sinks = sinks
         queueKind = queue
         self.queue = queue.make(slotWidth: width, maxDelay: max(delays.max() ?? width, width))
+        remoteQueue = queue.make(slotWidth: width, maxDelay: max(delays.max() ?? width, width))
         let n = populations.last.map { $0.first + $0.size } ?? 0
         u = [Double](repeating: 0, count: n)
         refractoryUntil = [Double](repeating: -.infinity, count: n)
@@ -280,18 +294,19 @@ public final class SpikingNetwork {
             for i in recordedVoltages { sinks.emit(.state(NeuronID(Int(firstID) + i), voltage(i), at: SimTime(start))) }
         }
         if isSharded { return stepShards() }
+        queue.drain(slot: slot, into: &arrivals)
         advanceOwnUnits()
         finishSlot()
         slot += 1
     }
 
-    /// Steps 1–3 of the slot for the units this network owns: their spikes are in `fired`.
+    /// Steps 1–3 of the slot for the units this network owns, given the slot's `arrivals`:
+    /// their spikes are in `fired`.
     func advanceOwnUnits() {
         let start = time, end = Double(slot + 1) * slotWidth
         if end - origin > rebaseSpan { rebase(to: start) }
         prepareCurrentSlot(start: start)
         if emitsSources { for k in sources.indices { sources[k].emit(before: end, into: &fired) } }
-        if !isSharded && emitsSources { queue.drain(slot: slot, into: &arrivals) }  // shards: stepShards drains
         if !arrivals.isEmpty { withRowTables { deliverArrivals(slotStart: start, tables: $0) } }
         if let last = arrivals.last, !thresholdUnits.isEmpty { spikeUnitsAtThreshold(at: last.time) }
         endRefractoryPeriods(through: end.nextDown)
@@ -304,17 +319,25 @@ public final class SpikingNetwork {
     }
 
 
-    /// Step 2: the slot's arrivals in order, reading rows through `tables` (`withRowTables`).
+    /// Step 2: the slot's arrivals in order, reading rows through `tables` (`withRowTables`);
+    /// runs of voltage jumps in one C call (`deliverJumps`) unless `useFastKernels` is off.
     func deliverArrivals(slotStart start: Double, tables: UnsafeBufferPointer<RowTable>) {
         var nextEnd = nextRefractoryEnd()
-        for j in arrivals.indices {
+        if useFastKernels { fillJumpRoutes(tables) }
+        var j = 0
+        while j < arrivals.count {
             let a = arrivals[j]
+            if !thresholdUnits.isEmpty && a.time != arrivals[j - 1].time { spikeUnitsAtThreshold(at: arrivals[j - 1].time) }
+            if useFastKernels && jumpRoutes[Int(a.projection)].jump != 0 {
+                j = deliverJumps(from: j, slotStart: start, tables: tables)
+                continue
+            }
+            if nextEnd <= a.time { endRefractoryPeriods(through: a.time); nextEnd = nextRefractoryEnd() }
             // Rows are scattered in memory: look up later arrivals' rows ahead.
             if j + 4 < arrivals.count { prefetchRow(arrivals[j + 4], targets: false, tables) }
             if j + 2 < arrivals.count { prefetchRow(arrivals[j + 2], targets: true, tables) }
-            if !thresholdUnits.isEmpty && a.time != arrivals[j - 1].time { spikeUnitsAtThreshold(at: arrivals[j - 1].time) }
-            if nextEnd <= a.time { endRefractoryPeriods(through: a.time); nextEnd = nextRefractoryEnd() }
             deliver(a, through: tables[Int(a.projection)], slotStart: start)
+            j += 1
         }
     }
 
@@ -331,8 +354,10 @@ public final class SpikingNetwork {
             guard let lif = unitLIF[p] else { continue }
             while !refractoryEnds[p].isEmpty && refractoryEnds[p].first.time <= t {
                 let (end, i) = refractoryEnds[p].removeFirst()
-                // Skip a period that setVoltage cut short.
-                if refractoryUntil[i] == end { u[i] = (lif.vReset - lif.vInfinity) * Foundation.exp((end - origin) / lif.tauM) }
+                // Skip a period that setVoltage cut short, or whose reset an arrival restored (`deliverJumps`).
+                if refractoryUntil[i] == end && u[i] == -.infinity {
+                    u[i] = (lif.vReset - lif.vInfinity) * Foundation.exp((end - origin) / lif.tauM)
+                }
             }
         }
     }
@@ -353,10 +378,16 @@ public final class SpikingNetwork {
     /// Reports the slot's spikes in (time, unit) order and queues their arrivals.
     func finishSlot() {
         guard !fired.isEmpty else { return }
-        sortSpikes(&fired)
-        queueArrivals(of: fired)
+        queueSpikes()
         report(fired)
         fired.removeAll(keepingCapacity: true)
+    }
+
+    /// Puts the slot's spikes in order and queues the ends of their refractory periods and their arrivals.
+    func queueSpikes() {
+        sortSpikes(&fired)
+        queueRefractoryEnds(of: fired)
+        schedule(fired, into: &queue)
     }
 
     /// Puts spikes in (time, unit) order (no unit spikes twice at one time, so the order is total).
@@ -366,10 +397,12 @@ public final class SpikingNetwork {
 
     /// Counts, records and exports `spikes` (in (time, unit) order).
     func report(_ spikes: [(time: Double, unit: Int)]) {
+        let last = peers.last?.owned ?? owned  // this process's last shard's blocks
+        if exchange != nil { for (_, i) in spikes { recorded.prefetch(i) } }  // other processes' units: scattered
         for (t, i) in spikes {
             let p = population(of: i)
             // Spikes of this process's shards were recorded by the shard that made them.
-            let here = isLIF[p] ? (owned[p].lowerBound..<(peers.last?.owned[p] ?? owned[p]).upperBound).contains(i) : emitsSources
+            let here = isLIF[p] ? (owned[p].lowerBound..<last[p].upperBound).contains(i) : emitsSources
             if !here { recorded.record(i, at: t) }
             sinks.emit(.spike(NeuronID(Int(firstID) + i), at: SimTime(t)))
             if exported[p] { exportedEvents.append(FamilyEvent(time: SimTime(t), population: p, unit: i - populations[p].first)) }
@@ -377,13 +410,7 @@ public final class SpikingNetwork {
         self.spikes += spikes.count
     }
 
-    /// Queues the ends of the refractory periods of the units owned here among `spikes`
-    /// (in (time, unit) order), then the spikes' arrivals.
-    func queueArrivals(of spikes: [(time: Double, unit: Int)]) {
-        queueRefractoryEnds(of: spikes)
-        schedule(spikes)
-    }
-
+    /// Queues the ends of the refractory periods of the units owned here among `spikes` (in (time, unit) order).
     func queueRefractoryEnds(of spikes: [(time: Double, unit: Int)]) {
         for (t, i) in spikes {
             let p = population(of: i)
@@ -391,19 +418,21 @@ public final class SpikingNetwork {
         }
     }
 
-    func schedule(_ spikes: [(time: Double, unit: Int)]) {
+    /// Queues the arrivals of `spikes` (in (time, unit) order) in `queue`.
+    func schedule(_ spikes: [(time: Double, unit: Int)], into queue: inout any SpikeArrivalQueue) {
         outbox.removeAll(keepingCapacity: true)
         for (t, i) in spikes {
             let p = population(of: i)
-            let local = UInt32(i - populations[p].first)
+            let local = UInt32(i - populations[p].first), sender = UInt32(i)
             for x in outgoing[p].indices {  // by index: no copy of the row (a retain) per spike
                 let k = outgoing[p][x]
                 if projections[k].hasSynapseDelays {
                     for g in projections[k].rowGroupStart[Int(local)]..<projections[k].rowGroupStart[Int(local) + 1] {
-                        outbox.append(SpikeArrival(time: t + projections[k].groupDelay[g], source: UInt32(g), projection: UInt32(k)))
+                        outbox.append(SpikeArrival(time: t + projections[k].groupDelay[g], emitted: t, sender: sender,
+                                                   source: UInt32(g), projection: UInt32(k)))
                     }
                 } else {
-                    outbox.append(SpikeArrival(time: t + projections[k].delay, source: local, projection: UInt32(k)))
+                    outbox.append(SpikeArrival(time: t + projections[k].delay, emitted: t, sender: sender, source: local, projection: UInt32(k)))
                 }
             }
         }

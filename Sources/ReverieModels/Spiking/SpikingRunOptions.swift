@@ -63,6 +63,13 @@ struct SpikingRunOptions: FamilyRunOptions {
         var lines = [String(format: "simulated %.6g ms in %.3g s: %ld spikes, %ld synaptic events (%.3g per second), slot %g ms, %@ queue",
                             elapsed.value, seconds, done.spikes, done.synapticEvents,
                             Double(done.synapticEvents) / max(seconds, 1e-9), net.slotWidth, net.queueKind.rawValue)]
+        if net.isSharded {
+            // Wall time since the network was split (this process's), not only this phase's.
+            let s = net.shardSeconds
+            lines.append(String(format: "%ld shard(s) here of %ld: %.3g s in rounds (each shard busy %.3g–%.3g s), %.3g s between them (%.3g s in the spike exchange)",
+                                s.busy.count, s.busy.count * (net.processCount ?? 1), s.rounds, s.busy.min() ?? 0, s.busy.max() ?? 0,
+                                s.exchange, s.collective))
+        }
         let counts = net.statistics.counts, counts0 = net.countsAtMark
         for p in net.populations {
             let n = p.range.reduce(0) { $0 + counts[$1] - counts0[$1] }
