@@ -84,11 +84,12 @@ struct ThreadsBench: ParsableCommand {
     }
 
     /// `mpirun -np R reverie run` per rank count, alternating: the wall time of the
-    /// simulation phase as rank 0 prints it, against `reference` (one process, one thread).
+    /// simulation phase as rank 0 prints it, against `reference` (one process, one thread),
+    /// with rank 0's time in and between rounds and its peak memory.
     func printRanks(n: Int, exc: Int, reference: [Double], spikes: Int) throws {
         let binary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("reverie").path
         guard FileManager.default.fileExists(atPath: binary) else { throw BenchError("no reverie beside reverie-bench (build it: swift build -c release)") }
-        var wall = [Int: [Double]]()
+        var wall = [Int: [Double]](), split = [Int: (rounds: Double, exchange: Double, megabytes: Double)]()
         for _ in 0..<repeats {
             for r in ranks {
                 let p = Process(), pipe = Pipe()
@@ -105,13 +106,19 @@ struct ThreadsBench: ParsableCommand {
                       let seconds = Double(m.1), Int(m.2) == spikes else {
                     throw BenchError("mpirun -np \(r) reverie run failed or gave other spikes (exit \(p.terminationStatus)):\n\(text)")
                 }
+                // One rank runs the network whole: no line on shards.
+                let s = text.firstMatch(of: /([0-9.e+-]+) s in rounds .*, ([0-9.e+-]+) s between them .*peak memory of this process (\d+) MB/)
+                if seconds < wall[r]?.min() ?? .infinity, let s { split[r] = (Double(s.1)!, Double(s.2)!, Double(s.3)!) }  // the best run's
                 wall[r, default: []].append(seconds)
             }
         }
         for r in ranks {
             let best = wall[r]!.min()!, speedup = reference.min()! / best
-            print(String(format: "%7ld  %2ld ranks  %9.3f  %11.3f         –  %8.2f×                  %9.0f%%       –         –                   –           –  %ld",
-                         n, r, best, median(wall[r]!), speedup, 100 * speedup / Double(r), spikes))
+            let s = split[r]
+            print(String(format: "%7ld  %2ld ranks  %9.3f  %11.3f         –  %8.2f×                  %9.0f%%  %6@  %8@                   –           –  %ld%@",
+                         n, r, best, median(wall[r]!), speedup, 100 * speedup / Double(r),
+                         s.map { String(format: "%6.3f", $0.rounds) } ?? "     –", s.map { String(format: "%8.3f", $0.exchange) } ?? "       –",
+                         spikes, s.map { String(format: "  (rank 0: peak memory %.0f MB)", $0.megabytes) } ?? ""))
         }
     }
 

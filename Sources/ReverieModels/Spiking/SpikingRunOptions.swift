@@ -66,9 +66,11 @@ struct SpikingRunOptions: FamilyRunOptions {
         if net.isSharded {
             // Wall time since the network was split (this process's), not only this phase's.
             let s = net.shardSeconds
-            lines.append(String(format: "%ld shard(s) here of %ld: %.3g s in rounds (each shard busy %.3g–%.3g s), %.3g s between them (%.3g s in the spike exchange)",
+            var usage = rusage()
+            getrusage(RUSAGE_SELF.rawValue, &usage)  // ru_maxrss: KiB on Linux
+            lines.append(String(format: "%ld shard(s) here of %ld: %.3g s in rounds (each shard busy %.3g–%.3g s), %.3g s between them (%.3g s in the spike exchange); peak memory of this process %.0f MB",
                                 s.busy.count, s.busy.count * (net.processCount ?? 1), s.rounds, s.busy.min() ?? 0, s.busy.max() ?? 0,
-                                s.exchange, s.collective))
+                                s.exchange, s.collective, Double(usage.ru_maxrss) * 1024 / 1e6))
         }
         let counts = net.statistics.counts, counts0 = net.countsAtMark
         for p in net.populations {
