@@ -31,16 +31,19 @@ public struct SpikeArrival: Sendable, Equatable {
     /// Replaces `out` with the arrivals of `a` and `b` (each in arrival order) in arrival order.
     @inlinable
     public static func merge(_ a: [SpikeArrival], _ b: [SpikeArrival], into out: inout [SpikeArrival]) {
-        out.removeAll(keepingCapacity: true)
-        out.reserveCapacity(a.count + b.count)
-        a.withUnsafeBufferPointer { a in
+        out = a.withUnsafeBufferPointer { a in
             b.withUnsafeBufferPointer { b in
-                var i = 0, j = 0
-                while i < a.count && j < b.count {
-                    if precedes(b[j], a[i]) { out.append(b[j]); j += 1 } else { out.append(a[i]); i += 1 }
+                [SpikeArrival](unsafeUninitializedCapacity: a.count + b.count) { o, count in
+                    var i = 0, j = 0, k = 0
+                    while i < a.count && j < b.count {
+                        if precedes(b[j], a[i]) { (o.baseAddress! + k).initialize(to: b[j]); j += 1 }
+                        else { (o.baseAddress! + k).initialize(to: a[i]); i += 1 }
+                        k += 1
+                    }
+                    while i < a.count { (o.baseAddress! + k).initialize(to: a[i]); i += 1; k += 1 }
+                    while j < b.count { (o.baseAddress! + k).initialize(to: b[j]); j += 1; k += 1 }
+                    count = k
                 }
-                out.append(contentsOf: a[i...])
-                out.append(contentsOf: b[j...])
             }
         }
     }

@@ -1,4 +1,4 @@
-/// Where the wall time of a sharded run's slots went, on the process's first shard.
+/// Where the wall time of a sharded run's slots went, in one process.
 public struct ShardSeconds: Sendable {
     /// In the shards' rounds (the slowest shard's time, and waking the others).
     public var rounds = 0.0

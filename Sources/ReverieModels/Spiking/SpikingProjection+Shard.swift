@@ -4,7 +4,7 @@ extension SpikingProjection {
     /// The synapses onto targets `targets` (indices in the post population) only,
     /// in the same order within each row, with their weights: a shard's part of
     /// the projection (synapses live with their target). Static synapses with one
-    /// delay only: then every shard queues the same arrivals as the whole network.
+    /// delay only: then a spike's arrivals are the same whichever shard queues them.
     func restricted(to targets: Range<Int>) -> SpikingProjection {
         precondition(plasticity == nil && !hasSynapseDelays, "only static projections with one delay are split into shards")
         var rowStart = [0], kept: [UInt32] = [], weights: [Float] = []
