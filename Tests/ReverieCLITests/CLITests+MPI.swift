@@ -77,6 +77,12 @@ extension CLITests {
                 XCTAssertEqual(split.keys.sorted(), one.keys.sorted(), model)
                 for (name, bytes) in one { XCTAssertEqual(split[name], bytes, "\(model), \(ranks) rank(s) × \(threads) thread(s): \(name)") }
             }
+            // Without sinks the shards count spikes and record the other ranks' without reporting them one by one.
+            let unrecorded = try threadedRun(model, args, threads: 1, record: false, in: dir)
+            for (ranks, threads) in [(2, 1), (1, 2), (2, 2)] {
+                let split = try threadedRun(model, args, threads: threads, ranks: ranks, record: false, in: dir)
+                XCTAssertEqual(split["summary"], unrecorded["summary"], "\(model), \(ranks) rank(s) × \(threads) thread(s), no recording")
+            }
         }
     }
 

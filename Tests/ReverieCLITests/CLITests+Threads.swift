@@ -6,13 +6,15 @@ import XCTest
 extension CLITests {
     /// The trace and the per-phase CSV files of one run.
     /// (Under `mpirun -np ranks` if `ranks` is given.)
-    func threadedRun(_ model: String, _ args: [String], threads: Int, ranks: Int? = nil, in dir: URL) throws -> [String: Data] {
-        let name = "r\(ranks ?? 0)t\(threads)"
+    /// The outputs of a run (`record`: with a trace of every stream, else without any sink).
+    func threadedRun(_ model: String, _ args: [String], threads: Int, ranks: Int? = nil, record: Bool = true, in dir: URL) throws -> [String: Data] {
+        let name = "r\(ranks ?? 0)t\(threads)" + (record ? "" : "-unrecorded")
         let out = dir.appendingPathComponent(name), trace = dir.appendingPathComponent(name + ".rvt")
-        let run = ["run", model] + args + ["--threads", "\(threads)", "-q", "--out", out.path, "--record", trace.path, "--record-streams", "all"]
+        let run = ["run", model] + args + ["--threads", "\(threads)", "-q", "--out", out.path]
+            + (record ? ["--record", trace.path, "--record-streams", "all"] : [])
         let (stdout, _) = try ranks.map { try mpi($0, run) } ?? reverie(run)
         XCTAssertTrue(stdout.contains("spikes"), stdout)
-        var files = ["trace": try Data(contentsOf: trace)]
+        var files = record ? ["trace": try Data(contentsOf: trace)] : [:]
         for name in try FileManager.default.contentsOfDirectory(atPath: out.path) where name.hasSuffix(".csv") {
             files[name] = try Data(contentsOf: out.appendingPathComponent(name))
         }

@@ -158,11 +158,18 @@ extension SpikingNetwork {
     /// events are read, and before records of a later time are emitted).
     func reportShardSpikes() {
         guard !pendingReported else { return }
+        pendingReported = true
+        guard sinks.isActive || exported.contains(true) else {
+            // Nothing reads them one by one: count them, and record the other processes' (in (time, unit) order).
+            for (_, i) in remoteSpikes { recorded.prefetch(i) }
+            for (t, i) in remoteSpikes { recorded.record(i, at: t) }
+            spikes += peers.reduce(lastFired.count + remoteSpikes.count) { $0 + $1.lastFired.count }
+            return
+        }
         pending.removeAll(keepingCapacity: true)
         for net in [self] + peers { pending += net.lastFired }
         pending += remoteSpikes
         sortSpikes(&pending)
         report(pending)
-        pendingReported = true
     }
 }
