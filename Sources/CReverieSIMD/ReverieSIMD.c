@@ -853,8 +853,12 @@ int64_t rv_max_abs_i16(const int16_t *w, int64_t count) {
 
 // MARK: Spiking (LIF) kernels
 
-int64_t rv_lif_deliver(const uint32_t *restrict targets, const float *restrict weights, int64_t n, int64_t base,
-                       double weight, double f, double theta, double *restrict u, int64_t *restrict late) {
+// One row of voltage jumps at time t (rv_lif_deliver; with refractory_until, also the
+// RV_LATE_ENDED entries of rv_lif_deliver_arrivals). A refractory target (u = -inf) is left
+// as it is: adding to it would leave -inf.
+static inline int64_t deliver_row(const uint32_t *restrict targets, const float *restrict weights, int64_t n, int64_t base,
+                                  double weight, double f, double theta, double t, double *restrict u,
+                                  const double *restrict refractory_until, int64_t *restrict late) {
     int64_t m = 0;
     for (int64_t k = 0; k < n; k++) {
         // Targets are scattered over the population: fetch a few ahead.
@@ -862,11 +866,17 @@ int64_t rv_lif_deliver(const uint32_t *restrict targets, const float *restrict w
         int64_t i = base + (int64_t)targets[k];
         double v = u[i];
         if (v >= theta) { late[m++] = k; continue; }
+        if (v == -INFINITY) { if (refractory_until && t >= refractory_until[i]) late[m++] = k | RV_LATE_ENDED; continue; }
         v += (weights ? (double)weights[k] : weight) * f;
         u[i] = v;
         if (v >= theta) late[m++] = ~k;
     }
     return m;
+}
+
+int64_t rv_lif_deliver(const uint32_t *restrict targets, const float *restrict weights, int64_t n, int64_t base,
+                       double weight, double f, double theta, double *restrict u, int64_t *restrict late) {
+    return deliver_row(targets, weights, n, base, weight, f, theta, 0, u, NULL, late);
 }
 
 int64_t rv_lif_deliver_arrivals(const rv_arrival *a, int64_t from, int64_t count, const rv_jump_route *routes,
@@ -894,20 +904,8 @@ int64_t rv_lif_deliver_arrivals(const rv_arrival *a, int64_t from, int64_t count
         const int64_t lo = r->row_start[x->source], n = r->row_start[x->source + 1] - lo;
         *events += n;
         if (n <= 0 || !r->targets) continue;
-        const uint32_t *targets = r->targets + lo;
-        const float *weights = r->weights ? r->weights + lo : NULL;
-        const double theta = r->theta_scale * f;
-        for (int64_t k = 0; k < n; k++) {
-            // Targets are scattered over the population: fetch a few ahead.
-            if (k + 8 < n) __builtin_prefetch(u + r->base + targets[k + 8], 1);
-            const int64_t i = r->base + (int64_t)targets[k];
-            double v = u[i];
-            if (v >= theta) { late[m++] = k; continue; }
-            if (v == -INFINITY) { if (t >= refractory_until[i]) late[m++] = k | RV_LATE_ENDED; continue; }
-            v += (weights ? (double)weights[k] : r->weight) * f;
-            u[i] = v;
-            if (v >= theta) late[m++] = ~k;
-        }
+        m = deliver_row(r->targets + lo, r->weights ? r->weights + lo : NULL, n, r->base, r->weight, f, r->theta_scale * f,
+                        t, u, refractory_until, late);
     }
     *late_count = m;
     return j;

@@ -102,12 +102,13 @@ extension SpikingNetwork {
             net.busyNanos += DispatchTime.now().uptimeNanoseconds - b0
         }
         let t1 = DispatchTime.now().uptimeNanoseconds
-        for net in [self] + peers {
+        func turn(_ net: SpikingNetwork) {
             swap(&net.fired, &net.lastFired)
             net.fired.removeAll(keepingCapacity: true)
             swap(&net.queuedNow, &net.queuedNext)
-            if net !== self { net.slot += 1 }
         }
+        turn(self)
+        for net in peers { turn(net); net.slot += 1 }
         if let exchange { exchangeSpikes(exchange) }
         pendingReported = false
         slot += 1
@@ -167,7 +168,8 @@ extension SpikingNetwork {
             return
         }
         pending.removeAll(keepingCapacity: true)
-        for net in [self] + peers { pending += net.lastFired }
+        pending += lastFired
+        for net in peers { pending += net.lastFired }
         pending += remoteSpikes
         sortSpikes(&pending)
         report(pending)

@@ -397,8 +397,9 @@ public final class SpikingNetwork {
 
     /// Counts, records and exports `spikes` (in (time, unit) order).
     func report(_ spikes: [(time: Double, unit: Int)]) {
-        // Nothing to do spike by spike without sinks, other families and other processes' statistics.
-        guard sinks.isActive || exchange != nil || exported.contains(true) else { self.spikes += spikes.count; return }
+        // Nothing to do spike by spike without sinks and other families (a sharded network's
+        // other processes' spikes are then recorded by `reportShardSpikes`).
+        guard sinks.isActive || exported.contains(true) else { self.spikes += spikes.count; return }
         let last = peers.last?.owned ?? owned  // this process's last shard's blocks
         if exchange != nil { for (_, i) in spikes { recorded.prefetch(i) } }  // other processes' units: scattered
         for (t, i) in spikes {
