@@ -20,7 +20,9 @@ struct DAMDataSource: Sendable {
     let path: String
 
     init(node: SpecNode, model: ModelSpec) throws {
-        let spec = model.part(DenseAssociativeFamily.self)!
+        guard let spec = model.part(DenseAssociativeFamily.self) else {
+            throw node.error(expected: "a dense associative memory (a population with model: dam) for this phase")
+        }
         classes = spec.labels
         path = node.path
         guard classes >= 2 else {
